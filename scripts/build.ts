@@ -1,0 +1,87 @@
+/**
+ * esbuild for every bundle: the extension host (CommonJS, vscode external), the aiplat CLI,
+ * the React webviews (browser IIFE, one per dashboard, none yet) and, with --tests, the
+ * extension-host test suites and the test-runner extension.
+ *
+ *   tsx scripts/build.ts [--production] [--watch] [--tests]
+ */
+import { chmod, readFile, readdir, rm } from "node:fs/promises";
+import * as path from "node:path";
+import * as esbuild from "esbuild";
+
+const root = path.resolve(__dirname, "..");
+
+/** Webview apps: name → entry. Each becomes dist/webview/<name>.js, loaded by its panel in src/editor/panels. */
+export const webviewEntries: Readonly<Record<string, string>> = {};
+
+interface BuildFlags {
+  readonly production: boolean;
+  readonly watch: boolean;
+  readonly tests: boolean;
+}
+
+async function productVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
+  const common: esbuild.BuildOptions = {
+    absWorkingDir: root,
+    bundle: true,
+    logLevel: "warning",
+    minify: flags.production,
+    sourcemap: flags.production ? false : "linked",
+    legalComments: flags.production ? "none" : "eof",
+    define: { __AIPLAT_VERSION__: JSON.stringify(await productVersion()) },
+  };
+  const node: esbuild.BuildOptions = { ...common, platform: "node", format: "cjs", target: "node20" };
+  const list: esbuild.BuildOptions[] = [
+    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], metafile: true },
+    { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+  ];
+  if (Object.keys(webviewEntries).length > 0) {
+    list.push({ ...common, platform: "browser", format: "iife", target: "es2022", entryPoints: webviewEntries, outdir: "dist/webview", jsx: "automatic" });
+  }
+  if (flags.tests) {
+    const suites = (await readdir(path.join(root, "test/integration"))).filter((f) => f.endsWith(".test.ts"));
+    list.push(
+      {
+        ...node,
+        minify: false,
+        sourcemap: "inline",
+        entryPoints: suites.map((f) => `test/integration/${f}`),
+        outdir: "out/test/integration",
+        external: ["vscode", "mocha"],
+      },
+      {
+        ...node,
+        minify: false,
+        sourcemap: false,
+        entryPoints: { extension: "test/harness/runnerExtension/extension.ts" },
+        outdir: "out/runner-extension",
+        external: ["vscode"],
+      },
+    );
+  }
+  return list;
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const flags: BuildFlags = { production: args.has("--production"), watch: args.has("--watch"), tests: args.has("--tests") };
+  if (!flags.watch) await rm(path.join(root, "dist"), { recursive: true, force: true });
+  const options = await configs(flags);
+  if (flags.watch) {
+    for (const o of options) await (await esbuild.context(o)).watch();
+    console.log("[watch] build finished, watching for changes");
+    return;
+  }
+  await Promise.all(options.map((o) => esbuild.build(o)));
+  await chmod(path.join(root, "dist/cli.js"), 0o755);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

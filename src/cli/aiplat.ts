@@ -1,0 +1,88 @@
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import * as z from "zod";
+import { describeKubeconfigError, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/kubeconfig";
+import { productVersion } from "../core/productVersion";
+
+/** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
+export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const ContextsOptions = z.object({
+  kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
+  output: z.enum(["table", "json"]),
+});
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command("aiplat")
+    .description("AI Platform Ops: the same checks as the VS Code extension, from a terminal or CI.")
+    .version(productVersion, "-v, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showHelpAfterError("(run aiplat --help for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+
+  program
+    .command("contexts")
+    .description("list the Kubernetes contexts in the kubeconfig, merged the way kubectl merges KUBECONFIG")
+    .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
+    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (raw: unknown) => {
+      const opts = ContextsOptions.parse(raw);
+      exitCode = await listContexts(opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with code 0.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (err instanceof z.ZodError) {
+      io.err(`aiplat: ${err.issues.map((i) => i.message).join("; ")}\n`);
+      return ExitCode.usage;
+    }
+    throw err;
+  }
+}
+
+async function listContexts(opts: z.infer<typeof ContextsOptions>, io: CliIo): Promise<number> {
+  const configured = opts.kubeconfig ? opts.kubeconfig.split(path.delimiter) : [];
+  const search = kubeconfigSearchPath({ configured, env: io.env });
+  const result = await loadKubeconfig(search);
+  if (!result.ok) {
+    io.err(`aiplat: ${describeKubeconfigError(result.error)}\n`);
+    return ExitCode.failed;
+  }
+  for (const file of result.missing) io.err(`aiplat: warning: ${file} does not exist; skipped\n`);
+  if (opts.output === "json") {
+    io.out(`${JSON.stringify({ currentContext: result.currentContext ?? null, files: result.files, contexts: result.contexts }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  io.out(formatTable(result.contexts, result.currentContext));
+  return ExitCode.ok;
+}
+
+function formatTable(contexts: readonly ContextSummary[], current: string | undefined): string {
+  const rows = [
+    ["CURRENT", "NAME", "CLUSTER", "SERVER", "NAMESPACE", "AUTH"],
+    ...contexts.map((c) => [
+      c.name === current ? "*" : "",
+      c.name,
+      c.cluster,
+      c.server ?? "",
+      c.namespace ?? "",
+      c.auth === "exec" && c.execCommand ? `exec:${c.execCommand}` : c.auth,
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("   ").trimEnd()).join("\n") + "\n";
+}

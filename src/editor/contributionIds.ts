@@ -1,0 +1,38 @@
+/**
+ * Every id that package.json also names. A unit test checks the two agree, so a rename
+ * cannot leave a dead menu entry or an unreachable command behind.
+ */
+export const ExtensionId = "aiplatform.ai-platform-ops";
+
+export const ViewContainerId = "aiPlatform";
+
+export const ViewId = {
+  models: "aiPlatform.models",
+  deployments: "aiPlatform.deployments",
+  gpuNodes: "aiPlatform.gpuNodes",
+} as const;
+export type ViewId = (typeof ViewId)[keyof typeof ViewId];
+
+export const CommandId = {
+  selectContext: "aiPlatform.selectContext",
+  showLog: "aiPlatform.showLog",
+  openKubeconfigSettings: "aiPlatform.openKubeconfigSettings",
+} as const;
+export type CommandId = (typeof CommandId)[keyof typeof CommandId];
+
+/** Commands that change a cluster or a file; they are disabled in Restricted Mode. None yet. */
+export const MutatingCommandIds: readonly CommandId[] = [];
+
+export const ContextKey = {
+  /** "loading" | "missing" | "invalid" | "ready" */
+  kubeconfigState: "aiPlatform.kubeconfigState",
+  contextSelected: "aiPlatform.contextSelected",
+} as const;
+
+export const SettingKey = {
+  kubeconfigPaths: "aiPlatform.kubeconfigPaths",
+} as const;
+
+export const StateKey = {
+  selectedContext: "aiPlatform.selectedContext",
+} as const;

@@ -1,0 +1,134 @@
+import * as path from "node:path";
+import * as vscode from "vscode";
+import {
+  describeKubeconfigError,
+  kubeconfigSearchPath,
+  loadKubeconfig,
+  type ContextSummary,
+  type KubeconfigError,
+  type KubeconfigSearch,
+  type LoadedKubeconfig,
+} from "../core/kube/kubeconfig";
+import { readKubeconfigPaths } from "./config";
+import { ContextKey, SettingKey, StateKey } from "./contributionIds";
+
+export type KubeContextState =
+  | { readonly kind: "loading" }
+  | { readonly kind: "error"; readonly error: KubeconfigError; readonly search: KubeconfigSearch }
+  | {
+      readonly kind: "ready";
+      readonly loaded: LoadedKubeconfig;
+      readonly search: KubeconfigSearch;
+      readonly selected: ContextSummary | undefined;
+    };
+
+const reloadDebounceMs = 250;
+
+/**
+ * Which kubeconfig contexts exist and which one the user works in. The choice is remembered in
+ * VS Code's global state, never written into the kubeconfig, so kubectl in a terminal is not
+ * switched behind the user's back. Kubeconfig files are watched, so edits show up live.
+ */
+export class KubeContextModel implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<KubeContextState>();
+  readonly onDidChange = this.changed.event;
+  private current: KubeContextState = { kind: "loading" };
+  private watchers: vscode.Disposable[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private generation = 0;
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly env: Readonly<Record<string, string | undefined>> = process.env,
+  ) {
+    this.subscriptions.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SettingKey.kubeconfigPaths)) this.scheduleReload();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleReload()),
+    );
+  }
+
+  get state(): KubeContextState {
+    return this.current;
+  }
+
+  /** Reads the kubeconfig again; overlapping calls settle on the newest result. */
+  async reload(): Promise<KubeContextState> {
+    const generation = ++this.generation;
+    const setting = readKubeconfigPaths();
+    if (setting.problem) this.log.warn(setting.problem);
+    const search = kubeconfigSearchPath({ configured: setting.value, env: this.env });
+    const result = await loadKubeconfig(search);
+    if (generation !== this.generation) return this.current;
+
+    this.watch(search.paths);
+    if (!result.ok) {
+      this.log.error(`Kubeconfig (from ${search.source}): ${describeKubeconfigError(result.error)}`);
+      this.publish({ kind: "error", error: result.error, search });
+      return this.current;
+    }
+    for (const file of result.missing) this.log.warn(`Kubeconfig file ${file} (from ${search.source}) does not exist; skipped.`);
+    this.log.info(`Read ${result.contexts.length} contexts from ${result.files.join(path.delimiter)}.`);
+    this.publish({ kind: "ready", loaded: result, search, selected: this.resolveSelection(result) });
+    return this.current;
+  }
+
+  /** Remembers the chosen context. Returns false when no context has that name. */
+  async select(name: string): Promise<boolean> {
+    if (this.current.kind !== "ready") return false;
+    const found = this.current.loaded.contexts.find((c) => c.name === name);
+    if (!found) return false;
+    await this.memento.update(StateKey.selectedContext, name);
+    this.log.info(`Selected Kubernetes context ${name}.`);
+    this.publish({ ...this.current, selected: found });
+    return true;
+  }
+
+  dispose(): void {
+    clearTimeout(this.reloadTimer);
+    for (const d of [...this.watchers, ...this.subscriptions]) d.dispose();
+    this.watchers = [];
+  }
+
+  private resolveSelection(loaded: LoadedKubeconfig): ContextSummary | undefined {
+    const remembered = this.memento.get<unknown>(StateKey.selectedContext);
+    if (typeof remembered === "string") {
+      const found = loaded.contexts.find((c) => c.name === remembered);
+      if (found) return found;
+      this.log.warn(`The remembered context ${remembered} is no longer in the kubeconfig; using its current-context instead.`);
+    }
+    return loaded.contexts.find((c) => c.name === loaded.currentContext);
+  }
+
+  private publish(state: KubeContextState): void {
+    this.current = state;
+    const kubeconfigState = state.kind === "ready" ? "ready" : state.kind === "loading" ? "loading" : state.error.kind === "none-found" ? "missing" : "invalid";
+    void vscode.commands.executeCommand("setContext", ContextKey.kubeconfigState, kubeconfigState);
+    void vscode.commands.executeCommand("setContext", ContextKey.contextSelected, state.kind === "ready" && state.selected !== undefined);
+    this.changed.fire(state);
+  }
+
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => void this.reload(), reloadDebounceMs);
+  }
+
+  /** Watches each file of the search path, including ones that do not exist yet. */
+  private watch(paths: readonly string[]): void {
+    for (const d of this.watchers) d.dispose();
+    this.watchers = paths.map((file) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+      );
+      const onChange = (): void => this.scheduleReload();
+      watcher.onDidCreate(onChange);
+      watcher.onDidChange(onChange);
+      watcher.onDidDelete(onChange);
+      return watcher;
+    });
+  }
+}

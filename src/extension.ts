@@ -1,0 +1,37 @@
+import { performance } from "node:perf_hooks";
+import type * as vscode from "vscode";
+import { registerDiagnosticsCommands } from "./editor/commands/diagnostics";
+import { registerKubeContextCommands } from "./editor/commands/kubeContext";
+import { createContextStatusBar } from "./editor/contextStatusBar";
+import { KubeContextModel } from "./editor/kubeContextModel";
+import { createLog } from "./editor/log";
+import { createClusterViews } from "./editor/views/clusterViews";
+
+/** What activate() returns: figures the bench reads in the extension host. */
+export interface AiPlatformApi {
+  readonly activationMs: number;
+}
+
+/** Composition root: build the services, hand them to the features, nothing else. */
+export function activate(context: vscode.ExtensionContext): AiPlatformApi {
+  const started = performance.now();
+  const log = createLog();
+  const model = new KubeContextModel(context.globalState, log);
+  context.subscriptions.push(
+    log,
+    model,
+    ...createClusterViews(model),
+    ...createContextStatusBar(model),
+    ...registerKubeContextCommands(model, log),
+    ...registerDiagnosticsCommands(log),
+  );
+  // Reading the kubeconfig is I/O; it must not hold up activation.
+  void model.reload();
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
+  return { activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}
