@@ -36,41 +36,31 @@ async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
     define: { __AIPLAT_VERSION__: JSON.stringify(await productVersion()) },
   };
   const node: esbuild.BuildOptions = { ...common, platform: "node", format: "cjs", target: "node20" };
+  if (flags.tests) return testConfigs(node);
   const list: esbuild.BuildOptions[] = [
-    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], metafile: true },
+    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"] },
     { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   ];
   if (Object.keys(webviewEntries).length > 0) {
     list.push({ ...common, platform: "browser", format: "iife", target: "es2022", entryPoints: webviewEntries, outdir: "dist/webview", jsx: "automatic" });
   }
-  if (flags.tests) {
-    const suites = (await readdir(path.join(root, "test/integration"))).filter((f) => f.endsWith(".test.ts"));
-    list.push(
-      {
-        ...node,
-        minify: false,
-        sourcemap: "inline",
-        entryPoints: suites.map((f) => `test/integration/${f}`),
-        outdir: "out/test/integration",
-        external: ["vscode", "mocha"],
-      },
-      {
-        ...node,
-        minify: false,
-        sourcemap: false,
-        entryPoints: { extension: "test/harness/runnerExtension/extension.ts" },
-        outdir: "out/runner-extension",
-        external: ["vscode"],
-      },
-    );
-  }
   return list;
+}
+
+/** The extension-host suites (also run by @vscode/test-cli) and the runner extension, into out/. */
+async function testConfigs(node: esbuild.BuildOptions): Promise<esbuild.BuildOptions[]> {
+  const suites = (await readdir(path.join(root, "test/extensionHost"))).filter((f) => f.endsWith(".test.ts"));
+  const test: esbuild.BuildOptions = { ...node, minify: false, external: ["vscode", "mocha"] };
+  return [
+    { ...test, sourcemap: "inline", entryPoints: suites.map((f) => `test/extensionHost/${f}`), outdir: "out/test/extensionHost" },
+    { ...test, sourcemap: false, entryPoints: { extension: "test/harness/runnerExtension/extension.ts" }, outdir: "out/runner-extension" },
+  ];
 }
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const flags: BuildFlags = { production: args.has("--production"), watch: args.has("--watch"), tests: args.has("--tests") };
-  if (!flags.watch) await rm(path.join(root, "dist"), { recursive: true, force: true });
+  if (!flags.watch) await rm(path.join(root, flags.tests ? "out" : "dist"), { recursive: true, force: true });
   const options = await configs(flags);
   if (flags.watch) {
     for (const o of options) await (await esbuild.context(o)).watch();
@@ -78,7 +68,7 @@ async function main(): Promise<void> {
     return;
   }
   await Promise.all(options.map((o) => esbuild.build(o)));
-  await chmod(path.join(root, "dist/cli.js"), 0o755);
+  if (!flags.tests) await chmod(path.join(root, "dist/cli.js"), 0o755);
 }
 
 main().catch((err: unknown) => {

@@ -153,7 +153,7 @@ function summarize(context: Context, cluster: Cluster | undefined, user: User | 
     namespace: context.namespace,
     server: cluster?.server,
     auth: authKind(user),
-    execCommand: user?.exec ? commandName(user.exec) : undefined,
+    execCommand: user?.exec ? commandName(user.exec as object) : undefined,
     sourceFile,
   };
 }

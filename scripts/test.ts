@@ -1,0 +1,94 @@
+/**
+ * npm test: every suite, in the order that fails fastest.
+ *   1. unit and integration tests in plain Node (vitest);
+ *   2. the extension-host suites, inside code-server, through the runner extension;
+ *   3. the UI tests, Playwright driving code-server in Chromium (vitest).
+ * Ends with one line "N passed, N failed" summed over all of them.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import * as path from "node:path";
+import { ensureCodeServer } from "../test/harness/codeServerInstall";
+import { isSuiteResults, runInExtensionHost } from "../test/harness/runExtensionHost";
+import { buildRunnerVsix } from "../test/harness/runnerVsix";
+import { ensureCommands, ensureSystemPackages, SystemNeeds } from "../test/harness/systemPackages";
+import { packageExtension } from "./package";
+import { repoRoot } from "./vsix";
+
+interface Tally {
+  readonly suite: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+const results = path.join(repoRoot, "test-results");
+
+async function vitest(projects: readonly string[], name: string, env: Record<string, string> = {}): Promise<Tally> {
+  const json = path.join(results, `vitest-${name}.json`);
+  await rm(json, { force: true });
+  const args = [path.join(repoRoot, "node_modules/vitest/vitest.mjs"), "run", ...projects.flatMap((p) => ["--project", p]), "--reporter=default", "--reporter=json", `--outputFile.json=${json}`];
+  await new Promise<void>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", () => resolve());
+    child.on("error", () => resolve());
+  });
+  try {
+    const r = JSON.parse(await readFile(json, "utf8")) as { success: boolean; numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    // A file that fails before any test runs (a beforeAll, an import) counts as one failure.
+    return { suite: name, passed: r.numPassedTests, failed: Math.max(r.numFailedTests, r.success ? 0 : 1), skipped: r.numPendingTests + r.numTodoTests };
+  } catch {
+    console.error(`[test] vitest (${name}) wrote no results; counting it as failed`);
+    return { suite: name, passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
+async function extensionHost(runnerVsix: string): Promise<Tally> {
+  try {
+    const r = await runInExtensionHost("mocha", runnerVsix);
+    if (!isSuiteResults(r)) throw new Error(`the runner crashed: ${JSON.stringify(r)}`);
+    for (const t of r.tests) {
+      console.log(`  ${t.state === "passed" ? "✓" : t.state === "failed" ? "✗" : "-"} ${t.title} (${Math.round(t.durationMs)} ms)`);
+      if (t.error) console.log(`      ${t.error.split("\n").slice(0, 8).join("\n      ")}`);
+    }
+    return { suite: "extension-host", passed: r.passed, failed: r.failed, skipped: r.pending };
+  } catch (err) {
+    console.error(`[test] extension-host suites did not run: ${err instanceof Error ? err.message : String(err)}`);
+    return { suite: "extension-host", passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
+async function main(): Promise<void> {
+  await mkdir(results, { recursive: true });
+  ensureSystemPackages([...SystemNeeds.codeServerBuild, ...SystemNeeds.browser]);
+  ensureCommands(SystemNeeds.commands);
+  const tallies: Tally[] = [];
+
+  console.log("\n[test] unit and integration (Node)");
+  tallies.push(await vitest(["unit", "integration"], "node"));
+
+  console.log("\n[test] packing the extension and preparing code-server");
+  const vsix = await packageExtension();
+  const runnerVsix = await buildRunnerVsix();
+  const install = await ensureCodeServer();
+  console.log(`[test] VS Code ${install.vscodeVersion} (code-server)`);
+
+  console.log("\n[test] extension-host suites (mocha in code-server)");
+  tallies.push(await extensionHost(runnerVsix));
+
+  console.log("\n[test] UI (Playwright, Chromium, code-server)");
+  tallies.push(await vitest(["ui"], "ui", { AIPLAT_VSIX: vsix }));
+
+  console.log("\n[test] summary");
+  for (const t of tallies) console.log(`  ${t.suite.padEnd(16)} ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+  const failed = tallies.reduce((n, t) => n + t.failed, 0);
+  if (failed > 0) console.log(`  screenshots and logs of failures: ${path.relative(repoRoot, results)}/`);
+  console.log(`${tallies.reduce((n, t) => n + t.passed, 0)} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  console.log("0 passed, 1 failed");
+  process.exitCode = 1;
+});

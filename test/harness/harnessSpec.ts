@@ -1,0 +1,18 @@
+/** What the harness hands the runner extension, and what it writes back. */
+export type HarnessSpec =
+  | { readonly mode: "mocha"; readonly mochaPath: string; readonly files: readonly string[]; readonly resultsPath: string; readonly extensionId: string }
+  | { readonly mode: "bench"; readonly resultsPath: string; readonly extensionId: string; readonly mochaPath?: undefined; readonly files?: undefined };
+
+export interface TestOutcome {
+  readonly title: string;
+  readonly state: "passed" | "failed" | "pending";
+  readonly durationMs: number;
+  readonly error?: string;
+}
+
+export interface SuiteResults {
+  readonly passed: number;
+  readonly failed: number;
+  readonly pending: number;
+  readonly tests: readonly TestOutcome[];
+}

@@ -1,0 +1,59 @@
+import { readdir, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { ExtensionId } from "../../src/editor/contributionIds";
+import { repoRoot } from "./codeServerInstall";
+import type { HarnessSpec, SuiteResults } from "./harnessSpec";
+import { openTestWorkbench, readJsonWhenWritten } from "./workbench";
+
+export const fixturesDir = path.join(repoRoot, "test/fixtures");
+
+/**
+ * Runs the mocha suites in out/test/extensionHost inside code-server's extension host, through
+ * the runner extension, or takes the activation figures for the bench.
+ */
+export async function runInExtensionHost(mode: "mocha" | "bench", runnerVsix: string): Promise<unknown> {
+  const wb = await openTestWorkbenchForRunner(mode, runnerVsix);
+  try {
+    return await readJsonWhenWritten<unknown>(wb.resultsPath, mode === "mocha" ? 600_000 : 120_000, `the extension-host ${mode} run`);
+  } catch (err) {
+    const evidence = await wb.workbench.saveEvidence(`extension-host-${mode}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; screenshot and logs in ${evidence}`, { cause: err });
+  } finally {
+    await wb.workbench.close();
+  }
+}
+
+async function openTestWorkbenchForRunner(mode: "mocha" | "bench", runnerVsix: string) {
+  const suitesDir = path.join(repoRoot, "out/test/extensionHost");
+  const resultsDir = path.join(repoRoot, "test-results");
+  const { mkdir, rm } = await import("node:fs/promises");
+  await mkdir(resultsDir, { recursive: true });
+  const resultsPath = path.join(resultsDir, `extension-host-${mode}.json`);
+  await rm(resultsPath, { force: true });
+  const spec: HarnessSpec =
+    mode === "mocha"
+      ? {
+          mode,
+          resultsPath,
+          extensionId: ExtensionId,
+          mochaPath: path.join(repoRoot, "node_modules/mocha"),
+          files: (await readdir(suitesDir)).filter((f) => f.endsWith(".test.js")).map((f) => path.join(suitesDir, f)),
+        }
+      : { mode, resultsPath, extensionId: ExtensionId };
+  const specPath = path.join(resultsDir, `extension-host-${mode}.spec.json`);
+  await writeFile(specPath, JSON.stringify(spec, null, 2));
+  const workbench = await openTestWorkbench({
+    trusted: true,
+    extraVsixes: [runnerVsix],
+    env: {
+      AIPLAT_TEST_SPEC: specPath,
+      AIPLAT_TEST_FIXTURES: fixturesDir,
+      KUBECONFIG: [path.join(fixturesDir, "kubeconfig/team-a.yaml"), path.join(fixturesDir, "kubeconfig/team-b.yaml")].join(path.delimiter),
+    },
+  });
+  return { workbench, resultsPath };
+}
+
+export function isSuiteResults(value: unknown): value is SuiteResults {
+  return typeof value === "object" && value !== null && "passed" in value && "failed" in value && Array.isArray((value as SuiteResults).tests);
+}

@@ -1,0 +1,41 @@
+import type { Locator, Page } from "playwright-core";
+
+/** Clicks the AI Platform icon in the activity bar, as a person would. */
+export async function openAiPlatformContainer(page: Page): Promise<void> {
+  const icon = page.locator(".activitybar").getByRole("tab", { name: /^AI Platform/ });
+  await icon.waitFor({ state: "visible", timeout: 30_000 });
+  await icon.click();
+  await viewPane(page, "Models").waitFor({ state: "visible", timeout: 30_000 });
+}
+
+/** The pane of a view in the side bar, header and body. */
+export function viewPane(page: Page, title: string): Locator {
+  return page.locator(".part.sidebar .pane").filter({ has: page.locator(".pane-header", { hasText: new RegExp(`^\\s*${title}`) }) });
+}
+
+/** Runs a command by its palette title, e.g. "AI Platform: Select Kubernetes Context". */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } });
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const row = quickPickRows(page).filter({ hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: 10_000 });
+  await input.press("Enter");
+}
+
+export function quickPickRows(page: Page): Locator {
+  return page.locator(".quick-input-widget .monaco-list-row");
+}
+
+/** The labels of the rows the quick pick shows. */
+export async function quickPickLabels(page: Page): Promise<string[]> {
+  const rows = quickPickRows(page);
+  await rows.first().waitFor({ state: "visible", timeout: 15_000 });
+  return (await page.locator(".quick-input-widget .monaco-list-row .label-name").allTextContents()).map((t) => t.trim());
+}
+
+export function statusBarItem(page: Page, text: string | RegExp): Locator {
+  return page.locator(".part.statusbar .statusbar-item").filter({ hasText: text });
+}

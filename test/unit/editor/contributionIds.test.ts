@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { CommandId, ContextKey, ExtensionId, MutatingCommandIds, SettingKey, ViewContainerId, ViewId } from "../../../src/editor/contributionIds";
+
+interface Manifest {
+  name: string;
+  publisher: string;
+  main: string;
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+  contributes: {
+    viewsContainers: { activitybar: { id: string; title: string }[] };
+    views: Record<string, { id: string; name: string }[]>;
+    viewsWelcome: { view: string; contents: string; when: string }[];
+    commands: { command: string; title: string; icon?: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+    configuration: { properties: Record<string, unknown> };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(path.resolve(__dirname, "../../../package.json"), "utf8")) as Manifest;
+const c = manifest.contributes;
+const allWhen = [...c.viewsWelcome.map((w) => w.when), ...Object.values(c.menus).flatMap((m) => m.map((i) => i.when ?? ""))].join(" ");
+
+describe("package.json agrees with src/editor/contributionIds.ts", () => {
+  test("extension id", () => {
+    expect(`${manifest.publisher}.${manifest.name}`).toBe(ExtensionId);
+  });
+
+  test("commands: every id is contributed and every contribution has an id", () => {
+    expect(c.commands.map((x) => x.command).sort()).toEqual(Object.values(CommandId).sort());
+  });
+
+  test("views: the AI Platform container holds Models, Deployments and GPU Nodes", () => {
+    expect(c.viewsContainers.activitybar).toContainEqual(expect.objectContaining({ id: ViewContainerId, title: "AI Platform" }));
+    expect(c.views[ViewContainerId]?.map((v) => [v.id, v.name])).toEqual([
+      [ViewId.models, "Models"],
+      [ViewId.deployments, "Deployments"],
+      [ViewId.gpuNodes, "GPU Nodes"],
+    ]);
+  });
+
+  test("settings and Restricted Mode's restricted settings are real keys", () => {
+    expect(Object.keys(c.configuration.properties).sort()).toEqual(Object.values(SettingKey).sort());
+    for (const key of manifest.capabilities.untrustedWorkspaces.restrictedConfigurations) expect(Object.values(SettingKey)).toContain(key);
+    expect(manifest.capabilities.untrustedWorkspaces.supported).toBe("limited");
+  });
+
+  test("every aiPlatform.* context key in a when clause is one the extension sets", () => {
+    const used = new Set(allWhen.match(/aiPlatform\.[A-Za-z]+/g) ?? []);
+    expect([...used].filter((k) => !(Object.values(ContextKey) as string[]).includes(k))).toEqual([]);
+  });
+
+  test("mutating commands are hidden in Restricted Mode", () => {
+    for (const id of MutatingCommandIds) {
+      const entries = Object.values(c.menus).flatMap((m) => m.filter((i) => i.command === id));
+      for (const e of entries) expect(e.when ?? "").toContain("isWorkspaceTrusted");
+    }
+  });
+});
+
+describe("viewsWelcome", () => {
+  test("links only to contributed commands", () => {
+    const links = c.viewsWelcome.flatMap((w) => [...w.contents.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]));
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((l) => !c.commands.some((cmd) => cmd.command === l))).toEqual([]);
+  });
+
+  test.each(Object.values(ViewId))("%s has welcome content for every kubeconfig state", (view) => {
+    const whens = c.viewsWelcome.filter((w) => w.view === view).map((w) => w.when);
+    for (const state of ["missing", "invalid", "ready"]) expect(whens.some((w) => w.includes(`kubeconfigState == ${state}`))).toBe(true);
+  });
+});
+
+describe("activation is lazy", () => {
+  test("never '*', and every view and command activates it", () => {
+    expect(manifest.activationEvents).not.toContain("*");
+    expect(manifest.activationEvents.filter((e) => e.startsWith("onStartup"))).toEqual([]);
+    for (const view of Object.values(ViewId)) expect(manifest.activationEvents).toContain(`onView:${view}`);
+    for (const command of Object.values(CommandId)) expect(manifest.activationEvents).toContain(`onCommand:${command}`);
+  });
+});
