@@ -63,8 +63,8 @@ async function main(): Promise<void> {
   if (!flags.watch) await rm(path.join(root, flags.tests ? "out" : "dist"), { recursive: true, force: true });
   const options = await configs(flags);
   if (flags.watch) {
-    for (const o of options) await (await esbuild.context(o)).watch();
-    console.log("[watch] build finished, watching for changes");
+    // esbuild logs "[watch] build started/finished" at info level; the watch task matches them.
+    for (const o of options) await (await esbuild.context({ ...o, logLevel: "info" })).watch();
     return;
   }
   await Promise.all(options.map((o) => esbuild.build(o)));

@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..");
 
 function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
+    // Tool output goes to stderr, so stdout stays clean for machine-readable output (the bench).
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", 2, 2] });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited with ${code}`))));
   });
@@ -22,6 +24,10 @@ export function build(flags: readonly string[]): Promise<void> {
  */
 export async function packageVsix(folder: string, out: string): Promise<string> {
   const vsce = path.join(repoRoot, "node_modules/@vscode/vsce/vsce");
-  await run(process.execPath, [vsce, "package", "--no-dependencies", "--skip-license", "--out", out], folder);
+  // README images must be absolute in a VSIX; they resolve against the repository's raw files.
+  const pkg = JSON.parse(await readFile(path.join(folder, "package.json"), "utf8")) as { repository?: { url?: string } };
+  const base = (pkg.repository?.url ?? "").replace(/\.git$/, "");
+  const images = base ? ["--baseImagesUrl", `${base}/raw/HEAD/`, "--baseContentUrl", `${base}/blob/HEAD/`] : [];
+  await run(process.execPath, [vsce, "package", "--no-dependencies", "--skip-license", ...images, "--out", out], folder);
   return out;
 }

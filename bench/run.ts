@@ -1,0 +1,67 @@
+/**
+ * npm run bench: one JSON line per scenario on stdout; progress goes to stderr.
+ *
+ *   activation  time inside activate(), measured in code-server's extension host, the
+ *               round trip of extensions.activate() (loading the bundle included), and the
+ *               size of the minified host bundle and of the VSIX.
+ */
+import { stat } from "node:fs/promises";
+import * as path from "node:path";
+import { ensureCodeServer } from "../test/harness/codeServerInstall";
+import { runInExtensionHost } from "../test/harness/runExtensionHost";
+import { buildRunnerVsix } from "../test/harness/runnerVsix";
+import { packageExtension } from "../scripts/package";
+import { repoRoot } from "../scripts/vsix";
+
+const runs = 5;
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+async function activation(): Promise<Record<string, unknown>> {
+  const vsix = await packageExtension();
+  const runnerVsix = await buildRunnerVsix();
+  const install = await ensureCodeServer();
+  const activate: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = (await runInExtensionHost("bench", runnerVsix)) as { activateMs?: number; activationTotalMs?: number; crashed?: string };
+    if (r.activateMs === undefined || r.activationTotalMs === undefined) throw new Error(`bench run failed: ${r.crashed ?? JSON.stringify(r)}`);
+    activate.push(r.activateMs);
+    total.push(r.activationTotalMs);
+    console.error(`[bench] activation run ${i + 1}/${runs}: activate() ${r.activateMs.toFixed(2)} ms, extensions.activate() ${r.activationTotalMs.toFixed(2)} ms`);
+  }
+  return {
+    bench: "activation",
+    activateMs: round(median(activate)),
+    activateMsMax: round(Math.max(...activate)),
+    activationTotalMs: round(median(total)),
+    hostBundleKB: round((await stat(path.join(repoRoot, "dist/extension.js"))).size / 1024),
+    vsixKB: round((await stat(vsix)).size / 1024),
+    runs,
+    vscode: install.vscodeVersion,
+  };
+}
+
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation };
+
+async function main(): Promise<void> {
+  // Only the JSON lines go to stdout.
+  console.log = console.error;
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in scenarios));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${Object.keys(scenarios).join(", ")}`);
+  for (const name of wanted.length > 0 ? wanted : Object.keys(scenarios)) {
+    const scenario = scenarios[name];
+    if (scenario) process.stdout.write(`${JSON.stringify(await scenario())}\n`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`[bench] ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

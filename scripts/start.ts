@@ -1,0 +1,64 @@
+/**
+ * npm start: packs the extension, installs it into code-server (browser VS Code), opens a
+ * workspace and prints the URL. Ctrl-C stops code-server and every process it started.
+ *
+ *   npm start [-- --port 8080] [--workspace DIR]
+ */
+import { mkdir } from "node:fs/promises";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { createProfile, startCodeServer, userSettings } from "../test/harness/codeServer";
+import { ensureCodeServer } from "../test/harness/codeServerInstall";
+import { packageExtension } from "./package";
+import { repoRoot } from "./vsix";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: "string", default: process.env["PORT"] ?? "8080" }, workspace: { type: "string", default: repoRoot } },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a number from 1 to 65535, not "${values.port}"`);
+  const workspace = path.resolve(values.workspace);
+
+  const vsix = await packageExtension();
+  const install = await ensureCodeServer();
+  const profileDir = path.join(repoRoot, ".vscode-test", "start-profile");
+  await mkdir(profileDir, { recursive: true });
+  const profile = await createProfile(install, profileDir, [vsix], userSettings({ trustWorkspaces: true }));
+  const server = await startCodeServer(install, profile, workspace, { port });
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[start] ${signal}: stopping code-server`);
+    await server.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGHUP", () => void stop("SIGHUP"));
+  server.process.on("exit", (code) => {
+    if (stopping) return;
+    console.error(`[start] code-server exited (${code}); log: ${server.logFile}`);
+    process.exit(1);
+  });
+
+  const kubeconfig = process.env["KUBECONFIG"] ? `KUBECONFIG=${process.env["KUBECONFIG"]}` : "~/.kube/config";
+  console.log(`
+  AI Platform Ops is running in VS Code ${install.vscodeVersion} (code-server ${path.basename(path.dirname(path.dirname(install.entry)))}).
+
+    Open  ${server.workspaceUrl}
+
+  Workspace: ${workspace}
+  Kubeconfig: ${kubeconfig}
+  Log: ${server.logFile}
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
