@@ -5,6 +5,7 @@ import { registerKubeContextCommands } from "./editor/commands/kubeContext";
 import { createContextStatusBar } from "./editor/contextStatusBar";
 import { KubeContextModel } from "./editor/kubeContextModel";
 import { createLog } from "./editor/log";
+import { SelectedContextStore } from "./editor/selectedContextStore";
 import { createClusterViews } from "./editor/views/clusterViews";
 
 /** What activate() returns: figures the bench reads in the extension host. */
@@ -16,7 +17,7 @@ export interface AiPlatformApi {
 export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const started = performance.now();
   const log = createLog();
-  const model = new KubeContextModel(context.globalState, log);
+  const model = new KubeContextModel(new SelectedContextStore(context.globalStorageUri.fsPath), log);
   context.subscriptions.push(
     log,
     model,
@@ -26,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...registerDiagnosticsCommands(log),
   );
   // Reading the kubeconfig is I/O; it must not hold up activation.
-  void model.reload();
+  model.reloadInBackground();
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return { activationMs };

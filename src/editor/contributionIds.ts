@@ -32,7 +32,3 @@ export const ContextKey = {
 export const SettingKey = {
   kubeconfigPaths: "aiPlatform.kubeconfigPaths",
 } as const;
-
-export const StateKey = {
-  selectedContext: "aiPlatform.selectedContext",
-} as const;

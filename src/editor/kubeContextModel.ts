@@ -10,7 +10,8 @@ import {
   type LoadedKubeconfig,
 } from "../core/kube/kubeconfig";
 import { readKubeconfigPaths } from "./config";
-import { ContextKey, SettingKey, StateKey } from "./contributionIds";
+import { ContextKey, SettingKey } from "./contributionIds";
+import type { SelectedContextStore } from "./selectedContextStore";
 
 export type KubeContextState =
   | { readonly kind: "loading" }
@@ -26,7 +27,7 @@ const reloadDebounceMs = 250;
 
 /**
  * Which kubeconfig contexts exist and which one the user works in. The choice is remembered in
- * VS Code's global state, never written into the kubeconfig, so kubectl in a terminal is not
+ * the extension's global storage, never written into the kubeconfig, so kubectl in a terminal is not
  * switched behind the user's back. Kubeconfig files are watched, so edits show up live.
  */
 export class KubeContextModel implements vscode.Disposable {
@@ -39,7 +40,7 @@ export class KubeContextModel implements vscode.Disposable {
   private generation = 0;
 
   constructor(
-    private readonly memento: vscode.Memento,
+    private readonly store: SelectedContextStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
   ) {
@@ -73,8 +74,15 @@ export class KubeContextModel implements vscode.Disposable {
     }
     for (const file of result.missing) this.log.warn(`Kubeconfig file ${file} (from ${search.source}) does not exist; skipped.`);
     this.log.info(`Read ${result.contexts.length} contexts from ${result.files.join(path.delimiter)}.`);
-    this.publish({ kind: "ready", loaded: result, search, selected: this.resolveSelection(result) });
+    const selected = await this.resolveSelection(result);
+    if (generation !== this.generation) return this.current;
+    this.publish({ kind: "ready", loaded: result, search, selected });
     return this.current;
+  }
+
+  /** For callers that do not wait: an unexpected failure is logged, never left unhandled. */
+  reloadInBackground(): void {
+    this.reload().catch((err: unknown) => this.log.error("Reading the kubeconfig failed unexpectedly", err));
   }
 
   /** Remembers the chosen context. Returns false when no context has that name. */
@@ -82,7 +90,7 @@ export class KubeContextModel implements vscode.Disposable {
     if (this.current.kind !== "ready") return false;
     const found = this.current.loaded.contexts.find((c) => c.name === name);
     if (!found) return false;
-    await this.memento.update(StateKey.selectedContext, name);
+    await this.store.write(name);
     this.log.info(`Selected Kubernetes context ${name}.`);
     this.publish({ ...this.current, selected: found });
     return true;
@@ -94,9 +102,9 @@ export class KubeContextModel implements vscode.Disposable {
     this.watchers = [];
   }
 
-  private resolveSelection(loaded: LoadedKubeconfig): ContextSummary | undefined {
-    const remembered = this.memento.get<unknown>(StateKey.selectedContext);
-    if (typeof remembered === "string") {
+  private async resolveSelection(loaded: LoadedKubeconfig): Promise<ContextSummary | undefined> {
+    const remembered = await this.store.read();
+    if (remembered !== undefined) {
       const found = loaded.contexts.find((c) => c.name === remembered);
       if (found) return found;
       this.log.warn(`The remembered context ${remembered} is no longer in the kubeconfig; using its current-context instead.`);
@@ -114,7 +122,7 @@ export class KubeContextModel implements vscode.Disposable {
 
   private scheduleReload(): void {
     clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => void this.reload(), reloadDebounceMs);
+    this.reloadTimer = setTimeout(() => this.reloadInBackground(), reloadDebounceMs);
   }
 
   /** Watches each file of the search path, including ones that do not exist yet. */

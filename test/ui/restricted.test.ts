@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { fixturesDir } from "../harness/runExtensionHost";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
-import { openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, viewPane } from "./workbenchActions";
+import { openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, waitForQuickPick, viewPane } from "./workbenchActions";
 
 const workspaceKubeconfig = `apiVersion: v1
 kind: Config
@@ -35,8 +35,9 @@ describe("Restricted Mode: an untrusted workspace cannot choose the kubeconfig",
     });
     await statusBarItem(wb.page, "Restricted Mode").waitFor({ state: "visible", timeout: 30_000 });
     await openAiPlatformContainer(wb.page);
-    await expect.poll(() => viewPane(wb.page, "Models").locator(".welcome-view-content").innerText(), { timeout: 20_000 }).toContain("Models lists registry versions");
+    await expect.poll(() => viewPane(wb.page, "Models").locator(".welcome-view-content").innerText(), { timeout: 20_000 }).toContain("No served models yet in this context");
     await runCommand(wb.page, "AI Platform: Select Kubernetes Context");
+    await waitForQuickPick(wb.page, "Select Kubernetes Context");
     expect(await quickPickLabels(wb.page)).toEqual(["aks-ml-prod", "kind-gpu-lab"]);
   });
 });
@@ -59,6 +60,6 @@ describe("No kubeconfig at all", () => {
     const deployments = viewPane(wb.page, "Deployments");
     await expect.poll(() => deployments.locator(".welcome-view-content").innerText(), { timeout: 20_000 }).toContain("No kubeconfig was found");
     await deployments.getByRole("button", { name: "Open Kubeconfig Settings" }).click();
-    await expect.poll(() => wb.page.locator(".settings-editor .setting-item-label").first().innerText(), { timeout: 15_000 }).toContain("Kubeconfig Paths");
+    await wb.page.locator(".settings-editor .setting-item-contents").filter({ hasText: "Kubeconfig Paths" }).first().waitFor({ state: "visible", timeout: 15_000 });
   });
 });

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { fixturesDir } from "../harness/runExtensionHost";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
-import { openAiPlatformContainer, quickPickLabels, quickPickRows, runCommand, statusBarItem, viewPane } from "./workbenchActions";
+import { openAiPlatformContainer, quickPickLabels, quickPickRows, runCommand, statusBarItem, waitForQuickPick, viewPane } from "./workbenchActions";
 
 const kubeconfig = [path.join(fixturesDir, "kubeconfig/team-a.yaml"), path.join(fixturesDir, "kubeconfig/team-b.yaml")].join(path.delimiter);
 
@@ -24,7 +24,7 @@ describe("AI Platform in VS Code (trusted workspace, two-file KUBECONFIG)", () =
     evidenceOnFailure("three-views");
     await openAiPlatformContainer(wb.page);
     for (const [view, text] of [
-      ["Models", "Models lists registry versions"],
+      ["Models", "No served models yet in this context"],
       ["Deployments", "No inference services found yet in this context"],
       ["GPU Nodes", "No GPU nodes found yet in this context"],
     ] as const) {
@@ -45,6 +45,7 @@ describe("AI Platform in VS Code (trusted workspace, two-file KUBECONFIG)", () =
   test("Select Kubernetes Context lists the merged contexts and remembers the choice across a reload", async () => {
     evidenceOnFailure("context-picker");
     await runCommand(wb.page, "AI Platform: Select Kubernetes Context");
+    await waitForQuickPick(wb.page, "Select Kubernetes Context");
     const labels = await quickPickLabels(wb.page);
     expect(labels).toEqual(["aks-ml-prod", "kind-gpu-lab", "staging-eastus"]);
     const kindRow = quickPickRows(wb.page).filter({ hasText: "kind-gpu-lab" });

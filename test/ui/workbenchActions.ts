@@ -29,11 +29,19 @@ export function quickPickRows(page: Page): Locator {
   return page.locator(".quick-input-widget .monaco-list-row");
 }
 
+/** Waits for the quick pick with this title, e.g. "Select Kubernetes Context". */
+export async function waitForQuickPick(page: Page, title: string): Promise<void> {
+  await page.locator(".quick-input-widget .quick-input-title", { hasText: title }).waitFor({ state: "visible", timeout: 15_000 });
+}
+
 /** The labels of the rows the quick pick shows. */
 export async function quickPickLabels(page: Page): Promise<string[]> {
   const rows = quickPickRows(page);
   await rows.first().waitFor({ state: "visible", timeout: 15_000 });
-  return (await page.locator(".quick-input-widget .monaco-list-row .label-name").allTextContents()).map((t) => t.trim());
+  // A row shows its label, then its description and detail; the label's name comes first.
+  const labels: string[] = [];
+  for (const row of await rows.all()) labels.push((await row.locator(".label-name").first().innerText()).trim());
+  return labels;
 }
 
 export function statusBarItem(page: Page, text: string | RegExp): Locator {
