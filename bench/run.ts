@@ -29,7 +29,7 @@ async function activation(): Promise<Record<string, unknown>> {
   const activate: number[] = [];
   const total: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = (await runInExtensionHost("bench", runnerVsix)) as { activateMs?: number; activationTotalMs?: number; crashed?: string };
+    const r = (await runInExtensionHost("bench", { vsix, runnerVsix })) as { activateMs?: number; activationTotalMs?: number; crashed?: string };
     if (r.activateMs === undefined || r.activationTotalMs === undefined) throw new Error(`bench run failed: ${r.crashed ?? JSON.stringify(r)}`);
     activate.push(r.activateMs);
     total.push(r.activationTotalMs);

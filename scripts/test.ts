@@ -43,9 +43,9 @@ async function vitest(projects: readonly string[], name: string, env: Record<str
   }
 }
 
-async function extensionHost(runnerVsix: string): Promise<Tally> {
+async function extensionHost(vsix: string, runnerVsix: string): Promise<Tally> {
   try {
-    const r = await runInExtensionHost("mocha", runnerVsix);
+    const r = await runInExtensionHost("mocha", { vsix, runnerVsix });
     if (!isSuiteResults(r)) throw new Error(`the runner crashed: ${JSON.stringify(r)}`);
     for (const t of r.tests) {
       console.log(`  ${t.state === "passed" ? "✓" : t.state === "failed" ? "✗" : "-"} ${t.title} (${Math.round(t.durationMs)} ms)`);
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   console.log(`[test] VS Code ${install.vscodeVersion} (code-server)`);
 
   console.log("\n[test] extension-host suites (mocha in code-server)");
-  tallies.push(await extensionHost(runnerVsix));
+  tallies.push(await extensionHost(vsix, runnerVsix));
 
   console.log("\n[test] UI (Playwright, Chromium, code-server)");
   tallies.push(await vitest(["ui"], "ui", { AIPLAT_VSIX: vsix }));

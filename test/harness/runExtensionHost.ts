@@ -1,4 +1,4 @@
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { ExtensionId } from "../../src/editor/contributionIds";
 import { repoRoot } from "./codeServerInstall";
@@ -11,8 +11,8 @@ export const fixturesDir = path.join(repoRoot, "test/fixtures");
  * Runs the mocha suites in out/test/extensionHost inside code-server's extension host, through
  * the runner extension, or takes the activation figures for the bench.
  */
-export async function runInExtensionHost(mode: "mocha" | "bench", runnerVsix: string): Promise<unknown> {
-  const wb = await openTestWorkbenchForRunner(mode, runnerVsix);
+export async function runInExtensionHost(mode: "mocha" | "bench", vsixes: { readonly vsix: string; readonly runnerVsix: string }): Promise<unknown> {
+  const wb = await openTestWorkbenchForRunner(mode, vsixes);
   try {
     return await readJsonWhenWritten<unknown>(wb.resultsPath, mode === "mocha" ? 600_000 : 120_000, `the extension-host ${mode} run`);
   } catch (err) {
@@ -23,10 +23,9 @@ export async function runInExtensionHost(mode: "mocha" | "bench", runnerVsix: st
   }
 }
 
-async function openTestWorkbenchForRunner(mode: "mocha" | "bench", runnerVsix: string) {
+async function openTestWorkbenchForRunner(mode: "mocha" | "bench", { vsix, runnerVsix }: { readonly vsix: string; readonly runnerVsix: string }) {
   const suitesDir = path.join(repoRoot, "out/test/extensionHost");
   const resultsDir = path.join(repoRoot, "test-results");
-  const { mkdir, rm } = await import("node:fs/promises");
   await mkdir(resultsDir, { recursive: true });
   const resultsPath = path.join(resultsDir, `extension-host-${mode}.json`);
   await rm(resultsPath, { force: true });
@@ -44,6 +43,7 @@ async function openTestWorkbenchForRunner(mode: "mocha" | "bench", runnerVsix: s
   await writeFile(specPath, JSON.stringify(spec, null, 2));
   const workbench = await openTestWorkbench({
     trusted: true,
+    vsix,
     extraVsixes: [runnerVsix],
     env: {
       AIPLAT_TEST_SPEC: specPath,

@@ -13,6 +13,8 @@ export interface WorkbenchOptions {
   readonly env?: Record<string, string>;
   /** Files to create in the workspace, path → content. */
   readonly workspaceFiles?: Record<string, string>;
+  /** The extension under test; default AIPLAT_VSIX. */
+  readonly vsix?: string;
   /** Extra VSIXs installed beside the extension under test. */
   readonly extraVsixes?: readonly string[];
 }
@@ -47,7 +49,7 @@ export async function openTestWorkbench(opts: WorkbenchOptions): Promise<Workben
     await mkdir(path.dirname(path.join(workspace, file)), { recursive: true });
     await writeFile(path.join(workspace, file), content);
   }
-  const profile = await createProfile(install, path.join(dir, "profile"), [vsixUnderTest(), ...(opts.extraVsixes ?? [])], userSettings({ trustWorkspaces: opts.trusted }));
+  const profile = await createProfile(install, path.join(dir, "profile"), [opts.vsix ?? vsixUnderTest(), ...(opts.extraVsixes ?? [])], userSettings({ trustWorkspaces: opts.trusted }));
   const server = await startCodeServer(install, profile, workspace, opts.env ? { env: opts.env } : {});
   let browser: Browser | undefined;
   try {
