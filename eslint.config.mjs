@@ -31,5 +31,5 @@ export default tseslint.config(
   { files: ["src/shared/**/*.ts", "webview/**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode)] } },
   { files: ["src/editor/**/*.ts", "src/extension.ts"], rules: { "no-restricted-imports": ["error", restricted(sandbox)] } },
   // Tools read their configuration from a default export.
-  { files: ["*.config.ts"], rules: { "no-restricted-syntax": "off" } },
+  { files: ["*.config.ts", "*.config.mts"], rules: { "no-restricted-syntax": "off" } },
 );

@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createProfile, startCodeServer, userSettings } from "../test/harness/codeServer";
-import { ensureCodeServer } from "../test/harness/codeServerInstall";
+import { CodeServerVersion, ensureCodeServer } from "../test/harness/codeServerInstall";
 import { packageExtension } from "./package";
 import { repoRoot } from "./vsix";
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   const kubeconfig = process.env["KUBECONFIG"] ? `KUBECONFIG=${process.env["KUBECONFIG"]}` : "~/.kube/config";
   console.log(`
-  AI Platform Ops is running in VS Code ${install.vscodeVersion} (code-server ${path.basename(path.dirname(path.dirname(install.entry)))}).
+  AI Platform Ops is running in VS Code ${install.vscodeVersion} (code-server ${CodeServerVersion}).
 
     Open  ${server.workspaceUrl}
 
