@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
-      { test: { name: "integration", include: ["test/integration/**/*.test.ts"], environment: "node", testTimeout: 30_000 } },
+      { test: { name: "integration", include: ["test/integration/**/*.test.ts"], environment: "node", testTimeout: 30_000, fileParallelism: false } },
       {
         test: {
           name: "ui",

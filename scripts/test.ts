@@ -64,11 +64,13 @@ async function main(): Promise<void> {
   ensureCommands(SystemNeeds.commands);
   const tallies: Tally[] = [];
 
-  console.log("\n[test] unit and integration (Node)");
-  tallies.push(await vitest(["unit", "integration"], "node"));
-
-  console.log("\n[test] packing the extension and preparing code-server");
+  console.log("\n[test] packing the extension");
   const vsix = await packageExtension();
+
+  console.log("\n[test] unit and integration (Node)");
+  tallies.push(await vitest(["unit", "integration"], "node", { AIPLAT_VSIX: vsix }));
+
+  console.log("\n[test] preparing code-server");
   const runnerVsix = await buildRunnerVsix();
   const install = await ensureCodeServer();
   console.log(`[test] VS Code ${install.vscodeVersion} (code-server)`);

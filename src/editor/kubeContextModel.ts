@@ -35,6 +35,7 @@ export class KubeContextModel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: KubeContextState = { kind: "loading" };
   private watchers: vscode.Disposable[] = [];
+  private watchedPaths = "";
   private readonly subscriptions: vscode.Disposable[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
   private generation = 0;
@@ -90,7 +91,12 @@ export class KubeContextModel implements vscode.Disposable {
     if (this.current.kind !== "ready") return false;
     const found = this.current.loaded.contexts.find((c) => c.name === name);
     if (!found) return false;
-    await this.store.write(name);
+    try {
+      await this.store.write(name);
+    } catch (err) {
+      // The choice still holds for this session; only remembering it failed.
+      this.log.warn(`Could not remember the selected context for next time: ${err instanceof Error ? err.message : String(err)}`);
+    }
     this.log.info(`Selected Kubernetes context ${name}.`);
     this.publish({ ...this.current, selected: found });
     return true;
@@ -127,6 +133,9 @@ export class KubeContextModel implements vscode.Disposable {
 
   /** Watches each file of the search path, including ones that do not exist yet. */
   private watch(paths: readonly string[]): void {
+    const key = paths.join("\0");
+    if (key === this.watchedPaths) return;
+    this.watchedPaths = key;
     for (const d of this.watchers) d.dispose();
     this.watchers = paths.map((file) => {
       const watcher = vscode.workspace.createFileSystemWatcher(

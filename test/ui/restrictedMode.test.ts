@@ -41,25 +41,3 @@ describe("Restricted Mode: an untrusted workspace cannot choose the kubeconfig",
     expect(await quickPickLabels(wb.page)).toEqual(["aks-ml-prod", "kind-gpu-lab"]);
   });
 });
-
-describe("No kubeconfig at all", () => {
-  let wb: Workbench;
-
-  beforeAll(async () => {
-    wb = await openTestWorkbench({ trusted: true, env: { KUBECONFIG: path.join(fixturesDir, "kubeconfig/does-not-exist.yaml") } });
-  });
-  afterAll(async () => {
-    await wb?.close();
-  });
-
-  test("each view says what it needs and offers the kubeconfig settings", async () => {
-    onTestFailed(async () => {
-      console.error(`[ui] evidence saved in ${await wb.saveEvidence("no-kubeconfig")}`);
-    });
-    await openAiPlatformContainer(wb.page);
-    const deployments = viewPane(wb.page, "Deployments");
-    await expect.poll(() => deployments.locator(".welcome-view-content").innerText(), { timeout: 20_000 }).toContain("No kubeconfig was found");
-    await deployments.getByRole("button", { name: "Open Kubeconfig Settings" }).click();
-    await wb.page.locator(".settings-editor .setting-item-contents").filter({ hasText: "Kubeconfig Paths" }).first().waitFor({ state: "visible", timeout: 15_000 });
-  });
-});

@@ -1,0 +1,66 @@
+/** What `npm run package` produces: the VSIX a user installs and the CLI `npx aiplat` runs. */
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, test } from "vitest";
+import * as yauzl from "yauzl";
+import { packageExtension } from "../../scripts/package";
+
+const root = path.resolve(__dirname, "../..");
+const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+let vsix: string;
+
+async function entries(file: string): Promise<string[]> {
+  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(file, { lazyEntries: true });
+  return new Promise((resolve, reject) => {
+    const names: string[] = [];
+    zip.on("entry", (e: yauzl.Entry) => {
+      names.push(e.fileName);
+      zip.readEntry();
+    });
+    zip.on("end", () => resolve(names));
+    zip.on("error", reject);
+    zip.readEntry();
+  });
+}
+
+beforeAll(async () => {
+  vsix = process.env["AIPLAT_VSIX"] ?? (await packageExtension());
+}, 120_000);
+
+describe("the packaged VSIX", () => {
+  test("is under 2 MB", () => {
+    expect(statSync(vsix).size).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  test("holds the bundle, manifest, docs and icons, and no sources, tests, maps or node_modules", async () => {
+    const names = await entries(vsix);
+    for (const needed of ["extension/package.json", "extension/dist/extension.js", "extension/readme.md", "extension/media/icon.png", "extension/media/activitybar.svg"]) {
+      expect(names).toContain(needed);
+    }
+    expect(names.filter((n) => /\.(ts|map)$|node_modules\/|^extension\/(src|test|scripts|bench)\//.test(n))).toEqual([]);
+  });
+
+  test("the host bundle is minified, with no source map or comments", () => {
+    const bundle = readFileSync(path.join(root, "dist/extension.js"), "utf8");
+    expect(bundle).not.toMatch(/^\/\/# sourceMappingURL=/m);
+    // Our class names are mangled and our doc comments gone.
+    expect(bundle).not.toContain("KubeContextModel");
+    expect(bundle).not.toContain("Composition root");
+  });
+});
+
+describe("aiplat from the packaged build", () => {
+  const cli = path.join(root, "dist/cli.js");
+
+  test("--help works and names the subcommands", () => {
+    const out = execFileSync(cli, ["--help"], { encoding: "utf8" });
+    expect(out).toMatch(/^Usage: aiplat/);
+    expect(out).toContain("contexts");
+  });
+
+  test("--version is the package version", () => {
+    expect(execFileSync(cli, ["--version"], { encoding: "utf8" }).trim()).toBe(pkg.version);
+  });
+});
