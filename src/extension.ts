@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type * as vscode from "vscode";
+import { ClusterConnection } from "./editor/clusterConnection";
 import { registerDiagnosticsCommands } from "./editor/commands/diagnostics";
 import { registerKubeContextCommands } from "./editor/commands/kubeContext";
 import { createContextStatusBar } from "./editor/contextStatusBar";
@@ -18,10 +19,13 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const started = performance.now();
   const log = createLog();
   const model = new KubeContextModel(new SelectedContextStore(context.globalStorageUri.fsPath), log);
+  const connection = new ClusterConnection(model, log);
+  const views = createClusterViews(model, connection);
   context.subscriptions.push(
     log,
     model,
-    ...createClusterViews(model),
+    connection,
+    ...views.disposables,
     ...createContextStatusBar(model),
     ...registerKubeContextCommands(model, log),
     ...registerDiagnosticsCommands(log),

@@ -27,8 +27,11 @@ export const ContextKey = {
   /** "loading" | "missing" | "invalid" | "ready" */
   kubeconfigState: "aiPlatform.kubeconfigState",
   contextSelected: "aiPlatform.contextSelected",
+  /** "none" | "connecting" | "synced" | "disconnected" | "forbidden" */
+  clusterState: "aiPlatform.clusterState",
 } as const;
 
 export const SettingKey = {
   kubeconfigPaths: "aiPlatform.kubeconfigPaths",
+  showAllDeployments: "aiPlatform.deployments.showAll",
 } as const;

@@ -1,13 +1,13 @@
 import * as vscode from "vscode";
-import { ViewId } from "../contributionIds";
+import type { ClusterConnection } from "../clusterConnection";
+import { SettingKey, ViewId } from "../contributionIds";
+import { describeConnection } from "../explain";
 import type { KubeContextModel, KubeContextState } from "../kubeContextModel";
+import { DeploymentsTreeProvider } from "./deployments/deploymentsTreeProvider";
+import { GpuNodesTreeProvider } from "./gpuNodes/gpuNodesTreeProvider";
 
-/**
- * The three views of the AI Platform container. Until the live data layer lands they hold no
- * rows, so VS Code shows each view's welcome content, which says what the view needs; the
- * title bar shows which context the view is about.
- */
-class NoRowsYet implements vscode.TreeDataProvider<never> {
+/** Models gets its rows from the model registry, which a later issue adds; until then its welcome content explains. */
+class NoModelsYet implements vscode.TreeDataProvider<never> {
   getTreeItem(element: never): vscode.TreeItem {
     return element;
   }
@@ -16,13 +16,44 @@ class NoRowsYet implements vscode.TreeDataProvider<never> {
   }
 }
 
-export function createClusterViews(model: KubeContextModel): vscode.Disposable[] {
-  const provider = new NoRowsYet();
-  const views = Object.values(ViewId).map((id) => vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true }));
+export interface ClusterViews {
+  readonly deployments: DeploymentsTreeProvider;
+  readonly gpuNodes: GpuNodesTreeProvider;
+  readonly disposables: readonly vscode.Disposable[];
+}
+
+export function createClusterViews(model: KubeContextModel, connection: ClusterConnection): ClusterViews {
+  const showAll = (): boolean => vscode.workspace.getConfiguration().get<boolean>(SettingKey.showAllDeployments) === true;
+  const deployments = new DeploymentsTreeProvider(connection, showAll);
+  const gpuNodes = new GpuNodesTreeProvider(connection);
+  const modelsView = vscode.window.createTreeView(ViewId.models, { treeDataProvider: new NoModelsYet() });
+  const deploymentsView = vscode.window.createTreeView(ViewId.deployments, { treeDataProvider: deployments, showCollapseAll: true });
+  const gpuNodesView = vscode.window.createTreeView(ViewId.gpuNodes, { treeDataProvider: gpuNodes, showCollapseAll: true });
+  const views = [modelsView, deploymentsView, gpuNodesView];
+
   const describe = (state: KubeContextState): void => {
     const description = state.kind === "ready" && state.selected ? state.selected.name : undefined;
     for (const view of views) view.description = description;
   };
+  const showConnection = (): void => {
+    const message = describeConnection(connection.state);
+    deploymentsView.message = message;
+    gpuNodesView.message = message;
+  };
   describe(model.state);
-  return [...views, model.onDidChange(describe)];
+  showConnection();
+  return {
+    deployments,
+    gpuNodes,
+    disposables: [
+      deployments,
+      gpuNodes,
+      ...views,
+      model.onDidChange(describe),
+      connection.onDidChangeState(showConnection),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SettingKey.showAllDeployments)) deployments.reset();
+      }),
+    ],
+  };
 }

@@ -1,0 +1,205 @@
+/**
+ * The sandbox cluster's API server: HTTPS on 127.0.0.1 with a generated CA, bearer-token
+ * authentication, discovery, the resource routes and watches, plus the fault knobs tests use
+ * (restart, dropped watches, compaction, latency).
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { type IncomingMessage, type ServerResponse } from "node:http";
+import { type Server, createServer } from "node:https";
+import { type AddressInfo } from "node:net";
+import { ApiError, unauthorized, unknownPath } from "./apiStatus";
+import { ApiVerbs } from "./apiVerbs";
+import { type SandboxCertificates, createSandboxCertificates } from "./certificates";
+import { apiGroupList, apiGroupOf, apiResourceList, apiVersions, serverVersion } from "./discovery";
+import { sendError, sendJson } from "./httpExchange";
+import { kubeconfigYaml } from "./kubeconfig";
+import { ObjectStore } from "./objectStore";
+import { openApiDocument } from "./openApi";
+import { PodLogs } from "./podLogs";
+import { serveResource } from "./resourceRequests";
+import { parseApiPath } from "./resourcePath";
+import { WatchHub } from "./watchHub";
+
+export interface SandboxSeed {
+  (store: ObjectStore, logs: PodLogs): void;
+}
+
+export interface SandboxApiServerOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The bearer token clients must present; random by default. */
+  token?: string;
+  /** Fills a fresh store, at start and on a restart that loses the store. */
+  seed?: SandboxSeed;
+  /** How often watches with allowWatchBookmarks=true get a BOOKMARK (the real server: about a minute). */
+  bookmarkIntervalMs?: number;
+  historyLimit?: number;
+  latencyMs?: number;
+  /** Called for each request, without headers (so never with the token). */
+  onRequest?: (line: { method: string; path: string; status: number }) => void;
+}
+
+const publicPaths = new Set(["/healthz", "/livez", "/readyz"]);
+
+export class SandboxApiServer {
+  store: ObjectStore;
+  logs: PodLogs;
+  verbs: ApiVerbs;
+  readonly watches: WatchHub;
+  /** Added before every response, to imitate a slow or distant API server. */
+  latencyMs: number;
+  private server: Server | undefined;
+  private portNumber = 0;
+
+  private constructor(
+    private readonly options: SandboxApiServerOptions,
+    readonly token: string,
+    private readonly certificates: SandboxCertificates,
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.store = new ObjectStore({ historyLimit: options.historyLimit });
+    this.logs = new PodLogs();
+    this.verbs = new ApiVerbs(this.store);
+    this.watches = new WatchHub(
+      () => this.store,
+      () => this.options.bookmarkIntervalMs ?? 60_000,
+    );
+    options.seed?.(this.store, this.logs);
+  }
+
+  static async start(options: SandboxApiServerOptions = {}): Promise<SandboxApiServer> {
+    const certificates = await createSandboxCertificates();
+    const server = new SandboxApiServer(options, options.token ?? randomBytes(24).toString("base64url"), certificates);
+    await server.listen(options.port ?? 0);
+    return server;
+  }
+
+  get port(): number {
+    return this.portNumber;
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.portNumber}`;
+  }
+
+  /** PEM of the CA that signed the server certificate. */
+  get caCert(): string {
+    return this.certificates.caCert;
+  }
+
+  kubeconfig(options: { token?: string; namespace?: string } = {}): string {
+    return kubeconfigYaml({ server: this.url, caCert: this.caCert, token: options.token ?? this.token, ...(options.namespace ? { namespace: options.namespace } : {}) });
+  }
+
+  private async listen(port: number): Promise<void> {
+    const server = createServer({ key: this.certificates.serverKey, cert: this.certificates.serverCert }, (req, res) => {
+      void this.handle(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.portNumber = (server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening and cuts every connection, watches and log streams included. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.watches.dropAll("abrupt");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /**
+   * Stops and starts again on the same port. keepStore: false replaces the store with a fresh
+   * one from the seed, resourceVersions included, as if etcd had been restored from scratch.
+   */
+  async restart(options: { keepStore: boolean; downtimeMs?: number }): Promise<void> {
+    const port = this.portNumber;
+    await this.stop();
+    if (!options.keepStore) {
+      this.store = new ObjectStore({ historyLimit: this.options.historyLimit });
+      this.logs = new PodLogs();
+      this.verbs = new ApiVerbs(this.store);
+      this.options.seed?.(this.store, this.logs);
+    }
+    if (options.downtimeMs) await new Promise((r) => setTimeout(r, options.downtimeMs));
+    await this.listen(port);
+  }
+
+  /** Ends every open watch; returns how many there were. */
+  dropWatches(mode: "graceful" | "abrupt" = "graceful"): number {
+    return this.watches.dropAll(mode);
+  }
+
+  /** Compacts history: watches and continue tokens from before now get 410 Expired. */
+  compact(): void {
+    this.store.compact();
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? "";
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1]) return false;
+    const given = Buffer.from(match[1].trim());
+    const expected = Buffer.from(this.token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "https://127.0.0.1");
+    res.on("finish", () => this.options.onRequest?.({ method: req.method ?? "", path: url.pathname, status: res.statusCode }));
+    try {
+      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      if (publicPaths.has(url.pathname)) {
+        res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
+        return;
+      }
+      if (!this.authorized(req)) throw unauthorized();
+      await this.route(req, res, url);
+    } catch (e) {
+      if (e instanceof ApiError) {
+        sendError(res, e);
+      } else {
+        sendError(res, new ApiError(500, "InternalError", `Internal error occurred: ${(e as Error).message}`));
+      }
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === "/version" || url.pathname === "/version/") {
+      sendJson(res, 200, serverVersion);
+      return;
+    }
+    const path = parseApiPath(url.pathname);
+    if (path.kind === "discovery") {
+      if (req.method !== "GET") throw unknownPath();
+      const body =
+        path.group === "" && path.version === undefined
+          ? apiVersions(`127.0.0.1:${this.portNumber}`)
+          : path.group === undefined
+            ? apiGroupList()
+            : path.version === undefined
+              ? apiGroupOf(path.group)
+              : apiResourceList(path.group, path.version);
+      if (!body) throw unknownPath();
+      sendJson(res, 200, body);
+      return;
+    }
+    if (path.kind === "resource") {
+      await serveResource(req, res, { ...path, params: url.searchParams }, { verbs: this.verbs, watches: this.watches, logs: this.logs });
+      return;
+    }
+    // /openapi/v2 is not served; /openapi/v3 only says which parameters PATCH takes.
+    const openApi = req.method === "GET" ? openApiDocument(url.pathname) : undefined;
+    if (!openApi) throw unknownPath();
+    sendJson(res, 200, openApi);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE]: serves a scenario on
+ * 127.0.0.1, writes a kubeconfig for it and runs until Ctrl-C.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { type SandboxApiServer } from "./apiServer";
+import { writeKubeconfig } from "./kubeconfig";
+import { type Scenario } from "./scenario";
+import { scenarioFile, startSandbox } from "./sandboxLauncher";
+
+const repoRoot = path.resolve(__dirname, "..");
+
+const Flags = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  scenario: z.string().min(1),
+  kubeconfig: z.string().min(1),
+});
+
+const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--kubeconfig FILE]
+  --port        port on 127.0.0.1 (default 6443; 0 picks a free one)
+  --scenario    a scenario under sandbox/scenarios/ or a YAML file (default demo)
+  --kubeconfig  where to write the kubeconfig (default .sandbox/kubeconfig)`;
+
+function fail(message: string): never {
+  console.error(`sandbox: ${message}\n${usage}`);
+  process.exit(2);
+}
+
+function readFlags(argv: string[]): z.infer<typeof Flags> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { port: { type: "string" }, scenario: { type: "string" }, kubeconfig: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const parsed = Flags.safeParse({
+    port: values.port ?? "6443",
+    scenario: values.scenario ?? "demo",
+    kubeconfig: values.kubeconfig ?? path.join(repoRoot, ".sandbox", "kubeconfig"),
+  });
+  if (!parsed.success) fail(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  const flags = readFlags(process.argv.slice(2));
+  let server: SandboxApiServer;
+  let scenario: Scenario;
+  try {
+    ({ server, scenario } = await startSandbox({ port: flags.port, scenario: flags.scenario }));
+  } catch (e) {
+    fail(`cannot start the sandbox (scenario ${scenarioFile(flags.scenario)}, port ${flags.port}): ${(e as Error).message}`);
+  }
+  const kubeconfig = path.resolve(flags.kubeconfig);
+  await writeKubeconfig(kubeconfig, { server: server.url, caCert: server.caCert, token: server.token });
+  console.log(`Sandbox cluster "${scenario.name ?? flags.scenario}" serving on ${server.url}`);
+  console.log(`Kubeconfig: ${kubeconfig}`);
+  console.log(`Try:  KUBECONFIG=${kubeconfig} kubectl get pods -A`);
+  console.log("Ctrl-C stops it.");
+  const shutdown = (): void => {
+    void server.stop().then(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+void main();

@@ -1,0 +1,116 @@
+import { KubeConfig } from "@kubernetes/client-node";
+import * as vscode from "vscode";
+import { ClusterCache, type CacheChange, type ClusterState } from "../core/kube/clusterCache";
+import type { ContextSummary, LoadedKubeconfig } from "../core/kube/kubeconfig";
+import { ContextKey } from "./contributionIds";
+import type { KubeContextModel, KubeContextState } from "./kubeContextModel";
+
+export type ConnectionState = { readonly kind: "none" } | (ClusterState & { readonly context: ContextSummary; readonly namespace: string | undefined });
+
+/**
+ * The live cache of the selected context: one ClusterCache, replaced when the context or the
+ * kubeconfig changes. Watches all namespaces; if the user may only read their context's
+ * namespace (403 on a cluster-wide list), it falls back to that namespace.
+ */
+export class ClusterConnection implements vscode.Disposable {
+  private cache: ClusterCache | undefined;
+  private cacheSubscriptions: { dispose(): void }[] = [];
+  private context: ContextSummary | undefined;
+  private connectedTo = "";
+  /** Logged on changes of kind only, not on every retry. */
+  private lastKind: ClusterState["kind"] = "connecting";
+  private readonly cacheChanged = new vscode.EventEmitter<ClusterCache | undefined>();
+  private readonly objectsChanged = new vscode.EventEmitter<CacheChange>();
+  private readonly stateChanged = new vscode.EventEmitter<ConnectionState>();
+  /** A new cache (or none): views rebuild from scratch. */
+  readonly onDidChangeCache = this.cacheChanged.event;
+  /** Objects changed in the current cache: views refresh what they show of them. */
+  readonly onDidChangeObjects = this.objectsChanged.event;
+  readonly onDidChangeState = this.stateChanged.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    model: KubeContextModel,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscription = model.onDidChange((s) => this.follow(s));
+    this.follow(model.state);
+  }
+
+  get current(): ClusterCache | undefined {
+    return this.cache;
+  }
+
+  get state(): ConnectionState {
+    if (!this.cache || !this.context) return { kind: "none" };
+    return { ...this.cache.state, context: this.context, namespace: this.cache.namespace };
+  }
+
+  dispose(): void {
+    this.disconnect();
+    this.subscription.dispose();
+    this.cacheChanged.dispose();
+    this.objectsChanged.dispose();
+    this.stateChanged.dispose();
+  }
+
+  private follow(state: KubeContextState): void {
+    if (state.kind !== "ready" || !state.selected) {
+      this.connectedTo = "";
+      if (this.cache) {
+        this.disconnect();
+        this.cacheChanged.fire(undefined);
+        this.publishState();
+      }
+      return;
+    }
+    // Reconnect only when what we connect to changed, not on every kubeconfig reload.
+    const key = JSON.stringify([state.selected, state.loaded.kubeConfig.getCluster(state.selected.cluster), state.loaded.kubeConfig.getUser(state.selected.user)]);
+    if (key === this.connectedTo) return;
+    this.connectedTo = key;
+    this.connect(state.loaded, state.selected, undefined);
+  }
+
+  private connect(loaded: LoadedKubeconfig, context: ContextSummary, namespace: string | undefined): void {
+    this.disconnect();
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: loaded.kubeConfig.clusters, users: loaded.kubeConfig.users, contexts: loaded.kubeConfig.contexts, currentContext: context.name });
+    const cache = new ClusterCache(kc, namespace);
+    this.cache = cache;
+    this.lastKind = "connecting";
+    this.context = context;
+    this.log.info(`Connecting to ${context.name} (${context.server ?? "no server"}), ${namespace ? `namespace ${namespace}` : "all namespaces"}.`);
+    this.cacheSubscriptions = [
+      cache.onDidChange((change) => this.objectsChanged.fire(change)),
+      cache.onDidChangeState((s) => {
+        const previous = this.lastKind;
+        this.lastKind = s.kind;
+        if (s.kind === "forbidden" && namespace === undefined && s.namespace === undefined && s.resource !== "nodes" && s.resource !== "namespaces") {
+          const fallback = context.namespace ?? "default";
+          this.log.warn(`Cannot list ${s.resource} in all namespaces (${s.message}); watching namespace ${fallback} only.`);
+          this.connect(loaded, context, fallback);
+          return;
+        }
+        if (s.kind === "synced") this.log.info(`Synced with ${context.name}.`);
+        else if (s.kind === "forbidden") this.log.error(`${context.name}: ${s.statusCode} on ${s.resource}: ${s.message}`);
+        else if (s.kind === "disconnected" && previous !== "disconnected") this.log.warn(`${context.name}: disconnected (${s.reason}); retrying in ${Math.ceil(s.retryInMs / 1000)} s.`);
+        this.publishState();
+      }),
+    ];
+    cache.start();
+    this.cacheChanged.fire(cache);
+    this.publishState();
+  }
+
+  private disconnect(): void {
+    for (const s of this.cacheSubscriptions.splice(0)) s.dispose();
+    this.cache?.stop();
+    this.cache = undefined;
+  }
+
+  private publishState(): void {
+    const state = this.state;
+    void vscode.commands.executeCommand("setContext", ContextKey.clusterState, state.kind);
+    this.stateChanged.fire(state);
+  }
+}

@@ -1,0 +1,81 @@
+/** The Deployments and GPU Nodes trees on the sandbox's demo scenario, live, in code-server. */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
+import type { SandboxApiServer } from "../../sandbox/apiServer";
+import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { openTestWorkbench, type Workbench } from "../harness/workbench";
+import { openAiPlatformContainer, viewPane } from "./workbenchActions";
+
+let server: SandboxApiServer;
+let wb: Workbench;
+
+/** A tree row by the start of its accessible label: "name, Health, …". */
+const row = (view: string, label: string) => viewPane(wb.page, view).locator(`.monaco-list-row[aria-label^="${label}"]`);
+
+beforeAll(async () => {
+  ({ server } = await startSandbox({ scenario: "demo" }));
+  const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-sbx-")), "config");
+  await writeFile(kubeconfig, server.kubeconfig());
+  wb = await openTestWorkbench({ trusted: true, env: { KUBECONFIG: kubeconfig } });
+  // Tall enough that the demo's rows are all rendered (the tree renders only what is in view).
+  await wb.page.setViewportSize({ width: 1400, height: 1600 });
+  await openAiPlatformContainer(wb.page);
+  // Models has no rows yet; fold it so both cluster trees have room.
+  await viewPane(wb.page, "Models").locator(".pane-header").click();
+});
+
+afterAll(async () => {
+  await wb?.close();
+  await server?.stop();
+});
+
+describe("cluster trees on the sandbox", () => {
+  test("Deployments shows each inference service with truthful health", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-health")}`);
+    });
+    await row("Deployments", "sklearn-iris, Healthy").waitFor({ state: "visible", timeout: 30_000 });
+    // KServe reports the InferenceService Ready while its predictor crash-loops: we say Degraded.
+    await expect(row("Deployments", "fraud-xgboost, Degraded").count()).resolves.toBe(1);
+    expect(await row("Deployments", "fraud-xgboost, Degraded").getAttribute("aria-label")).toMatch(/CrashLoopBackOff/);
+    // The rollout stuck past its progress deadline.
+    await expect(row("Deployments", "bert-classifier, Failed").count()).resolves.toBe(1);
+  });
+
+  test("a pod that starts crash-looping turns its deployment Degraded without a refresh", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-live")}`);
+    });
+    await row("Deployments", "vllm-llama3-70b, Healthy").waitFor({ state: "visible", timeout: 30_000 });
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfig());
+    const core = kc.makeApiClient(CoreV1Api);
+    const pods = await core.listNamespacedPod({ namespace: "llm-serving" });
+    const pod = pods.items.find((p) => p.metadata?.name?.startsWith("vllm-llama3-70b-"));
+    if (!pod?.status?.containerStatuses?.[0]) throw new Error("the demo scenario has no vllm-llama3-70b pod");
+    pod.status.containerStatuses[0] = {
+      ...pod.status.containerStatuses[0],
+      ready: false,
+      restartCount: 6,
+      state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container" } },
+      lastState: { terminated: { exitCode: 1, reason: "Error" } },
+    };
+    pod.status.conditions = pod.status.conditions?.map((c) => (c.type === "Ready" || c.type === "ContainersReady" ? { ...c, status: "False" } : c));
+    await core.replaceNamespacedPodStatus({ name: pod.metadata?.name ?? "", namespace: "llm-serving", body: pod });
+    await row("Deployments", "vllm-llama3-70b, Degraded").waitFor({ state: "visible", timeout: 10_000 });
+  });
+
+  test("GPU Nodes groups nodes by pool with allocation, and lists pods pending for lack of GPUs", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-gpu")}`);
+    });
+    const gpu = viewPane(wb.page, "GPU Nodes");
+    await gpu.locator(".monaco-list-row", { hasText: "Pending GPU pods" }).waitFor({ state: "visible", timeout: 30_000 });
+    await expect.poll(() => gpu.locator(".monaco-list-row", { hasText: "vllm-mixtral-8x7b" }).count()).toBe(1);
+    const a100 = gpu.locator(".monaco-list-row").filter({ has: wb.page.locator(".label-name", { hasText: /^a100pool$/ }) });
+    await expect.poll(() => a100.innerText()).toMatch(/\d+\/32 GPUs/);
+  });
+});
