@@ -4,6 +4,9 @@
  *   activation  time inside activate(), measured in code-server's extension host, the
  *               round trip of extensions.activate() (loading the bundle included), and the
  *               size of the minified host bundle and of the VSIX.
+ *   cluster     a 10,000-pod sandbox: tree ready vs kubectl, update latency, heap (bench/cluster.ts).
+ *
+ *   npm run bench [-- activation cluster]
  */
 import { stat } from "node:fs/promises";
 import * as path from "node:path";
@@ -11,6 +14,7 @@ import { ensureCodeServer } from "../test/harness/codeServerInstall";
 import { runInExtensionHost } from "../test/harness/runExtensionHost";
 import { buildRunnerVsix } from "../test/harness/runnerVsix";
 import { packageExtension } from "../scripts/package";
+import { clusterBench } from "./cluster";
 import { repoRoot } from "../scripts/vsix";
 
 const runs = 5;
@@ -47,7 +51,14 @@ async function activation(): Promise<Record<string, unknown>> {
   };
 }
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation };
+async function cluster(): Promise<Record<string, unknown>> {
+  const vsix = await packageExtension();
+  const runnerVsix = await buildRunnerVsix();
+  await ensureCodeServer();
+  return clusterBench(vsix, runnerVsix, { nodes: 1000, deployments: 1000, pods: 10_000, eventsPerSecond: 200, loadSeconds: 30 });
+}
+
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster };
 
 async function main(): Promise<void> {
   // Only the JSON lines go to stdout.

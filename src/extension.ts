@@ -12,6 +12,12 @@ import { createClusterViews } from "./editor/views/clusterViews";
 /** What activate() returns: figures the bench reads in the extension host. */
 export interface AiPlatformApi {
   readonly activationMs: number;
+  readonly bench: {
+    /** ms from connecting to the Deployments tree's root rows being available. */
+    deploymentsTreeReadyMs(): Promise<number>;
+    /** Watch event → tree refresh latencies since the last call, in ms. */
+    takeRefreshLatencies(): number[];
+  };
 }
 
 /** Composition root: build the services, hand them to the features, nothing else. */
@@ -34,7 +40,13 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   model.reloadInBackground();
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-  return { activationMs };
+  return {
+    activationMs,
+    bench: {
+      deploymentsTreeReadyMs: () => views.deployments.whenRootReady(),
+      takeRefreshLatencies: () => views.deployments.refreshLatencies.splice(0),
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -17,6 +17,8 @@ export class ClusterConnection implements vscode.Disposable {
   private cacheSubscriptions: { dispose(): void }[] = [];
   private context: ContextSummary | undefined;
   private connectedTo = "";
+  /** performance.now() when the current cache started connecting. */
+  connectedAt = 0;
   /** Logged on changes of kind only, not on every retry. */
   private lastKind: ClusterState["kind"] = "connecting";
   private readonly cacheChanged = new vscode.EventEmitter<ClusterCache | undefined>();
@@ -75,6 +77,7 @@ export class ClusterConnection implements vscode.Disposable {
     this.disconnect();
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters: loaded.kubeConfig.clusters, users: loaded.kubeConfig.users, contexts: loaded.kubeConfig.contexts, currentContext: context.name });
+    this.connectedAt = performance.now();
     const cache = new ClusterCache(kc, namespace);
     this.cache = cache;
     this.lastKind = "connecting";

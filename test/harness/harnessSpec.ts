@@ -1,7 +1,9 @@
 /** What the harness hands the runner extension, and what it writes back. */
 export type HarnessSpec =
   | { readonly mode: "mocha"; readonly mochaPath: string; readonly files: readonly string[]; readonly resultsPath: string; readonly extensionId: string }
-  | { readonly mode: "bench"; readonly resultsPath: string; readonly extensionId: string; readonly mochaPath?: undefined; readonly files?: undefined };
+  | { readonly mode: "bench"; readonly resultsPath: string; readonly extensionId: string }
+  /** Two phases: write `${resultsPath}.ready.json` when the tree is ready, then the rest once `loadDonePath` exists. */
+  | { readonly mode: "cluster-bench"; readonly resultsPath: string; readonly extensionId: string; readonly loadDonePath: string };
 
 export interface TestOutcome {
   readonly title: string;

@@ -3,7 +3,7 @@
  * spec file it either runs the mocha suites it lists (the same files @vscode/test-cli runs on a
  * machine with internet) or takes the bench figures, then writes JSON for the harness to read.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import * as vscode from "vscode";
 import type { HarnessSpec, SuiteResults, TestOutcome } from "../harnessSpec";
@@ -12,7 +12,7 @@ export function activate(): void {
   const specPath = process.env["AIPLAT_TEST_SPEC"];
   if (!specPath) return;
   const spec = JSON.parse(readFileSync(specPath, "utf8")) as HarnessSpec;
-  const work = spec.mode === "bench" ? bench(spec) : runMocha(spec);
+  const work = spec.mode === "bench" ? bench(spec) : spec.mode === "cluster-bench" ? clusterBench(spec) : runMocha(spec);
   work.then(
     (result) => writeAtomically(spec.resultsPath, result),
     (err: unknown) => writeAtomically(spec.resultsPath, { crashed: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
@@ -31,6 +31,25 @@ async function bench(spec: Extract<HarnessSpec, { mode: "bench" }>): Promise<unk
   const started = performance.now();
   const api = await ext.activate();
   return { activateMs: api.activationMs, activationTotalMs: performance.now() - started };
+}
+
+interface BenchApi {
+  activationMs: number;
+  bench: { deploymentsTreeReadyMs(): Promise<number>; takeRefreshLatencies(): number[] };
+}
+
+async function clusterBench(spec: Extract<HarnessSpec, { mode: "cluster-bench" }>): Promise<unknown> {
+  const ext = vscode.extensions.getExtension<BenchApi>(spec.extensionId);
+  if (!ext) throw new Error(`extension ${spec.extensionId} is not installed`);
+  const api = await ext.activate();
+  const treeReadyMs = await api.bench.deploymentsTreeReadyMs();
+  const heapMB = process.memoryUsage().heapUsed / 2 ** 20;
+  api.bench.takeRefreshLatencies();
+  writeAtomically(`${spec.resultsPath}.ready.json`, { treeReadyMs, heapMB });
+  while (!existsSync(spec.loadDonePath)) await new Promise((r) => setTimeout(r, 100));
+  // Let the last debounced refreshes fire.
+  await new Promise((r) => setTimeout(r, 500));
+  return { treeReadyMs, heapMB, heapAfterLoadMB: process.memoryUsage().heapUsed / 2 ** 20, latencies: api.bench.takeRefreshLatencies() };
 }
 
 function runMocha(spec: Extract<HarnessSpec, { mode: "mocha" }>): Promise<SuiteResults> {
