@@ -1,7 +1,11 @@
 import { performance } from "node:perf_hooks";
-import type * as vscode from "vscode";
+import * as vscode from "vscode";
 import { ClusterConnection } from "./editor/clusterConnection";
+import { registerClusterActions } from "./editor/commands/clusterActions";
 import { registerDiagnosticsCommands } from "./editor/commands/diagnostics";
+import { registerInspectCommands } from "./editor/commands/inspectCommands";
+import { KubeYamlDocuments, yamlScheme } from "./editor/documents/kubeYamlDocuments";
+import { logScheme, WorkloadLogDocuments } from "./editor/documents/workloadLogDocuments";
 import { registerKubeContextCommands } from "./editor/commands/kubeContext";
 import { createContextStatusBar } from "./editor/contextStatusBar";
 import { KubeContextModel } from "./editor/kubeContextModel";
@@ -27,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const model = new KubeContextModel(new SelectedContextStore(context.globalStorageUri.fsPath), log);
   const connection = new ClusterConnection(model, log);
   const views = createClusterViews(model, connection);
+  const yamlDocuments = new KubeYamlDocuments(connection);
   context.subscriptions.push(
     log,
     model,
@@ -34,6 +39,11 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...views.disposables,
     ...createContextStatusBar(model),
     ...registerKubeContextCommands(model, log),
+    ...registerClusterActions(connection, views.deployments, log),
+    ...registerInspectCommands(connection, views.deployments, views.gpuNodes, views.gpuNodesView),
+    vscode.workspace.registerTextDocumentContentProvider(yamlScheme, yamlDocuments),
+    yamlDocuments,
+    vscode.workspace.registerTextDocumentContentProvider(logScheme, new WorkloadLogDocuments(connection, log)),
     ...registerDiagnosticsCommands(log),
   );
   // Reading the kubeconfig is I/O; it must not hold up activation.

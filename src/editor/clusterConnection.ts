@@ -14,6 +14,7 @@ export type ConnectionState = { readonly kind: "none" } | (ClusterState & { read
  */
 export class ClusterConnection implements vscode.Disposable {
   private cache: ClusterCache | undefined;
+  private kc: KubeConfig | undefined;
   private cacheSubscriptions: { dispose(): void }[] = [];
   private context: ContextSummary | undefined;
   private connectedTo = "";
@@ -41,6 +42,11 @@ export class ClusterConnection implements vscode.Disposable {
 
   get current(): ClusterCache | undefined {
     return this.cache;
+  }
+
+  /** The credentials of the current context, for changes the user asks for. */
+  get kubeConfig(): KubeConfig | undefined {
+    return this.kc;
   }
 
   get state(): ConnectionState {
@@ -78,6 +84,7 @@ export class ClusterConnection implements vscode.Disposable {
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters: loaded.kubeConfig.clusters, users: loaded.kubeConfig.users, contexts: loaded.kubeConfig.contexts, currentContext: context.name });
     this.connectedAt = performance.now();
+    this.kc = kc;
     const cache = new ClusterCache(kc, namespace);
     this.cache = cache;
     this.lastKind = "connecting";
@@ -109,6 +116,7 @@ export class ClusterConnection implements vscode.Disposable {
     for (const s of this.cacheSubscriptions.splice(0)) s.dispose();
     this.cache?.stop();
     this.cache = undefined;
+    this.kc = undefined;
   }
 
   private publishState(): void {

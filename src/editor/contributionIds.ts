@@ -17,11 +17,18 @@ export const CommandId = {
   selectContext: "aiPlatform.selectContext",
   showLog: "aiPlatform.showLog",
   openKubeconfigSettings: "aiPlatform.openKubeconfigSettings",
+  restartWorkload: "aiPlatform.restartWorkload",
+  scaleWorkload: "aiPlatform.scaleWorkload",
+  cordonNode: "aiPlatform.cordonNode",
+  uncordonNode: "aiPlatform.uncordonNode",
+  showYaml: "aiPlatform.showYaml",
+  showLogs: "aiPlatform.showLogs",
+  revealNode: "aiPlatform.revealNode",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
-/** Commands that change a cluster or a file; they are disabled in Restricted Mode. None yet. */
-export const MutatingCommandIds: readonly CommandId[] = [];
+/** Commands that change a cluster or a file; they are disabled in Restricted Mode. */
+export const MutatingCommandIds: readonly CommandId[] = [CommandId.restartWorkload, CommandId.scaleWorkload, CommandId.cordonNode, CommandId.uncordonNode];
 
 export const ContextKey = {
   /** "loading" | "missing" | "invalid" | "ready" */

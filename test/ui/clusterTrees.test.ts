@@ -12,6 +12,8 @@ import { openAiPlatformContainer, viewPane } from "./workbenchActions";
 let server: SandboxApiServer;
 let wb: Workbench;
 
+const contextMenuItem = (name: string) => wb.page.getByRole("menuitem", { name, exact: true });
+
 /** A tree row by the start of its accessible label: "name, Health, …". */
 const row = (view: string, label: string) => viewPane(wb.page, view).locator(`.monaco-list-row[aria-label^="${label}"]`);
 
@@ -77,5 +79,37 @@ describe("cluster trees on the sandbox", () => {
     await expect.poll(() => gpu.locator(".monaco-list-row", { hasText: "vllm-mixtral-8x7b" }).count()).toBe(1);
     const a100 = gpu.locator(".monaco-list-row").filter({ has: wb.page.locator(".label-name", { hasText: /^a100pool$/ }) });
     await expect.poll(() => a100.innerText()).toMatch(/\d+\/32 GPUs/);
+  });
+
+  test("cordon asks first, then marks the node cordoned on the cluster and in the tree", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-cordon")}`);
+    });
+    const gpu = viewPane(wb.page, "GPU Nodes");
+    const nodeRow = gpu.locator(".monaco-list-row").filter({ has: wb.page.locator(".label-name", { hasText: /^aks-t4pool-.*0$/ }) }).first();
+    await nodeRow.waitFor({ state: "visible", timeout: 15_000 });
+    const nodeName = (await nodeRow.locator(".label-name").innerText()).trim();
+    await nodeRow.click({ button: "right" });
+    await contextMenuItem("Cordon Node").click();
+    const dialog = wb.page.locator(".monaco-dialog-box");
+    await expect.poll(() => dialog.innerText()).toContain(`Cordon node ${nodeName}?`);
+    await dialog.getByRole("button", { name: "Cordon", exact: true }).click();
+    await expect.poll(() => nodeRow.innerText(), { timeout: 10_000 }).toContain("cordoned");
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfig());
+    const node = await kc.makeApiClient(CoreV1Api).readNode({ name: nodeName });
+    expect(node.spec?.unschedulable).toBe(true);
+  });
+
+  test("Show Logs opens the workload's log in an editor", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-logs")}`);
+    });
+    const workload = row("Deployments", "sklearn-iris,");
+    await workload.click({ button: "right" });
+    await contextMenuItem("Show Logs").click();
+    const tab = wb.page.locator(".tabs-container .tab", { hasText: "sklearn-iris" });
+    await tab.waitFor({ state: "visible", timeout: 15_000 });
+    await expect.poll(() => wb.page.locator(".editor-container .view-lines").innerText(), { timeout: 10_000 }).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 });

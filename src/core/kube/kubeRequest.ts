@@ -23,11 +23,28 @@ export class KubeApiError extends Error {
 /** A request that neither connects nor sends a byte for this long fails (a dead route, a DNS lookup that hangs). */
 export const requestIdleTimeoutMs = 10_000;
 
-export async function getJson(kc: KubeConfig, path: string, signal?: AbortSignal): Promise<unknown> {
+export function getJson(kc: KubeConfig, path: string, signal?: AbortSignal): Promise<unknown> {
+  return requestJson(kc, "GET", path, { signal });
+}
+
+/** Any verb; a body is sent as JSON with the given content type (merge patch by default for PATCH). */
+export async function requestJson(
+  kc: KubeConfig,
+  method: "GET" | "PATCH" | "POST" | "PUT" | "DELETE",
+  path: string,
+  opts: { readonly body?: unknown; readonly contentType?: string; readonly signal?: AbortSignal; readonly accept?: string } = {},
+): Promise<unknown> {
+  const signal = opts.signal;
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("the kubeconfig has no current cluster");
   const url = new URL(cluster.server.replace(/\/+$/, "") + path);
-  const options: https.RequestOptions = { method: "GET", headers: { Accept: "application/json" } };
+  const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+  const headers: Record<string, string> = { Accept: opts.accept ?? "application/json" };
+  if (payload) {
+    headers["Content-Type"] = opts.contentType ?? (method === "PATCH" ? "application/merge-patch+json" : "application/json");
+    headers["Content-Length"] = String(payload.length);
+  }
+  const options: https.RequestOptions = { method, headers };
   await kc.applyToHTTPSOptions(options);
   if (url.protocol === "https:") {
     // Fails here, with OpenSSL's reason, on a malformed certificate or key in the kubeconfig,
@@ -66,6 +83,10 @@ export async function getJson(kc: KubeConfig, path: string, signal?: AbortSignal
           const text = Buffer.concat(chunks).toString("utf8");
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) {
+            if (opts.accept && !opts.accept.includes("json")) {
+              resolve(text);
+              return;
+            }
             try {
               resolve(JSON.parse(text));
             } catch {
@@ -83,7 +104,7 @@ export async function getJson(kc: KubeConfig, path: string, signal?: AbortSignal
     }
     armIdle();
     req.on("error", fail);
-    req.end();
+    req.end(payload);
   });
 }
 

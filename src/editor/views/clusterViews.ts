@@ -4,7 +4,7 @@ import { SettingKey, ViewId } from "../contributionIds";
 import { describeConnection } from "../explain";
 import type { KubeContextModel, KubeContextState } from "../kubeContextModel";
 import { DeploymentsTreeProvider } from "./deployments/deploymentsTreeProvider";
-import { GpuNodesTreeProvider } from "./gpuNodes/gpuNodesTreeProvider";
+import { GpuNodesTreeProvider, type GpuNodesNode } from "./gpuNodes/gpuNodesTreeProvider";
 
 /** Models gets its rows from the model registry, which a later issue adds; until then its welcome content explains. */
 class NoModelsYet implements vscode.TreeDataProvider<never> {
@@ -19,6 +19,7 @@ class NoModelsYet implements vscode.TreeDataProvider<never> {
 export interface ClusterViews {
   readonly deployments: DeploymentsTreeProvider;
   readonly gpuNodes: GpuNodesTreeProvider;
+  readonly gpuNodesView: vscode.TreeView<GpuNodesNode>;
   readonly disposables: readonly vscode.Disposable[];
 }
 
@@ -45,6 +46,7 @@ export function createClusterViews(model: KubeContextModel, connection: ClusterC
   return {
     deployments,
     gpuNodes,
+    gpuNodesView,
     disposables: [
       deployments,
       gpuNodes,

@@ -48,14 +48,17 @@ describe("package.json agrees with src/editor/contributionIds.ts", () => {
   });
 
   test("every aiPlatform.* context key in a when clause is one the extension sets", () => {
-    const used = new Set(allWhen.match(/aiPlatform\.[A-Za-z]+/g) ?? []);
+    // View ids appear in when clauses too ("view == aiPlatform.deployments"); they are not context keys.
+    const used = new Set(allWhen.replace(/view == aiPlatform\.\w+/g, "").match(/aiPlatform\.[A-Za-z]+/g) ?? []);
     expect([...used].filter((k) => !(Object.values(ContextKey) as string[]).includes(k))).toEqual([]);
   });
 
   test("mutating commands are hidden in Restricted Mode", () => {
     for (const id of MutatingCommandIds) {
       const entries = Object.values(c.menus).flatMap((m) => m.filter((i) => i.command === id));
-      for (const e of entries) expect(e.when ?? "").toContain("isWorkspaceTrusted");
+      expect(entries.length).toBeGreaterThan(0);
+      // Either shown only in a trusted workspace, or not offered in that menu at all.
+      for (const e of entries) expect(e.when === "false" || (e.when ?? "").includes("isWorkspaceTrusted")).toBe(true);
     }
   });
 });

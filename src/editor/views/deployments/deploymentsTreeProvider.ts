@@ -144,6 +144,10 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
     return id ? this.node({ type: "pod", id: `${id}/pod/${name}`, workloadId: id, namespace, name }) : undefined;
   }
 
+  podsOf(w: Workload): readonly V1Pod[] {
+    return this.index?.podsOf(w) ?? [];
+  }
+
   workloadOf(node: DeploymentsNode): Workload | undefined {
     const id = node.type === "workload" ? node.id : "workloadId" in node ? node.workloadId : undefined;
     return id ? this.index?.workload(id) : undefined;

@@ -1,0 +1,94 @@
+import * as vscode from "vscode";
+import { describeActionError, restartDeployment, scaleDeployment, setNodeSchedulable, type ActionResult } from "../../core/kube/clusterActions";
+import type { ClusterConnection } from "../clusterConnection";
+import { CommandId } from "../contributionIds";
+import { withAbortSignal } from "../lifecycle";
+import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
+import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
+import type { GpuNodesNode } from "../views/gpuNodes/gpuNodesTreeProvider";
+
+/**
+ * Restart, scale, cordon and uncordon: each asks first, is refused in Restricted Mode with the
+ * reason, and reports failures through the log with a Show Log button.
+ */
+export function registerClusterActions(connection: ClusterConnection, deployments: DeploymentsTreeProvider, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const trusted = (action: string): boolean => {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage(`${action} is disabled in Restricted Mode: it changes the cluster, and this workspace is not trusted.`, "Manage Workspace Trust").then((c) => {
+      if (c) void vscode.commands.executeCommand("workbench.trust.manage");
+    });
+    return false;
+  };
+  const run = async (title: string, work: (signal: AbortSignal) => Promise<ActionResult>): Promise<boolean> => {
+    const kc = connection.kubeConfig;
+    if (!kc) {
+      void vscode.window.showErrorMessage("Not connected to a cluster: select a Kubernetes context first.");
+      return false;
+    }
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
+      withAbortSignal(token, work),
+    );
+    if (result.ok) {
+      log.info(`${title}: done.`);
+      return true;
+    }
+    const text = describeActionError(result.error);
+    log.error(`${title}: ${text}`);
+    const choice = await vscode.window.showErrorMessage(`${title} failed. ${text}`, "Show Log");
+    if (choice) log.show(true);
+    return false;
+  };
+  const workloadOf = (node: unknown): { namespace: string; name: string; deployment: string | undefined; kind: string } | undefined => {
+    const w = node ? deployments.workloadOf(node as DeploymentsNode) : undefined;
+    return w ? { namespace: w.namespace, name: w.name, deployment: w.deployment?.metadata?.name, kind: w.kind } : undefined;
+  };
+
+  return [
+    vscode.commands.registerCommand(CommandId.restartWorkload, async (node: unknown) => {
+      if (!trusted("Restart")) return false;
+      const w = workloadOf(node);
+      if (!w?.deployment) return false;
+      const confirm = await vscode.window.showWarningMessage(
+        `Restart ${w.name} in ${w.namespace}?`,
+        { modal: true, detail: `Every pod of Deployment ${w.deployment} is replaced, a few at a time, as kubectl rollout restart does.` },
+        "Restart",
+      );
+      if (confirm !== "Restart") return false;
+      return run(`Restarting ${w.namespace}/${w.deployment}`, (signal) => restartDeployment(connection.kubeConfig!, w.namespace, w.deployment!, new Date(), signal));
+    }),
+    vscode.commands.registerCommand(CommandId.scaleWorkload, async (node: unknown) => {
+      if (!trusted("Scale")) return false;
+      const w = workloadOf(node);
+      if (!w?.deployment || w.kind !== "Deployment") return false;
+      const current = connection.current?.deployments.get(w.namespace, w.deployment)?.spec?.replicas ?? 1;
+      const input = await vscode.window.showInputBox({
+        title: `Scale ${w.namespace}/${w.name}`,
+        prompt: `Replicas (now ${current})`,
+        value: String(current),
+        validateInput: (v) => (/^\d{1,4}$/.test(v.trim()) && Number(v) <= 1000 ? undefined : "A whole number from 0 to 1000"),
+      });
+      if (input === undefined) return false;
+      const replicas = Number(input.trim());
+      if (replicas === current) return false;
+      if (replicas === 0) {
+        const confirm = await vscode.window.showWarningMessage(`Scale ${w.name} to 0?`, { modal: true, detail: "It stops serving until scaled up again." }, "Scale to 0");
+        if (confirm !== "Scale to 0") return false;
+      }
+      return run(`Scaling ${w.namespace}/${w.deployment} to ${replicas}`, (signal) => scaleDeployment(connection.kubeConfig!, w.namespace, w.deployment!, replicas, signal));
+    }),
+    ...([
+      [CommandId.cordonNode, false, "Cordon"],
+      [CommandId.uncordonNode, true, "Uncordon"],
+    ] as const).map(([id, schedulable, verb]) =>
+      vscode.commands.registerCommand(id, async (node: unknown) => {
+        if (!trusted(verb)) return false;
+        const name = (node as GpuNodesNode | undefined)?.type === "node" ? (node as Extract<GpuNodesNode, { type: "node" }>).node : undefined;
+        if (!name) return false;
+        const detail = schedulable ? "New pods may be scheduled on it again." : "No new pods are scheduled on it; running pods stay.";
+        const confirm = await vscode.window.showWarningMessage(`${verb} node ${name}?`, { modal: true, detail }, verb);
+        if (confirm !== verb) return false;
+        return run(`${verb}ing ${name}`, (signal) => setNodeSchedulable(connection.kubeConfig!, name, schedulable, signal));
+      }),
+    ),
+  ];
+}

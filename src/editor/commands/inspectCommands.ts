@@ -1,0 +1,83 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import * as vscode from "vscode";
+import type { LogSource } from "../../core/kube/podLogs";
+import type { ClusterConnection } from "../clusterConnection";
+import { CommandId, ViewId } from "../contributionIds";
+import { yamlUri, type ObjectRef } from "../documents/kubeYamlDocuments";
+import { logUri } from "../documents/workloadLogDocuments";
+import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
+import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
+import type { GpuNodesNode, GpuNodesTreeProvider } from "../views/gpuNodes/gpuNodesTreeProvider";
+
+interface ContainerPick extends vscode.QuickPickItem {
+  readonly sources: readonly LogSource[];
+}
+
+/** YAML, logs and "reveal related": read-only, so they work in Restricted Mode too. */
+export function registerInspectCommands(
+  connection: ClusterConnection,
+  deployments: DeploymentsTreeProvider,
+  gpuNodes: GpuNodesTreeProvider,
+  gpuNodesView: vscode.TreeView<GpuNodesNode>,
+): vscode.Disposable[] {
+  const podOf = (node: DeploymentsNode | GpuNodesNode | undefined): V1Pod | undefined => {
+    if (!node || !("namespace" in node) || !("name" in node)) return undefined;
+    return connection.current?.pods.get(node.namespace, node.name);
+  };
+
+  return [
+    vscode.commands.registerCommand(CommandId.showYaml, async (node?: DeploymentsNode | GpuNodesNode) => {
+      let ref: ObjectRef | undefined;
+      if (node?.type === "node") ref = { kind: "Node", namespace: undefined, name: node.node };
+      else if (node?.type === "pod" || node?.type === "nodePod" || node?.type === "pendingPod") ref = { kind: "Pod", namespace: node.namespace, name: node.name };
+      else if (node) {
+        const w = deployments.workloadOf(node as DeploymentsNode);
+        if (w) ref = { kind: w.kind, namespace: w.namespace, name: w.name };
+      }
+      if (!ref) return undefined;
+      const doc = await vscode.workspace.openTextDocument(yamlUri(ref));
+      await vscode.languages.setTextDocumentLanguage(doc, "yaml");
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return doc.uri.toString();
+    }),
+
+    vscode.commands.registerCommand(CommandId.showLogs, async (node?: DeploymentsNode) => {
+      const pod = podOf(node);
+      const w = node ? deployments.workloadOf(node) : undefined;
+      const pods = pod ? [pod] : w ? [...(deployments.podsOf(w) ?? [])] : [];
+      if (pods.length === 0) {
+        void vscode.window.showInformationMessage("There are no pods to show logs of.");
+        return undefined;
+      }
+      const sources = pods.flatMap((p) => (p.spec?.containers ?? []).map((c) => ({ namespace: p.metadata?.namespace ?? "", pod: p.metadata?.name ?? "", container: c.name })));
+      const containers = [...new Set(sources.map((s) => s.container))];
+      let chosen: readonly LogSource[] = sources;
+      if (containers.length > 1 || pods.length > 1) {
+        const items: ContainerPick[] = [
+          { label: "$(list-flat) All pods and containers", description: `${sources.length} streams, merged in time order`, sources },
+          ...containers.map((c) => ({ label: `$(symbol-field) ${c}`, description: "every pod", sources: sources.filter((s) => s.container === c) })),
+          ...(pods.length > 1 ? sources.map((s) => ({ label: `$(symbol-event) ${s.pod}`, description: s.container, sources: [s] })) : []),
+        ];
+        const pick = await vscode.window.showQuickPick(items, { title: `Logs of ${w?.name ?? pod?.metadata?.name ?? ""}`, placeHolder: "Which pods and containers", matchOnDescription: true });
+        if (!pick) return undefined;
+        chosen = pick.sources;
+      }
+      const title = `${(w?.namespace ?? pod?.metadata?.namespace) ?? ""}-${w?.name ?? pod?.metadata?.name ?? "logs"}`;
+      const doc = await vscode.workspace.openTextDocument(logUri(title, chosen));
+      await vscode.languages.setTextDocumentLanguage(doc, "log");
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return doc.lineCount;
+    }),
+
+    vscode.commands.registerCommand(CommandId.revealNode, async (node?: DeploymentsNode) => {
+      const nodeName = podOf(node)?.spec?.nodeName;
+      const target = nodeName ? gpuNodes.nodeFor(nodeName) : undefined;
+      if (!target) {
+        void vscode.window.showInformationMessage(nodeName ? `Node ${nodeName} is not a GPU node.` : "This pod is not on a node yet.");
+        return;
+      }
+      await vscode.commands.executeCommand(`${ViewId.gpuNodes}.focus`);
+      await gpuNodesView.reveal(target, { select: true, focus: true, expand: true });
+    }),
+  ];
+}
