@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     connection,
     ...views.disposables,
     ...createContextStatusBar(model),
-    ...registerKubeContextCommands(model, log),
+    ...registerKubeContextCommands(model, connection, log),
     ...registerClusterActions(connection, views.deployments, log),
     ...registerInspectCommands(connection, views.deployments, views.gpuNodes, views.gpuNodesView),
     vscode.workspace.registerTextDocumentContentProvider(yamlScheme, yamlDocuments),

@@ -13,12 +13,15 @@ export function createContextStatusBar(model: KubeContextModel): vscode.Disposab
       return;
     }
     const s = state.selected;
-    item.text = s ? `$(server-environment) ${s.name}` : "$(server-environment) Select context";
-    item.tooltip = s
-      ? new vscode.MarkdownString(
-          `**Kubernetes context** \`${s.name}\`\n\ncluster \`${s.cluster}\`${s.server ? ` at ${s.server}` : ""}\n\nnamespace \`${s.namespace ?? "default"}\`\n\nClick to switch.`,
-        )
-      : "Select the Kubernetes context AI Platform works in";
+    const shown = state.namespace ?? "all namespaces";
+    item.text = s ? `$(server-environment) ${s.name} · ${shown}` : "$(server-environment) Select context";
+    if (s) {
+      const md = new vscode.MarkdownString(
+        `**Kubernetes context** \`${s.name}\`\n\ncluster \`${s.cluster}\`${s.server ? ` at ${s.server}` : ""}\n\nshowing ${state.namespace ? `namespace \`${state.namespace}\`` : "all namespaces"}\n\n[Switch context](command:${CommandId.selectContext}) · [Switch namespace](command:${CommandId.selectNamespace})`,
+      );
+      md.isTrusted = { enabledCommands: [CommandId.selectContext, CommandId.selectNamespace] };
+      item.tooltip = md;
+    } else item.tooltip = "Select the Kubernetes context AI Platform works in";
     item.show();
   };
   render(model.state);

@@ -15,6 +15,7 @@ export type ViewId = (typeof ViewId)[keyof typeof ViewId];
 
 export const CommandId = {
   selectContext: "aiPlatform.selectContext",
+  selectNamespace: "aiPlatform.selectNamespace",
   showLog: "aiPlatform.showLog",
   openKubeconfigSettings: "aiPlatform.openKubeconfigSettings",
   restartWorkload: "aiPlatform.restartWorkload",

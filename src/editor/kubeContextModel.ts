@@ -21,6 +21,8 @@ export type KubeContextState =
       readonly loaded: LoadedKubeconfig;
       readonly search: KubeconfigSearch;
       readonly selected: ContextSummary | undefined;
+      /** The namespace the trees show for the selected context; undefined for all. */
+      readonly namespace: string | undefined;
     };
 
 const reloadDebounceMs = 250;
@@ -76,8 +78,9 @@ export class KubeContextModel implements vscode.Disposable {
     for (const file of result.missing) this.log.warn(`Kubeconfig file ${file} (from ${search.source}) does not exist; skipped.`);
     this.log.info(`Read ${result.contexts.length} contexts from ${result.files.join(path.delimiter)}.`);
     const selected = await this.resolveSelection(result);
+    const namespace = selected ? await this.store.namespaceOf(selected.name).catch(() => undefined) : undefined;
     if (generation !== this.generation) return this.current;
-    this.publish({ kind: "ready", loaded: result, search, selected });
+    this.publish({ kind: "ready", loaded: result, search, selected, namespace });
     return this.current;
   }
 
@@ -98,7 +101,24 @@ export class KubeContextModel implements vscode.Disposable {
       this.log.warn(`Could not remember the selected context for next time: ${err instanceof Error ? err.message : String(err)}`);
     }
     this.log.info(`Selected Kubernetes context ${name}.`);
-    this.publish({ ...this.current, selected: found });
+    const namespace = await this.store.namespaceOf(name).catch(() => undefined);
+    if (this.current.kind !== "ready") return false;
+    this.publish({ ...this.current, selected: found, namespace });
+    return true;
+  }
+
+  /** Shows one namespace (or all, with undefined) in the trees, remembered per context. */
+  async selectNamespace(namespace: string | undefined): Promise<boolean> {
+    const state = this.current;
+    if (state.kind !== "ready" || !state.selected) return false;
+    try {
+      await this.store.setNamespace(state.selected.name, namespace);
+    } catch (err) {
+      this.log.warn(`Could not remember the namespace for next time: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.log.info(`Showing ${namespace ? `namespace ${namespace}` : "all namespaces"} of ${state.selected.name}.`);
+    if (this.current !== state) return false;
+    this.publish({ ...state, namespace });
     return true;
   }
 

@@ -1,34 +1,37 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import * as path from "node:path";
 import * as z from "zod";
+import { StateFile } from "./stateFile";
 
-const Stored = z.object({ selectedContext: z.string().min(1).max(253) });
+const Stored = z.object({
+  selectedContext: z.string().min(1).max(253).optional(),
+  /** Per context: the namespace the trees show; absent means all. */
+  namespaces: z.record(z.string(), z.string().min(1).max(63)).optional(),
+});
 
-/**
- * Remembers the chosen context in a small file in the extension's global storage, written
- * atomically when the choice is made. Memento writes are flushed late in browser-based VS Code,
- * so a reload right after choosing would forget the choice.
- */
+/** Remembers the chosen context, and the namespace chosen for each context. */
 export class SelectedContextStore {
-  private readonly file: string;
+  private readonly file: StateFile<typeof Stored>;
 
   constructor(storageDir: string) {
-    this.file = path.join(storageDir, "selected-context.json");
+    this.file = new StateFile(storageDir, "selected-context.json", Stored);
   }
 
   async read(): Promise<string | undefined> {
-    try {
-      const parsed = Stored.safeParse(JSON.parse(await readFile(this.file, "utf8")));
-      return parsed.success ? parsed.data.selectedContext : undefined;
-    } catch {
-      return undefined;
-    }
+    return (await this.file.read())?.selectedContext;
   }
 
   async write(name: string): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(Stored.parse({ selectedContext: name })));
-    await rename(tmp, this.file);
+    await this.file.write({ ...(await this.file.read()), selectedContext: name });
+  }
+
+  async namespaceOf(context: string): Promise<string | undefined> {
+    return (await this.file.read())?.namespaces?.[context];
+  }
+
+  async setNamespace(context: string, namespace: string | undefined): Promise<void> {
+    const current = (await this.file.read()) ?? {};
+    const namespaces = { ...current.namespaces };
+    if (namespace === undefined) delete namespaces[context];
+    else namespaces[context] = namespace;
+    await this.file.write({ ...current, namespaces });
   }
 }

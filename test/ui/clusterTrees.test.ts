@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vites
 import type { SandboxApiServer } from "../../sandbox/apiServer";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
-import { openAiPlatformContainer, viewPane } from "./workbenchActions";
+import { chooseFromContextMenu, openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, viewPane, waitForQuickPick } from "./workbenchActions";
 
 let server: SandboxApiServer;
 let wb: Workbench;
-
-const contextMenuItem = (name: string) => wb.page.getByRole("menuitem", { name, exact: true });
 
 /** A tree row by the start of its accessible label: "name, Health, …". */
 const row = (view: string, label: string) => viewPane(wb.page, view).locator(`.monaco-list-row[aria-label^="${label}"]`);
@@ -89,8 +87,7 @@ describe("cluster trees on the sandbox", () => {
     const nodeRow = gpu.locator(".monaco-list-row").filter({ has: wb.page.locator(".label-name", { hasText: /^aks-t4pool-.*0$/ }) }).first();
     await nodeRow.waitFor({ state: "visible", timeout: 15_000 });
     const nodeName = (await nodeRow.locator(".label-name").innerText()).trim();
-    await nodeRow.click({ button: "right" });
-    await contextMenuItem("Cordon Node").click();
+    await chooseFromContextMenu(wb.page, nodeRow, "Cordon Node");
     const dialog = wb.page.locator(".monaco-dialog-box");
     await expect.poll(() => dialog.innerText()).toContain(`Cordon node ${nodeName}?`);
     await dialog.getByRole("button", { name: "Cordon", exact: true }).click();
@@ -106,10 +103,23 @@ describe("cluster trees on the sandbox", () => {
       console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-logs")}`);
     });
     const workload = row("Deployments", "sklearn-iris,");
-    await workload.click({ button: "right" });
-    await contextMenuItem("Show Logs").click();
+    await chooseFromContextMenu(wb.page, workload, "Show Logs");
     const tab = wb.page.locator(".tabs-container .tab", { hasText: "sklearn-iris" });
     await tab.waitFor({ state: "visible", timeout: 15_000 });
     await expect.poll(() => wb.page.locator(".editor-container .view-lines").innerText(), { timeout: 10_000 }).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+  });
+
+  test("Select Namespace narrows the Deployments view, and the status bar says which", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-namespace")}`);
+    });
+    await runCommand(wb.page, "AI Platform: Select Namespace");
+    await waitForQuickPick(wb.page, "Namespace in sandbox");
+    await wb.page.locator(".quick-input-widget input").fill("triton");
+    await expect.poll(() => quickPickLabels(wb.page)).toEqual(["triton"]);
+    await wb.page.keyboard.press("Enter");
+    await statusBarItem(wb.page, "sandbox · triton").waitFor({ state: "visible", timeout: 10_000 });
+    await expect.poll(() => row("Deployments", "sklearn-iris,").count()).toBe(0);
+    await expect(row("Deployments", "triton-ensemble, Healthy").count()).resolves.toBe(1);
   });
 });

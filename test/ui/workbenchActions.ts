@@ -47,3 +47,21 @@ export async function quickPickLabels(page: Page): Promise<string[]> {
 export function statusBarItem(page: Page, text: string | RegExp): Locator {
   return page.locator(".part.statusbar .statusbar-item").filter({ hasText: text });
 }
+
+/**
+ * Right-clicks a row and chooses a context-menu item. The workbench ignores a click that comes
+ * too soon after the menu opens, so this waits for the menu to settle and retries once.
+ */
+export async function chooseFromContextMenu(page: Page, target: Locator, item: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await target.click({ button: "right" });
+    const entry = page.getByRole("menuitem", { name: item, exact: true });
+    await entry.waitFor({ state: "visible", timeout: 10_000 });
+    await page.waitForTimeout(300);
+    await entry.hover();
+    await entry.click();
+    if (await entry.waitFor({ state: "hidden", timeout: 2_000 }).then(() => true, () => false)) return;
+    await page.keyboard.press("Escape");
+  }
+  throw new Error(`the context menu item "${item}" did not run`);
+}

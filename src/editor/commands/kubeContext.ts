@@ -3,6 +3,7 @@ import * as z from "zod";
 import type { ContextSummary } from "../../core/kube/kubeconfig";
 import { CommandId, SettingKey } from "../contributionIds";
 import { explainKubeconfigError, type UserMessage } from "../explain";
+import type { ClusterConnection } from "../clusterConnection";
 import type { KubeContextModel } from "../kubeContextModel";
 
 /** A context name passed by another extension, a test or a keybinding's args. */
@@ -12,8 +13,30 @@ interface ContextItem extends vscode.QuickPickItem {
   readonly context: ContextSummary;
 }
 
-export function registerKubeContextCommands(model: KubeContextModel, log: vscode.LogOutputChannel): vscode.Disposable[] {
+const SelectNamespaceArg = z.union([z.string().trim().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63), z.literal("*")]).optional();
+
+export function registerKubeContextCommands(model: KubeContextModel, connection: ClusterConnection, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
+    vscode.commands.registerCommand(CommandId.selectNamespace, async (arg?: unknown) => {
+      const parsed = SelectNamespaceArg.safeParse(arg);
+      if (!parsed.success) {
+        log.warn(`${CommandId.selectNamespace} ignored an argument that is not a namespace name.`);
+        return undefined;
+      }
+      if (parsed.data !== undefined) return (await model.selectNamespace(parsed.data === "*" ? undefined : parsed.data)) ? parsed.data : undefined;
+      const state = model.state;
+      if (state.kind !== "ready" || !state.selected) {
+        void vscode.window.showInformationMessage("Select a Kubernetes context first.");
+        return undefined;
+      }
+      const names = (connection.current?.namespaces.list() ?? []).map((n) => n.metadata?.name ?? "").filter(Boolean).sort();
+      const all = { label: "$(globe) All namespaces", value: undefined as string | undefined };
+      const items = [all, ...names.map((n) => ({ label: n, value: n, description: n === state.namespace ? "$(check) shown" : undefined }))];
+      const pick = await vscode.window.showQuickPick(items, { title: `Namespace in ${state.selected.name}`, placeHolder: "The Deployments view shows this namespace" });
+      if (!pick) return undefined;
+      await model.selectNamespace(pick.value);
+      return pick.value ?? "*";
+    }),
     vscode.commands.registerCommand(CommandId.selectContext, async (arg?: unknown) => {
       const parsed = SelectContextArg.safeParse(arg);
       if (!parsed.success) {

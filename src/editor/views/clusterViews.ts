@@ -25,7 +25,9 @@ export interface ClusterViews {
 
 export function createClusterViews(model: KubeContextModel, connection: ClusterConnection): ClusterViews {
   const showAll = (): boolean => vscode.workspace.getConfiguration().get<boolean>(SettingKey.showAllDeployments) === true;
-  const deployments = new DeploymentsTreeProvider(connection, showAll);
+  const namespace = (): string | undefined => (model.state.kind === "ready" ? model.state.namespace : undefined);
+  const deployments = new DeploymentsTreeProvider(connection, showAll, namespace);
+  let shownNamespace = namespace();
   const gpuNodes = new GpuNodesTreeProvider(connection);
   const modelsView = vscode.window.createTreeView(ViewId.models, { treeDataProvider: new NoModelsYet() });
   const deploymentsView = vscode.window.createTreeView(ViewId.deployments, { treeDataProvider: deployments, showCollapseAll: true });
@@ -35,6 +37,11 @@ export function createClusterViews(model: KubeContextModel, connection: ClusterC
   const describe = (state: KubeContextState): void => {
     const description = state.kind === "ready" && state.selected ? state.selected.name : undefined;
     for (const view of views) view.description = description;
+    if (state.kind === "ready" && state.selected && state.namespace) deploymentsView.description = `${state.selected.name} · ${state.namespace}`;
+    if (namespace() !== shownNamespace) {
+      shownNamespace = namespace();
+      deployments.refreshRoot();
+    }
   };
   const showConnection = (): void => {
     const message = describeConnection(connection.state);

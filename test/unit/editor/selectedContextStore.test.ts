@@ -22,4 +22,18 @@ describe("SelectedContextStore", () => {
     if (content !== undefined) await writeFile(path.join(dir, "selected-context.json"), content);
     expect(await new SelectedContextStore(dir).read()).toBeUndefined();
   });
+
+  test("remembers a namespace per context, and forgets it when set back to all", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "aiplat-store-"));
+    const store = new SelectedContextStore(dir);
+    await store.write("aks-ml-prod");
+    await store.setNamespace("aks-ml-prod", "ml-serving");
+    await store.setNamespace("kind-gpu-lab", "default");
+    const again = new SelectedContextStore(dir);
+    expect(await again.read()).toBe("aks-ml-prod");
+    expect(await again.namespaceOf("aks-ml-prod")).toBe("ml-serving");
+    await again.setNamespace("aks-ml-prod", undefined);
+    expect(await again.namespaceOf("aks-ml-prod")).toBeUndefined();
+    expect(await again.namespaceOf("kind-gpu-lab")).toBe("default");
+  });
 });

@@ -33,6 +33,8 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
   constructor(
     private readonly connection: ClusterConnection,
     private readonly showAllDeployments: () => boolean,
+    /** The namespace the user chose to see; undefined for all. */
+    private readonly namespaceFilter: () => string | undefined,
   ) {
     this.subscriptions = [
       this.changed,
@@ -45,6 +47,11 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
   dispose(): void {
     clearTimeout(this.timer);
     for (const s of this.subscriptions) s.dispose();
+  }
+
+  /** The namespace filter changed: only the root rows change. */
+  refreshRoot(): void {
+    this.changed.fire(undefined);
   }
 
   /** Re-reads everything: a new context, or the "show all Deployments" setting changed. */
@@ -100,7 +107,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
     const index = this.index;
     const cache = this.connection.current;
     if (!index || !cache || cache.state.kind === "connecting") return [];
-    if (!node) return index.namespaces().map((namespace) => this.node({ type: "namespace", id: `namespace/${namespace}`, namespace }));
+    if (!node) {
+      const only = this.namespaceFilter();
+      return index
+        .namespaces()
+        .filter((namespace) => only === undefined || namespace === only)
+        .map((namespace) => this.node({ type: "namespace", id: `namespace/${namespace}`, namespace }));
+    }
     switch (node.type) {
       case "namespace":
         return index.workloads(node.namespace).map((w) => this.node({ type: "workload", id: w.id }));
