@@ -10,6 +10,8 @@ import { type AddressInfo } from "node:net";
 import { ApiError, unauthorized, unknownPath } from "./apiStatus";
 import { ApiVerbs } from "./apiVerbs";
 import { type SandboxCertificates, createSandboxCertificates } from "./certificates";
+import { type ControllerOptions, resolveControllerOptions } from "./controllers/controllerOptions";
+import { ControllerManager } from "./controllers/controllerManager";
 import { apiGroupList, apiGroupOf, apiResourceList, apiVersions, serverVersion } from "./discovery";
 import { sendError, sendJson } from "./httpExchange";
 import { kubeconfigYaml } from "./kubeconfig";
@@ -35,6 +37,11 @@ export interface SandboxApiServerOptions {
   bookmarkIntervalMs?: number;
   historyLimit?: number;
   latencyMs?: number;
+  /**
+   * Runs the simulated control plane (deployment, ReplicaSet and InferenceService controllers,
+   * scheduler, kubelets). Off by default: with it off the store changes only when clients write.
+   */
+  controllers?: boolean | ControllerOptions;
   /** Called for each request, without headers (so never with the token). */
   onRequest?: (line: { method: string; path: string; status: number }) => void;
 }
@@ -46,6 +53,8 @@ export class SandboxApiServer {
   logs: PodLogs;
   verbs: ApiVerbs;
   readonly watches: WatchHub;
+  /** The simulated control plane, when the controllers option turned it on. */
+  readonly controllers: ControllerManager | undefined;
   /** Added before every response, to imitate a slow or distant API server. */
   latencyMs: number;
   private server: Server | undefined;
@@ -65,6 +74,8 @@ export class SandboxApiServer {
       () => this.options.bookmarkIntervalMs ?? 60_000,
     );
     options.seed?.(this.store, this.logs);
+    const controllerOptions = resolveControllerOptions(options.controllers);
+    this.controllers = controllerOptions ? new ControllerManager(controllerOptions) : undefined;
   }
 
   static async start(options: SandboxApiServerOptions = {}): Promise<SandboxApiServer> {
@@ -104,6 +115,7 @@ export class SandboxApiServer {
     });
     this.server = server;
     this.portNumber = (server.address() as AddressInfo).port;
+    this.controllers?.start(this.store, this.verbs, this.logs);
   }
 
   /** Stops listening and cuts every connection, watches and log streams included. */
@@ -111,6 +123,7 @@ export class SandboxApiServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.controllers?.stop();
     this.watches.dropAll("abrupt");
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();

@@ -1,6 +1,7 @@
 /**
- * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE]: serves a scenario on
- * 127.0.0.1, writes a kubeconfig for it and runs until Ctrl-C.
+ * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE --no-controllers]: serves a
+ * scenario on 127.0.0.1 with the simulated controllers running, writes a kubeconfig for it and
+ * runs until Ctrl-C.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -16,12 +17,14 @@ const Flags = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   scenario: z.string().min(1),
   kubeconfig: z.string().min(1),
+  controllers: z.boolean(),
 });
 
-const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--kubeconfig FILE]
+const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--kubeconfig FILE] [--no-controllers]
   --port        port on 127.0.0.1 (default 6443; 0 picks a free one)
   --scenario    a scenario under sandbox/scenarios/ or a YAML file (default demo)
-  --kubeconfig  where to write the kubeconfig (default .sandbox/kubeconfig)`;
+  --kubeconfig  where to write the kubeconfig (default .sandbox/kubeconfig)
+  --no-controllers  serve the scenario as written, with no scheduler, kubelets or controllers`;
 
 function fail(message: string): never {
   console.error(`sandbox: ${message}\n${usage}`);
@@ -33,7 +36,7 @@ function readFlags(argv: string[]): z.infer<typeof Flags> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { port: { type: "string" }, scenario: { type: "string" }, kubeconfig: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { port: { type: "string" }, scenario: { type: "string" }, kubeconfig: { type: "string" }, "no-controllers": { type: "boolean" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -48,6 +51,7 @@ function readFlags(argv: string[]): z.infer<typeof Flags> {
     port: values.port ?? "6443",
     scenario: values.scenario ?? "demo",
     kubeconfig: values.kubeconfig ?? path.join(repoRoot, ".sandbox", "kubeconfig"),
+    controllers: values["no-controllers"] !== true,
   });
   if (!parsed.success) fail(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
   let server: SandboxApiServer;
   let scenario: Scenario;
   try {
-    ({ server, scenario } = await startSandbox({ port: flags.port, scenario: flags.scenario }));
+    ({ server, scenario } = await startSandbox({ port: flags.port, scenario: flags.scenario, controllers: flags.controllers }));
   } catch (e) {
     fail(`cannot start the sandbox (scenario ${scenarioFile(flags.scenario)}, port ${flags.port}): ${(e as Error).message}`);
   }
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
   await writeKubeconfig(kubeconfig, { server: server.url, caCert: server.caCert, token: server.token });
   console.log(`Sandbox cluster "${scenario.name ?? flags.scenario}" serving on ${server.url}`);
   console.log(`Kubeconfig: ${kubeconfig}`);
+  console.log(flags.controllers ? "Controllers, scheduler and kubelets are running (--no-controllers to serve the scenario as written)." : "No controllers: objects change only when you change them.");
   console.log(`Try:  KUBECONFIG=${kubeconfig} kubectl get pods -A`);
   console.log("Ctrl-C stops it.");
   const shutdown = (): void => {

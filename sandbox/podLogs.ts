@@ -64,6 +64,13 @@ export class PodLogs {
     return () => set.delete(follower);
   }
 
+  /** A container restarted: its current log becomes the previous one (kubectl logs --previous) and a new one begins. */
+  rotate(namespace: string, pod: string, container: string): void {
+    const current = key(namespace, pod, container, false);
+    this.lines.set(key(namespace, pod, container, true), this.lines.get(current) ?? []);
+    this.lines.set(current, []);
+  }
+
   /** Forgets a pod's logs, as when the pod is deleted. */
   forget(namespace: string, pod: string): void {
     const prefix = `${namespace}/${pod}/`;

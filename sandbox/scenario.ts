@@ -1,6 +1,7 @@
 /**
  * Scenarios: YAML files under sandbox/scenarios/ that list the objects a sandbox cluster holds
- * at start, statuses included, since no controllers run. Owner references and event subjects
+ * at start, statuses included, as a cluster at rest shows them (the controllers, when on, adopt
+ * them rather than rebuild them). Owner references and event subjects
  * may name their object without a uid; timestamps may be relative ("now-3d"); YAML anchors
  * and merge keys (<<) keep repeated node and pod shapes short.
  */

@@ -20,7 +20,7 @@ import { packageExtension } from "./package";
 import { repoRoot } from "./vsix";
 
 /** The sandbox's simulated controllers make the demo live (rollouts, scheduling, crash loops). */
-const sandboxControllers = {};
+const sandboxControllers = { controllers: true };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
