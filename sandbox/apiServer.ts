@@ -42,6 +42,11 @@ export interface SandboxApiServerOptions {
    * scheduler, kubelets). Off by default: with it off the store changes only when clients write.
    */
   controllers?: boolean | ControllerOptions;
+  /**
+   * Tokens that may read and write only inside one namespace, like a user with the 'view' or
+   * 'edit' role bound in that namespace: anything else gets 403 Forbidden. token → namespace.
+   */
+  namespaceTokens?: Readonly<Record<string, string>>;
   /** Called for each request, without headers (so never with the token). */
   onRequest?: (line: { method: string; path: string; status: number }) => void;
 }
@@ -157,13 +162,30 @@ export class SandboxApiServer {
     this.store.compact();
   }
 
-  private authorized(req: IncomingMessage): boolean {
+  /** "admin" for the server's own token, the namespace for a namespace token, undefined for none. */
+  private authorized(req: IncomingMessage): "admin" | { namespace: string } | undefined {
     const header = req.headers.authorization ?? "";
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match?.[1]) return false;
+    if (!match?.[1]) return undefined;
     const given = Buffer.from(match[1].trim());
-    const expected = Buffer.from(this.token);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    const same = (token: string): boolean => {
+      const expected = Buffer.from(token);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
+    if (same(this.token)) return "admin";
+    for (const [token, namespace] of Object.entries(this.options.namespaceTokens ?? {})) if (same(token)) return { namespace };
+    return undefined;
+  }
+
+  /** The real API server's wording: `pods is forbidden: User "x" cannot list resource "pods" in API group "" at the cluster scope`. */
+  private forbidden(req: IncomingMessage, url: URL, namespace: string): ApiError | undefined {
+    const m = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)/.exec(url.pathname);
+    if (!m) return undefined; // discovery
+    const [, group = "", inNamespace, resource = ""] = m;
+    if (inNamespace === namespace) return undefined;
+    const verb = req.method === "GET" ? (url.searchParams.get("watch") === "true" ? "watch" : "list") : (req.method ?? "").toLowerCase();
+    const where = inNamespace ? `in the namespace "${inNamespace}"` : "at the cluster scope";
+    return new ApiError(403, "Forbidden", `${resource} is forbidden: User "system:serviceaccount:${namespace}:viewer" cannot ${verb} resource "${resource}" in API group "${group}" ${where}`, { kind: resource });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -175,7 +197,12 @@ export class SandboxApiServer {
         res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
         return;
       }
-      if (!this.authorized(req)) throw unauthorized();
+      const who = this.authorized(req);
+      if (!who) throw unauthorized();
+      if (who !== "admin") {
+        const denied = this.forbidden(req, url, who.namespace);
+        if (denied) throw denied;
+      }
       await this.route(req, res, url);
     } catch (e) {
       if (e instanceof ApiError) {

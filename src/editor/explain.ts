@@ -31,11 +31,17 @@ export function describeConnection(state: ConnectionState): string | undefined {
       return `Connecting to ${state.context.name}…`;
     case "disconnected":
       return `Cannot reach ${state.context.name} (${state.reason}). Retrying in ${Math.max(1, Math.round(state.retryInMs / 1000))} s; the view updates by itself.`;
-    case "forbidden": {
-      const where = state.namespace ? `in namespace ${state.namespace}` : "in all namespaces";
-      return state.statusCode === 401
-        ? `${state.context.name} did not accept your credentials (401): log in again (for AKS: az aks get-credentials, or kubelogin).`
-        : `Cannot list ${state.resource} ${where}: forbidden; ask for the 'view' role.`;
-    }
+    case "forbidden":
+      return describeForbidden(state.context.name, state);
   }
+}
+
+/** 401 and 403 in words that say what is missing. */
+export function describeForbidden(
+  context: string,
+  s: { readonly statusCode: 401 | 403; readonly resource: string; readonly namespace: string | undefined; readonly clusterScoped: boolean },
+): string {
+  if (s.statusCode === 401) return `${context} did not accept your credentials (401): log in again (for AKS: az aks get-credentials, or kubelogin).`;
+  if (s.clusterScoped) return `Cannot list ${s.resource} at the cluster scope: forbidden; ask for a cluster-wide role that can read ${s.resource} (for example 'view' bound with a ClusterRoleBinding).`;
+  return `Cannot list ${s.resource} in ${s.namespace ? `namespace ${s.namespace}` : "all namespaces"}: forbidden; ask for the 'view' role.`;
 }

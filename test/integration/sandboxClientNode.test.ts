@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { type Scenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { eventually } from "./eventually";
 
 let server: SandboxApiServer;
 let scenario: Scenario;
@@ -347,15 +348,3 @@ describe("authentication", () => {
   });
 });
 
-async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}

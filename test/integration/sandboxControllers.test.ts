@@ -3,11 +3,9 @@
  * roll, pause, undo and time out as on a real cluster; the scheduler places GPU pods or says
  * why not; the kubelet runs and fails pods by their behaviour; KServe serves InferenceServices.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, type V1Pod, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
@@ -15,6 +13,7 @@ import { type KubeObject } from "../../sandbox/kubeObject";
 import { findResource } from "../../sandbox/resourceTypes";
 import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { kubectlCli } from "./kubectlCli";
 
 const node = (name: string, labels: string, allocatable: string, extra = "") => `
   - metadata: {name: ${name}, labels: {kubernetes.io/hostname: ${name}, ${labels}}}
@@ -44,7 +43,7 @@ let apps: AppsV1Api;
 let custom: CustomObjectsApi;
 let dir: string;
 let env: NodeJS.ProcessEnv;
-const run = promisify(execFile);
+const { kubectl, kubectlFails } = kubectlCli(() => env, 20_000);
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const podType = findResource("", "v1", "pods");
 const eventType = findResource("", "v1", "events");
@@ -66,18 +65,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  return (await run("kubectl", args, { env, encoding: "utf8", timeout: 20_000 })).stdout;
-}
-
-async function kubectlFails(...args: string[]): Promise<string> {
-  try {
-    await kubectl(...args);
-  } catch (e) {
-    return String((e as { stderr?: string }).stderr);
-  }
-  throw new Error(`kubectl ${args.join(" ")} succeeded`);
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

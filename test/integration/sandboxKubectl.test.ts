@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { type Scenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { kubectlCli } from "./kubectlCli";
 
 let server: SandboxApiServer;
 let scenario: Scenario;
@@ -27,20 +28,7 @@ afterAll(async () => {
 });
 
 const run = promisify(execFile);
-
-/** kubectl runs asynchronously: the server is in this process, so a blocking call would starve it. */
-async function kubectl(...args: string[]): Promise<string> {
-  return (await run("kubectl", args, { env, encoding: "utf8", timeout: 15_000 })).stdout;
-}
-
-async function kubectlFails(...args: string[]): Promise<string> {
-  try {
-    await kubectl(...args);
-  } catch (e) {
-    return String((e as { stderr?: string }).stderr);
-  }
-  throw new Error(`kubectl ${args.join(" ")} succeeded`);
-}
+const { kubectl, kubectlFails } = kubectlCli(() => env, 15_000);
 
 function manifest(name: string, body: string): string {
   const file = path.join(dir, name);

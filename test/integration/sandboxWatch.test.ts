@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { findResource } from "../../sandbox/resourceTypes";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { eventually } from "./eventually";
 
 let server: SandboxApiServer;
 let kc: KubeConfig;
@@ -51,18 +52,6 @@ async function record(path: string, params: Record<string, string | number | boo
   return { events, ended: () => ended, stop: () => controller.abort() };
 }
 
-async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 describe("watch", () => {
   test("from a list's resourceVersion: ADDED, MODIFIED, DELETED in order with growing resourceVersions", async () => {

@@ -12,7 +12,9 @@ export type ClusterState =
       readonly kind: "forbidden";
       readonly statusCode: 401 | 403;
       readonly resource: string;
+      /** The namespace the list was for; undefined for all namespaces or a cluster-scoped resource. */
       readonly namespace: string | undefined;
+      readonly clusterScoped: boolean;
       readonly message: string;
     };
 
@@ -115,6 +117,7 @@ export class ClusterCache {
           statusCode: s.statusCode,
           resource: informer.type.plural,
           namespace: informer.type.namespaced ? this.namespace : undefined,
+          clusterScoped: !informer.type.namespaced,
           message: s.message,
         };
       }

@@ -32,7 +32,7 @@ export async function requestJson(
   kc: KubeConfig,
   method: "GET" | "PATCH" | "POST" | "PUT" | "DELETE",
   path: string,
-  opts: { readonly body?: unknown; readonly contentType?: string; readonly signal?: AbortSignal; readonly accept?: string } = {},
+  opts: { readonly body?: unknown; readonly contentType?: string; readonly signal?: AbortSignal; readonly accept?: string; readonly execPluginTimeoutMs?: number } = {},
 ): Promise<unknown> {
   const signal = opts.signal;
   const cluster = kc.getCurrentCluster();
@@ -45,7 +45,7 @@ export async function requestJson(
     headers["Content-Length"] = String(payload.length);
   }
   const options: https.RequestOptions = { method, headers };
-  await kc.applyToHTTPSOptions(options);
+  await withCredentials(kc, options, opts.execPluginTimeoutMs);
   if (url.protocol === "https:") {
     // Fails here, with OpenSSL's reason, on a malformed certificate or key in the kubeconfig,
     // rather than somewhere inside a wrapped https.request.
@@ -106,6 +106,40 @@ export async function requestJson(
     req.on("error", fail);
     req.end(payload);
   });
+}
+
+/** How long an exec credential plugin (kubelogin, aws, gke-gcloud-auth-plugin) may take. */
+export const execPluginTimeoutMs = 20_000;
+
+/**
+ * Applies the kubeconfig's TLS and credentials. An exec plugin runs as a child process with
+ * no time limit in client-node; one that waits for an interactive login (a device code, a
+ * browser) would stall every request, so it gets a limit and a message that says what to do.
+ */
+async function withCredentials(kc: KubeConfig, options: https.RequestOptions, timeoutMs = execPluginTimeoutMs): Promise<void> {
+  const exec = kc.getCurrentUser()?.exec as { command?: unknown } | undefined;
+  const command = typeof exec?.command === "string" ? exec.command : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the kubeconfig's exec plugin ${command ?? ""} gave no credentials within ${timeoutMs / 1000} s; it may be waiting for an interactive login. Run a kubectl command for this context in a terminal to log in; the view reconnects by itself.`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([kc.applyToHTTPSOptions(options), timeout]);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (command && code === "ENOENT") throw new Error(`the kubeconfig's exec plugin ${command} is not installed or not on the PATH`, { cause: err });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Turns an error response into a KubeApiError, reading the Kubernetes Status object when there is one. */

@@ -1,0 +1,73 @@
+/** 401 and 403 from the sandbox, through the informer and the cluster cache, as a person reads them. */
+import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ClusterCache } from "../../src/core/kube/clusterCache";
+import { Informer } from "../../src/core/kube/informer";
+import { ResourceTypes } from "../../src/core/kube/resourceTypes";
+import { describeForbidden } from "../../src/editor/explain";
+import type { SandboxApiServer } from "../../sandbox/apiServer";
+import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { eventually } from "./eventually";
+
+let server: SandboxApiServer;
+const stops: (() => void)[] = [];
+const viewerToken = "llm-serving-viewer-token";
+
+function asViewer(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(server.kubeconfig({ token: viewerToken }));
+  return kc;
+}
+
+beforeAll(async () => {
+  ({ server } = await startSandbox({ scenario: "demo", namespaceTokens: { [viewerToken]: "llm-serving" } }));
+});
+afterAll(async () => {
+  for (const stop of stops) stop();
+  await server?.stop();
+});
+
+describe("a user who may read only namespace llm-serving", () => {
+  test("listing pods in all namespaces is forbidden, with the API server's reason", async () => {
+    const informer = new Informer<V1Pod>(asViewer(), ResourceTypes.pods, { backoffInitialMs: 50, backoffMaxMs: 200 });
+    stops.push(() => informer.stop());
+    informer.start();
+    await eventually(() => expect(informer.state.kind).toBe("forbidden"));
+    expect(informer.state).toMatchObject({
+      kind: "forbidden",
+      statusCode: 403,
+      message: 'pods is forbidden: User "system:serviceaccount:llm-serving:viewer" cannot list resource "pods" in API group "" at the cluster scope',
+    });
+  });
+
+  test("the same informer scoped to llm-serving syncs, with that namespace's pods only", async () => {
+    const informer = new Informer<V1Pod>(asViewer(), ResourceTypes.pods, { namespace: "llm-serving" });
+    stops.push(() => informer.stop());
+    informer.start();
+    await informer.whenSynced();
+    expect(informer.size).toBeGreaterThan(0);
+    expect(new Set(informer.list().map((p) => p.metadata?.namespace))).toEqual(new Set(["llm-serving"]));
+  });
+
+  test("the cluster cache reports what is missing, in words", async () => {
+    const cache = new ClusterCache(asViewer(), undefined, { backoffInitialMs: 50, backoffMaxMs: 200 });
+    stops.push(() => cache.stop());
+    cache.start();
+    await eventually(() => expect(cache.state.kind).toBe("forbidden"));
+    const state = cache.state;
+    if (state.kind !== "forbidden") throw new Error("not forbidden");
+    // Namespaces are cluster-scoped: the first list that fails.
+    expect(describeForbidden("sandbox", state)).toBe(
+      "Cannot list namespaces at the cluster scope: forbidden; ask for a cluster-wide role that can read namespaces (for example 'view' bound with a ClusterRoleBinding).",
+    );
+  });
+
+  test("a wrong token is a 401", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfig({ token: "nobody" }));
+    const informer = new Informer<V1Pod>(kc, ResourceTypes.pods, { namespace: "llm-serving", backoffInitialMs: 50, backoffMaxMs: 200 });
+    stops.push(() => informer.stop());
+    informer.start();
+    await eventually(() => expect(informer.state).toMatchObject({ kind: "forbidden", statusCode: 401 }));
+  });
+});
