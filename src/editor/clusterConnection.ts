@@ -95,7 +95,8 @@ export class ClusterConnection implements vscode.Disposable {
       cache.onDidChangeState((s) => {
         const previous = this.lastKind;
         this.lastKind = s.kind;
-        if (s.kind === "forbidden" && namespace === undefined && s.namespace === undefined && s.resource !== "nodes" && s.resource !== "namespaces") {
+        // Allowed in one namespace only (a RoleBinding, not a ClusterRoleBinding): watch that one.
+        if (s.kind === "forbidden" && s.statusCode === 403 && namespace === undefined && !s.clusterScoped) {
           const fallback = context.namespace ?? "default";
           this.log.warn(`Cannot list ${s.resource} in all namespaces (${s.message}); watching namespace ${fallback} only.`);
           this.connect(loaded, context, fallback);

@@ -49,17 +49,27 @@ describe("a user who may read only namespace llm-serving", () => {
     expect(new Set(informer.list().map((p) => p.metadata?.namespace))).toEqual(new Set(["llm-serving"]));
   });
 
-  test("the cluster cache reports what is missing, in words", async () => {
+  test("the cluster cache over all namespaces reports what is missing, in words", async () => {
     const cache = new ClusterCache(asViewer(), undefined, { backoffInitialMs: 50, backoffMaxMs: 200 });
     stops.push(() => cache.stop());
     cache.start();
     await eventually(() => expect(cache.state.kind).toBe("forbidden"));
     const state = cache.state;
     if (state.kind !== "forbidden") throw new Error("not forbidden");
-    // Namespaces are cluster-scoped: the first list that fails.
-    expect(describeForbidden("sandbox", state)).toBe(
-      "Cannot list namespaces at the cluster scope: forbidden; ask for a cluster-wide role that can read namespaces (for example 'view' bound with a ClusterRoleBinding).",
-    );
+    expect(describeForbidden("sandbox", state)).toBe("Cannot list pods in all namespaces: forbidden; ask for the 'view' role.");
+  });
+
+  test("scoped to their namespace, the cache syncs; nodes are refused and said so, workloads are not", async () => {
+    const cache = new ClusterCache(asViewer(), "llm-serving", { backoffInitialMs: 50, backoffMaxMs: 200 });
+    stops.push(() => cache.stop());
+    cache.start();
+    await cache.whenSynced();
+    await eventually(() => expect(cache.state.kind).toBe("synced"));
+    expect(cache.deployments.list().map((d) => d.metadata?.name).sort()).toEqual(["vllm-llama3-70b", "vllm-mixtral-8x7b"]);
+    await eventually(() => expect(cache.refused().map((r) => r.resource).sort()).toEqual(["namespaces", "nodes"]));
+    const nodes = cache.refused().find((r) => r.resource === "nodes");
+    if (!nodes) throw new Error("nodes were not refused");
+    expect(describeForbidden("sandbox", nodes)).toContain("Cannot list nodes at the cluster scope: forbidden");
   });
 
   test("a wrong token is a 401", async () => {

@@ -24,9 +24,10 @@ export interface CacheChange {
 }
 
 /**
- * One informer per resource type for one context. KServe is optional: a cluster without its
- * CRD has no InferenceServices, which is not an error. Objects are shared, never copied: the
- * views read them from here.
+ * One informer per resource type for one context. Workloads need pods, events, Deployments and
+ * ReplicaSets; the rest is optional: a cluster without KServe's CRD has no InferenceServices,
+ * and a user who may read only their namespace cannot list nodes or namespaces, which leaves the
+ * GPU view empty but the Deployments view whole. Objects are shared, never copied.
  */
 export class ClusterCache {
   readonly namespaces: Informer<V1Namespace>;
@@ -98,7 +99,25 @@ export class ClusterCache {
   }
 
   private required(): Informer<KubeObject>[] {
-    return this.all.filter((i) => i.type !== ResourceTypes.inferenceServices);
+    return this.all.filter((i) => i.type.namespaced && i.type !== ResourceTypes.inferenceServices);
+  }
+
+  /** Optional resources the cluster refused (nodes, namespaces, KServe), for the views that need them. */
+  refused(): readonly (ClusterState & { kind: "forbidden" })[] {
+    return this.all
+      .filter((i) => !this.required().includes(i))
+      .flatMap((i) => (i.state.kind === "forbidden" ? [this.forbiddenState(i, i.state)] : []));
+  }
+
+  private forbiddenState(informer: Informer<KubeObject>, s: InformerState & { kind: "forbidden" }): ClusterState & { kind: "forbidden" } {
+    return {
+      kind: "forbidden",
+      statusCode: s.statusCode,
+      resource: informer.type.plural,
+      namespace: informer.type.namespaced ? this.namespace : undefined,
+      clusterScoped: !informer.type.namespaced,
+      message: s.message,
+    };
   }
 
   private updateState(): void {
@@ -109,25 +128,16 @@ export class ClusterCache {
   }
 
   private aggregate(): ClusterState {
-    for (const informer of this.all) {
+    for (const informer of this.required()) {
       const s = informer.state;
-      if (s.kind === "forbidden") {
-        return {
-          kind: "forbidden",
-          statusCode: s.statusCode,
-          resource: informer.type.plural,
-          namespace: informer.type.namespaced ? this.namespace : undefined,
-          clusterScoped: !informer.type.namespaced,
-          message: s.message,
-        };
-      }
+      if (s.kind === "forbidden") return this.forbiddenState(informer, s);
     }
     const disconnected = this.all.map((i) => i.state).filter((s) => s.kind === "disconnected");
     if (disconnected.length > 0) {
       const soonest = disconnected.reduce((a, b) => (a.retryInMs <= b.retryInMs ? a : b));
       return soonest;
     }
-    // A resource the cluster does not serve (KServe's CRD missing) counts as synced and empty.
+    // Optional resources that are not served or not allowed count as synced and empty.
     if (this.required().every((i) => i.state.kind === "synced")) return { kind: "synced" };
     return { kind: "connecting" };
   }

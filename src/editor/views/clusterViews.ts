@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import type { ClusterConnection } from "../clusterConnection";
 import { SettingKey, ViewId } from "../contributionIds";
-import { describeConnection } from "../explain";
+import { describeConnection, describeForbidden } from "../explain";
 import type { KubeContextModel, KubeContextState } from "../kubeContextModel";
 import { DeploymentsTreeProvider } from "./deployments/deploymentsTreeProvider";
 import { GpuNodesTreeProvider, type GpuNodesNode } from "./gpuNodes/gpuNodesTreeProvider";
@@ -46,7 +46,10 @@ export function createClusterViews(model: KubeContextModel, connection: ClusterC
   const showConnection = (): void => {
     const message = describeConnection(connection.state);
     deploymentsView.message = message;
-    gpuNodesView.message = message;
+    // The GPU view needs nodes, which a namespace-scoped user may not list.
+    const state = connection.state;
+    const nodes = state.kind === "synced" ? connection.current?.refused().find((r) => r.resource === "nodes") : undefined;
+    gpuNodesView.message = nodes && state.kind !== "none" ? describeForbidden(state.context.name, nodes) : message;
   };
   describe(model.state);
   showConnection();
