@@ -4,8 +4,13 @@ import type { Locator, Page } from "playwright-core";
 export async function openAiPlatformContainer(page: Page): Promise<void> {
   const icon = page.locator(".activitybar").getByRole("tab", { name: /^AI Platform/ });
   await icon.waitFor({ state: "visible", timeout: 30_000 });
+  const models = viewPane(page, "Models");
+  // After a reload the workbench may restore the container as open, and a click would close it.
+  if (await models.waitFor({ state: "visible", timeout: 1_500 }).then(() => true, () => false)) return;
   await icon.click();
-  await viewPane(page, "Models").waitFor({ state: "visible", timeout: 30_000 });
+  if (await models.waitFor({ state: "visible", timeout: 5_000 }).then(() => true, () => false)) return;
+  await icon.click();
+  await models.waitFor({ state: "visible", timeout: 30_000 });
 }
 
 /** The pane of a view in the side bar, header and body. */

@@ -198,8 +198,8 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
     const index = this.index;
     if (!index) return;
     const arrived = performance.now();
-    for (const { object } of change.changes) {
-      const ids = this.affectedWorkloads(change.type.kind, object);
+    for (const { type, object } of change.changes) {
+      const ids = this.affectedWorkloads(change.type.kind, object, type);
       if (ids === "structure") this.pendingRoot = true;
       else
         for (const id of ids) {
@@ -212,16 +212,18 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
   }
 
   /** Which rows an object change touches; "structure" when rows appear or disappear. */
-  private affectedWorkloads(kind: string, object: KubeObject): string[] | "structure" {
+  private affectedWorkloads(kind: string, object: KubeObject, change: "added" | "modified" | "deleted"): string[] | "structure" {
     const index = this.index;
     if (!index) return [];
     const ns = object.metadata?.namespace ?? "";
     const name = object.metadata?.name ?? "";
     switch (kind) {
       case "Deployment":
-      case "InferenceService":
-        // Rows appear, disappear or move between a Deployment and its InferenceService.
-        return "structure";
+      case "InferenceService": {
+        // A status update refreshes its own row; rows that appear or disappear refresh the tree.
+        const id = index.workloadIdOf(kind, ns, name);
+        return change === "modified" && id !== undefined && index.workload(id) ? [id] : "structure";
+      }
       case "Pod": {
         const rs = (object as V1Pod).metadata?.ownerReferences?.find((o) => o.kind === "ReplicaSet");
         const id = rs ? index.workloadIdOf("ReplicaSet", ns, rs.name) : index.workloadIdOf("Pod", ns, name);
