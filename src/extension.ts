@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const connection = new ClusterConnection(model, log);
   const views = createClusterViews(model, connection);
   const yamlDocuments = new KubeYamlDocuments(connection);
+  const logDocuments = new WorkloadLogDocuments(connection, log);
   context.subscriptions.push(
     log,
     model,
@@ -43,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...registerInspectCommands(connection, views.deployments, views.gpuNodes, views.gpuNodesView),
     vscode.workspace.registerTextDocumentContentProvider(yamlScheme, yamlDocuments),
     yamlDocuments,
-    vscode.workspace.registerTextDocumentContentProvider(logScheme, new WorkloadLogDocuments(connection, log)),
+    vscode.workspace.registerTextDocumentContentProvider(logScheme, logDocuments),
+    logDocuments,
     ...registerDiagnosticsCommands(log),
   );
   // Reading the kubeconfig is I/O; it must not hold up activation.

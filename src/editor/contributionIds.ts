@@ -24,6 +24,7 @@ export const CommandId = {
   uncordonNode: "aiPlatform.uncordonNode",
   showYaml: "aiPlatform.showYaml",
   showLogs: "aiPlatform.showLogs",
+  followLogs: "aiPlatform.followLogs",
   revealNode: "aiPlatform.revealNode",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

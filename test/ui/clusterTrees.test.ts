@@ -109,6 +109,22 @@ describe("cluster trees on the sandbox", () => {
     await expect.poll(() => wb.page.locator(".editor-container .view-lines").innerText(), { timeout: 10_000 }).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 
+  test("Follow Logs shows new lines as the container writes them", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-follow")}`);
+    });
+    await chooseFromContextMenu(wb.page, row("Deployments", "sklearn-iris,"), "Follow Logs");
+    await wb.page.locator(".tabs-container .tab", { hasText: "(following)" }).waitFor({ state: "visible", timeout: 15_000 });
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfig());
+    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: "kserve-models" });
+    const pod = pods.items.find((p) => p.metadata?.name?.startsWith("sklearn-iris-predictor-"));
+    if (!pod?.metadata?.name) throw new Error("the demo has no sklearn-iris predictor pod");
+    server.logs.append("kserve-models", pod.metadata.name, "kserve-container", "INFO: follow-marker-42 POST /v1/models/sklearn-iris:predict 200");
+    await expect.poll(() => wb.page.locator(".editor-container .view-lines").innerText(), { timeout: 10_000 }).toContain("follow-marker-42");
+  });
+
+  // Last: it narrows the view for the tests after it.
   test("Select Namespace narrows the Deployments view, and the status bar says which", async () => {
     onTestFailed(async () => {
       console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-namespace")}`);

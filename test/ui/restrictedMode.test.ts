@@ -1,8 +1,13 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { fixturesDir } from "../harness/runExtensionHost";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
-import { openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, waitForQuickPick, viewPane } from "./workbenchActions";
+import type { SandboxApiServer } from "../../sandbox/apiServer";
+import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { chooseFromContextMenu, openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, waitForQuickPick, viewPane } from "./workbenchActions";
 
 const workspaceKubeconfig = `apiVersion: v1
 kind: Config
@@ -39,5 +44,38 @@ describe("Restricted Mode: an untrusted workspace cannot choose the kubeconfig",
     await runCommand(wb.page, "AI Platform: Select Kubernetes Context");
     await waitForQuickPick(wb.page, "Select Kubernetes Context");
     expect(await quickPickLabels(wb.page)).toEqual(["aks-ml-prod", "kind-gpu-lab"]);
+  });
+});
+
+describe("Restricted Mode: changes to the cluster are refused with an explanation", () => {
+  let server: SandboxApiServer;
+  let wb: Workbench;
+
+  beforeAll(async () => {
+    ({ server } = await startSandbox({ scenario: "demo" }));
+    const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-rm-")), "config");
+    await writeFile(kubeconfig, server.kubeconfig());
+    wb = await openTestWorkbench({ trusted: false, env: { KUBECONFIG: kubeconfig } });
+  });
+  afterAll(async () => {
+    await wb?.close();
+    await server?.stop();
+  });
+
+  test("Cordon says why it is disabled, and the node stays schedulable", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("restricted-cordon")}`);
+    });
+    await openAiPlatformContainer(wb.page);
+    await viewPane(wb.page, "Models").locator(".pane-header").click();
+    const nodeRow = viewPane(wb.page, "GPU Nodes").locator(".monaco-list-row").filter({ has: wb.page.locator(".label-name", { hasText: /^aks-t4pool-.*0$/ }) }).first();
+    await nodeRow.waitFor({ state: "visible", timeout: 30_000 });
+    const nodeName = (await nodeRow.locator(".label-name").innerText()).trim();
+    await chooseFromContextMenu(wb.page, nodeRow, "Cordon Node");
+    await wb.page.locator(".notifications-toasts", { hasText: "Cordon is disabled in Restricted Mode" }).waitFor({ state: "visible", timeout: 10_000 });
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfig());
+    const node = await kc.makeApiClient(CoreV1Api).readNode({ name: nodeName });
+    expect(node.spec?.unschedulable ?? false).toBe(false);
   });
 });

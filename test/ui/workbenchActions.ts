@@ -65,7 +65,12 @@ export async function chooseFromContextMenu(page: Page, target: Locator, item: s
     await page.waitForTimeout(300);
     await entry.hover();
     await entry.click();
-    if (await entry.waitFor({ state: "hidden", timeout: 2_000 }).then(() => true, () => false)) return;
+    // Done when the menu closed, or when what the item opened (a confirmation) is up.
+    const ran = await Promise.any([entry.waitFor({ state: "hidden", timeout: 3_000 }), page.locator(".monaco-dialog-box").waitFor({ state: "visible", timeout: 3_000 })]).then(
+      () => true,
+      () => false,
+    );
+    if (ran) return;
     await page.keyboard.press("Escape");
   }
   throw new Error(`the context menu item "${item}" did not run`);

@@ -35,23 +35,13 @@ export async function requestJson(
   opts: { readonly body?: unknown; readonly contentType?: string; readonly signal?: AbortSignal; readonly accept?: string; readonly execPluginTimeoutMs?: number } = {},
 ): Promise<unknown> {
   const signal = opts.signal;
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error("the kubeconfig has no current cluster");
-  const url = new URL(cluster.server.replace(/\/+$/, "") + path);
   const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
   const headers: Record<string, string> = { Accept: opts.accept ?? "application/json" };
   if (payload) {
     headers["Content-Type"] = opts.contentType ?? (method === "PATCH" ? "application/merge-patch+json" : "application/json");
     headers["Content-Length"] = String(payload.length);
   }
-  const options: https.RequestOptions = { method, headers };
-  await withCredentials(kc, options, opts.execPluginTimeoutMs);
-  if (url.protocol === "https:") {
-    // Fails here, with OpenSSL's reason, on a malformed certificate or key in the kubeconfig,
-    // rather than somewhere inside a wrapped https.request.
-    tls.createSecureContext({ ca: options.ca, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase });
-  }
-  const transport = url.protocol === "http:" ? http : https;
+  const { url, options, transport } = await prepare(kc, method, path, headers, opts.execPluginTimeoutMs);
   return new Promise((resolve, reject) => {
     // Our own timer, not req.setTimeout: that one starts only once a socket is assigned, and a
     // request can stall before that (VS Code's proxy resolution wraps https.request).
@@ -105,6 +95,76 @@ export async function requestJson(
     armIdle();
     req.on("error", fail);
     req.end(payload);
+  });
+}
+
+interface PreparedRequest {
+  readonly url: URL;
+  readonly options: https.RequestOptions;
+  readonly transport: typeof http | typeof https;
+}
+
+/** The URL, TLS and credentials of a request to the current context's API server. */
+async function prepare(kc: KubeConfig, method: string, path: string, headers: Record<string, string>, execTimeoutMs?: number): Promise<PreparedRequest> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error("the kubeconfig has no current cluster");
+  const url = new URL(cluster.server.replace(/\/+$/, "") + path);
+  const options: https.RequestOptions = { method, headers };
+  await withCredentials(kc, options, execTimeoutMs);
+  if (url.protocol === "https:") {
+    // Fails here, with OpenSSL's reason, on a malformed certificate or key in the kubeconfig,
+    // rather than somewhere inside a wrapped https.request.
+    tls.createSecureContext({ ca: options.ca, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase });
+  }
+  return { url, options, transport: url.protocol === "http:" ? http : https };
+}
+
+/**
+ * GET a text stream (a followed log) line by line until the server ends it or `signal` aborts.
+ * Waiting for the response is bounded like any request; a quiet stream afterwards is fine.
+ */
+export async function streamLines(kc: KubeConfig, path: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+  const { url, options, transport } = await prepare(kc, "GET", path, { Accept: "text/plain" });
+  return new Promise((resolve, reject) => {
+    let req: http.ClientRequest | undefined;
+    const waiting = setTimeout(() => {
+      reject(new Error(`no answer from ${url.host} within ${requestIdleTimeoutMs / 1000} s`));
+      req?.destroy();
+    }, requestIdleTimeoutMs);
+    try {
+      req = transport.request(url, { ...options, signal }, (res) => {
+        clearTimeout(waiting);
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => reject(statusError(status, Buffer.concat(chunks).toString("utf8"), path)));
+          return;
+        }
+        let partial = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          const lines = (partial + chunk).split("\n");
+          partial = lines.pop() ?? "";
+          for (const line of lines) if (line.length > 0) onLine(line);
+        });
+        res.on("end", () => {
+          if (partial.length > 0) onLine(partial);
+          resolve();
+        });
+        res.on("error", (err) => (signal.aborted ? resolve() : reject(err)));
+      });
+    } catch (err) {
+      clearTimeout(waiting);
+      reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    req.on("error", (err) => {
+      clearTimeout(waiting);
+      if (signal.aborted) resolve();
+      else reject(err);
+    });
+    req.end();
   });
 }
 

@@ -1,5 +1,5 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { requestJson } from "./kubeRequest";
+import { requestJson, streamLines } from "./kubeRequest";
 
 export interface LogSource {
   readonly namespace: string;
@@ -23,10 +23,18 @@ export async function readPodLog(kc: KubeConfig, source: LogSource, tailLines: n
   return text
     .split("\n")
     .filter((l) => l.length > 0)
-    .map((line) => {
-      const space = line.indexOf(" ");
-      return space > 0 ? { time: line.slice(0, space), source, text: line.slice(space + 1) } : { time: "", source, text: line };
-    });
+    .map((line) => parseLine(line, source));
+}
+
+function parseLine(line: string, source: LogSource): LogLine {
+  const space = line.indexOf(" ");
+  return space > 0 ? { time: line.slice(0, space), source, text: line.slice(space + 1) } : { time: "", source, text: line };
+}
+
+/** Follows one container's log (`kubectl logs -f`), from its last `tailLines`, until aborted or the container ends. */
+export function followPodLog(kc: KubeConfig, source: LogSource, tailLines: number, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<void> {
+  const query = new URLSearchParams({ container: source.container, timestamps: "true", tailLines: String(tailLines), follow: "true" });
+  return streamLines(kc, `/api/v1/namespaces/${encodeURIComponent(source.namespace)}/pods/${encodeURIComponent(source.pod)}/log?${query.toString()}`, (l) => onLine(parseLine(l, source)), signal);
 }
 
 /**

@@ -25,6 +25,35 @@ export function registerInspectCommands(
     return connection.current?.pods.get(node.namespace, node.name);
   };
 
+  /** Logs of a pod, or of a workload's pods with a picker of pods and containers. */
+  const openLogs = async (node: DeploymentsNode | undefined, follow: boolean): Promise<number | undefined> => {
+    const pod = podOf(node);
+    const w = node ? deployments.workloadOf(node) : undefined;
+    const pods = pod ? [pod] : w ? [...(deployments.podsOf(w) ?? [])] : [];
+    if (pods.length === 0) {
+      void vscode.window.showInformationMessage("There are no pods to show logs of.");
+      return undefined;
+    }
+    const sources = pods.flatMap((p) => (p.spec?.containers ?? []).map((c) => ({ namespace: p.metadata?.namespace ?? "", pod: p.metadata?.name ?? "", container: c.name })));
+    const containers = [...new Set(sources.map((s) => s.container))];
+    let chosen: readonly LogSource[] = sources;
+    if (containers.length > 1 || pods.length > 1) {
+      const items: ContainerPick[] = [
+        { label: "$(list-flat) All pods and containers", description: `${sources.length} streams, merged in time order`, sources },
+        ...containers.map((c) => ({ label: `$(symbol-field) ${c}`, description: "every pod", sources: sources.filter((s) => s.container === c) })),
+        ...(pods.length > 1 ? sources.map((s) => ({ label: `$(symbol-event) ${s.pod}`, description: s.container, sources: [s] })) : []),
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: `Logs of ${w?.name ?? pod?.metadata?.name ?? ""}`, placeHolder: "Which pods and containers", matchOnDescription: true });
+      if (!pick) return undefined;
+      chosen = pick.sources;
+    }
+    const title = `${(w?.namespace ?? pod?.metadata?.namespace) ?? ""}-${w?.name ?? pod?.metadata?.name ?? "logs"}`;
+    const doc = await vscode.workspace.openTextDocument(logUri(title, chosen, follow));
+    await vscode.languages.setTextDocumentLanguage(doc, "log");
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return doc.lineCount;
+  };
+
   return [
     vscode.commands.registerCommand(CommandId.showYaml, async (node?: DeploymentsNode | GpuNodesNode) => {
       let ref: ObjectRef | undefined;
@@ -41,33 +70,8 @@ export function registerInspectCommands(
       return doc.uri.toString();
     }),
 
-    vscode.commands.registerCommand(CommandId.showLogs, async (node?: DeploymentsNode) => {
-      const pod = podOf(node);
-      const w = node ? deployments.workloadOf(node) : undefined;
-      const pods = pod ? [pod] : w ? [...(deployments.podsOf(w) ?? [])] : [];
-      if (pods.length === 0) {
-        void vscode.window.showInformationMessage("There are no pods to show logs of.");
-        return undefined;
-      }
-      const sources = pods.flatMap((p) => (p.spec?.containers ?? []).map((c) => ({ namespace: p.metadata?.namespace ?? "", pod: p.metadata?.name ?? "", container: c.name })));
-      const containers = [...new Set(sources.map((s) => s.container))];
-      let chosen: readonly LogSource[] = sources;
-      if (containers.length > 1 || pods.length > 1) {
-        const items: ContainerPick[] = [
-          { label: "$(list-flat) All pods and containers", description: `${sources.length} streams, merged in time order`, sources },
-          ...containers.map((c) => ({ label: `$(symbol-field) ${c}`, description: "every pod", sources: sources.filter((s) => s.container === c) })),
-          ...(pods.length > 1 ? sources.map((s) => ({ label: `$(symbol-event) ${s.pod}`, description: s.container, sources: [s] })) : []),
-        ];
-        const pick = await vscode.window.showQuickPick(items, { title: `Logs of ${w?.name ?? pod?.metadata?.name ?? ""}`, placeHolder: "Which pods and containers", matchOnDescription: true });
-        if (!pick) return undefined;
-        chosen = pick.sources;
-      }
-      const title = `${(w?.namespace ?? pod?.metadata?.namespace) ?? ""}-${w?.name ?? pod?.metadata?.name ?? "logs"}`;
-      const doc = await vscode.workspace.openTextDocument(logUri(title, chosen));
-      await vscode.languages.setTextDocumentLanguage(doc, "log");
-      await vscode.window.showTextDocument(doc, { preview: true });
-      return doc.lineCount;
-    }),
+    vscode.commands.registerCommand(CommandId.showLogs, (node?: DeploymentsNode) => openLogs(node, false)),
+    vscode.commands.registerCommand(CommandId.followLogs, (node?: DeploymentsNode) => openLogs(node, true)),
 
     vscode.commands.registerCommand(CommandId.revealNode, async (node?: DeploymentsNode) => {
       const nodeName = podOf(node)?.spec?.nodeName;
