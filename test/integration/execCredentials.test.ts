@@ -1,5 +1,5 @@
 /** Exec credential plugins (kubelogin and the like) through client-node, against the sandbox. */
-import { chmod, mkdtemp, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -46,6 +46,16 @@ describe("exec credential plugins", () => {
     const started = Date.now();
     await expect(requestJson(kc, "GET", "/api/v1/pods", { execPluginTimeoutMs: 400 })).rejects.toThrow(/may be waiting for an interactive login\. Run a kubectl command/);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test("requests made while the plugin waits share its one run instead of starting more", async () => {
+    const runs = path.join(dir, "runs.txt");
+    const kc = await withPlugin(`#!/bin/sh\necho run >> ${runs}\nsleep 3\n`);
+    const attempts = await Promise.allSettled([1, 2, 3, 4].map(() => requestJson(kc, "GET", "/api/v1/pods", { execPluginTimeoutMs: 400 })));
+    expect(attempts.map((a) => a.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
+    // A retry while the first run is still waiting does not start another either.
+    await expect(requestJson(kc, "GET", "/api/v1/pods", { execPluginTimeoutMs: 400 })).rejects.toThrow(/interactive login/);
+    expect((await readFile(runs, "utf8")).trim().split("\n")).toEqual(["run"]);
   });
 
   test("a plugin that is not installed is named", async () => {

@@ -176,6 +176,9 @@ export const execPluginTimeoutMs = 20_000;
  * no time limit in client-node; one that waits for an interactive login (a device code, a
  * browser) would stall every request, so it gets a limit and a message that says what to do.
  */
+/** One exec plugin run per user at a time: while it waits for a login, requests wait on it rather than start more. */
+const pendingExec = new Map<string, Promise<void>>();
+
 async function withCredentials(kc: KubeConfig, options: https.RequestOptions, timeoutMs = execPluginTimeoutMs): Promise<void> {
   const exec = kc.getCurrentUser()?.exec as { command?: unknown } | undefined;
   const command = typeof exec?.command === "string" ? exec.command : undefined;
@@ -192,6 +195,17 @@ async function withCredentials(kc: KubeConfig, options: https.RequestOptions, ti
     );
   });
   try {
+    if (command) {
+      // client-node caches the token once a run succeeds; until then, share the run in flight.
+      const key = JSON.stringify(kc.getCurrentUser());
+      let run = pendingExec.get(key);
+      if (!run) {
+        run = kc.applyToHTTPSOptions({}).finally(() => pendingExec.delete(key));
+        pendingExec.set(key, run);
+        run.catch(() => undefined);
+      }
+      await Promise.race([run, timeout]);
+    }
     await Promise.race([kc.applyToHTTPSOptions(options), timeout]);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
