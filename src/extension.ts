@@ -5,6 +5,7 @@ import { registerClusterActions } from "./editor/commands/clusterActions";
 import { registerDiagnosticsCommands } from "./editor/commands/diagnostics";
 import { registerInspectCommands } from "./editor/commands/inspectCommands";
 import { KubeYamlDocuments, yamlScheme } from "./editor/documents/kubeYamlDocuments";
+import { describeScheme, WorkloadDescribeDocuments } from "./editor/documents/workloadDescribeDocuments";
 import { logScheme, WorkloadLogDocuments } from "./editor/documents/workloadLogDocuments";
 import { registerKubeContextCommands } from "./editor/commands/kubeContext";
 import { createContextStatusBar } from "./editor/contextStatusBar";
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const views = createClusterViews(model, connection);
   const yamlDocuments = new KubeYamlDocuments(connection);
   const logDocuments = new WorkloadLogDocuments(connection, log);
+  const describeDocuments = new WorkloadDescribeDocuments(connection, views.deployments);
   context.subscriptions.push(
     log,
     model,
@@ -44,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...registerInspectCommands(connection, views.deployments, views.gpuNodes, views.gpuNodesView),
     vscode.workspace.registerTextDocumentContentProvider(yamlScheme, yamlDocuments),
     yamlDocuments,
+    vscode.workspace.registerTextDocumentContentProvider(describeScheme, describeDocuments),
+    describeDocuments,
     vscode.workspace.registerTextDocumentContentProvider(logScheme, logDocuments),
     logDocuments,
     ...registerDiagnosticsCommands(log),

@@ -23,6 +23,7 @@ export const CommandId = {
   cordonNode: "aiPlatform.cordonNode",
   uncordonNode: "aiPlatform.uncordonNode",
   showYaml: "aiPlatform.showYaml",
+  describeWorkload: "aiPlatform.describeWorkload",
   showLogs: "aiPlatform.showLogs",
   followLogs: "aiPlatform.followLogs",
   revealNode: "aiPlatform.revealNode",

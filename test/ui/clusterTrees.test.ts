@@ -124,6 +124,17 @@ describe("cluster trees on the sandbox", () => {
     await expect.poll(() => wb.page.locator(".editor-container .view-lines").innerText(), { timeout: 10_000 }).toContain("follow-marker-42");
   });
 
+  test("Describe shows the verdict, its reasons and the events, warnings first", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-describe")}`);
+    });
+    await chooseFromContextMenu(wb.page, row("Deployments", "fraud-xgboost,"), "Describe");
+    await wb.page.locator(".tabs-container .tab", { hasText: "fraud-xgboost.describe" }).waitFor({ state: "visible", timeout: 15_000 });
+    const text = (): Promise<string> => wb.page.locator(".editor-container .view-lines").innerText();
+    await expect.poll(text, { timeout: 10_000 }).toMatch(/Health:\s+Degraded/);
+    expect(await text()).toMatch(/CrashLoopBackOff/);
+  });
+
   // Last: it narrows the view for the tests after it.
   test("Select Namespace narrows the Deployments view, and the status bar says which", async () => {
     onTestFailed(async () => {

@@ -4,6 +4,7 @@ import type { LogSource } from "../../core/kube/podLogs";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId, ViewId } from "../contributionIds";
 import { yamlUri, type ObjectRef } from "../documents/kubeYamlDocuments";
+import { describeUri } from "../documents/workloadDescribeDocuments";
 import { logUri } from "../documents/workloadLogDocuments";
 import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
 import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
@@ -55,6 +56,13 @@ export function registerInspectCommands(
   };
 
   return [
+    vscode.commands.registerCommand(CommandId.describeWorkload, async (node?: DeploymentsNode) => {
+      const w = node ? deployments.workloadOf(node) : undefined;
+      if (!w) return undefined;
+      const doc = await vscode.workspace.openTextDocument(describeUri(w.id));
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return doc.getText();
+    }),
     vscode.commands.registerCommand(CommandId.showYaml, async (node?: DeploymentsNode | GpuNodesNode) => {
       let ref: ObjectRef | undefined;
       if (node?.type === "node") ref = { kind: "Node", namespace: undefined, name: node.node };

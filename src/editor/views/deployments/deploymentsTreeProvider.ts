@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import * as vscode from "vscode";
 import type { CacheChange } from "../../../core/kube/clusterCache";
+import { describeWorkload } from "../../../core/kube/describeWorkload";
 import type { KubeObject } from "../../../core/kube/informer";
 import { classifyWorkloadHealth, type WorkloadHealth } from "../../../core/kube/workloadHealth";
 import { WorkloadIndex, type Workload } from "../../../core/kube/workloadIndex";
@@ -155,6 +156,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
   podNodeFor(namespace: string, name: string): DeploymentsNode | undefined {
     const id = this.index?.workloadIdOf("Pod", namespace, name);
     return id ? this.node({ type: "pod", id: `${id}/pod/${name}`, workloadId: id, namespace, name }) : undefined;
+  }
+
+  /** A `kubectl describe`-style text of a workload, or undefined when it is gone. */
+  describe(id: string): string | undefined {
+    const w = this.index?.workload(id);
+    if (!w || !this.index) return undefined;
+    return describeWorkload({ workload: w, health: this.health(w), pods: this.index.podsOf(w), replicaSets: this.index.replicaSetsOf(w), events: this.index.eventsOf(w), now: Date.now() });
   }
 
   podsOf(w: Workload): readonly V1Pod[] {
