@@ -1,12 +1,9 @@
 /** The Deployments and GPU Nodes trees on the sandbox's demo scenario, live, in code-server. */
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
-import { openTestWorkbench, type Workbench } from "../harness/workbench";
+import type { Workbench } from "../harness/workbench";
+import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { chooseFromContextMenu, openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, viewPane, waitForQuickPick } from "./workbenchActions";
 
 let server: SandboxApiServer;
@@ -15,11 +12,11 @@ let wb: Workbench;
 /** A tree row by the start of its accessible label: "name, Health, …". */
 const row = (view: string, label: string) => viewPane(wb.page, view).locator(`.monaco-list-row[aria-label^="${label}"]`);
 
+let session: SandboxWorkbench | undefined;
+
 beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario: "demo" }));
-  const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-sbx-")), "config");
-  await writeFile(kubeconfig, server.kubeconfig());
-  wb = await openTestWorkbench({ trusted: true, env: { KUBECONFIG: kubeconfig } });
+  session = await openSandboxWorkbench({ trusted: true });
+  ({ server, wb } = session);
   // Tall enough that the demo's rows are all rendered (the tree renders only what is in view).
   await wb.page.setViewportSize({ width: 1400, height: 1600 });
   await openAiPlatformContainer(wb.page);
@@ -28,8 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await wb?.close();
-  await server?.stop();
+  await session?.close();
 });
 
 describe("cluster trees on the sandbox", () => {

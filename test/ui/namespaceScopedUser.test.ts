@@ -1,28 +1,22 @@
 /** An ML engineer whose RBAC allows one namespace: the views narrow to it and say what is missing. */
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
-import type { SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
-import { openTestWorkbench, type Workbench } from "../harness/workbench";
+import type { Workbench } from "../harness/workbench";
+import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { openAiPlatformContainer, viewPane } from "./workbenchActions";
 
-let server: SandboxApiServer;
 let wb: Workbench;
 const token = "ml-engineer-token";
 
+let session: SandboxWorkbench | undefined;
+
 beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario: "demo", namespaceTokens: { [token]: "llm-serving" } }));
-  const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-ns-")), "config");
-  await writeFile(kubeconfig, server.kubeconfig({ token, namespace: "llm-serving" }));
-  wb = await openTestWorkbench({ trusted: true, env: { KUBECONFIG: kubeconfig } });
+  session = await openSandboxWorkbench({ trusted: true, sandbox: { namespaceTokens: { [token]: "llm-serving" } }, user: { token, namespace: "llm-serving" } });
+  wb = session.wb;
   await openAiPlatformContainer(wb.page);
 });
 
 afterAll(async () => {
-  await wb?.close();
-  await server?.stop();
+  await session?.close();
 });
 
 describe("a user allowed only in namespace llm-serving", () => {

@@ -1,12 +1,10 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { fixturesDir } from "../harness/runExtensionHost";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { chooseFromContextMenu, openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, waitForQuickPick, viewPane } from "./workbenchActions";
 
 const workspaceKubeconfig = `apiVersion: v1
@@ -50,16 +48,14 @@ describe("Restricted Mode: an untrusted workspace cannot choose the kubeconfig",
 describe("Restricted Mode: changes to the cluster are refused with an explanation", () => {
   let server: SandboxApiServer;
   let wb: Workbench;
+  let session: SandboxWorkbench | undefined;
 
   beforeAll(async () => {
-    ({ server } = await startSandbox({ scenario: "demo" }));
-    const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-rm-")), "config");
-    await writeFile(kubeconfig, server.kubeconfig());
-    wb = await openTestWorkbench({ trusted: false, env: { KUBECONFIG: kubeconfig } });
+    session = await openSandboxWorkbench({ trusted: false });
+    ({ server, wb } = session);
   });
   afterAll(async () => {
-    await wb?.close();
-    await server?.stop();
+    await session?.close();
   });
 
   test("Cordon says why it is disabled, and the node stays schedulable", async () => {
