@@ -36,6 +36,8 @@ export class WorkloadIndex {
   private replicaSetsByWorkload = new Map<string, V1ReplicaSet[]>();
   private workloadByPodKey = new Map<string, string>();
   private workloadByReplicaSetKey = new Map<string, string>();
+  /** namespace/Kind/name of the involved object → its events, so a row reads its events without a scan. */
+  private eventsByObject = new Map<string, CoreV1Event[]>();
 
   constructor(
     private readonly cache: ClusterCache,
@@ -79,9 +81,7 @@ export class WorkloadIndex {
     if (w.deployment) names.add(`Deployment/${nameOf(w.deployment)}`);
     for (const rs of this.replicaSetsOf(w)) names.add(`ReplicaSet/${nameOf(rs)}`);
     for (const p of this.podsOf(w)) names.add(`Pod/${nameOf(p)}`);
-    return this.cache.events
-      .list()
-      .filter((e) => nsOf(e) === w.namespace && names.has(`${e.involvedObject?.kind ?? ""}/${e.involvedObject?.name ?? ""}`));
+    return [...names].flatMap((n) => this.eventsByObject.get(`${w.namespace}/${n}`) ?? []);
   }
 
   /** The workload a changed object belongs to, for refreshing just that row. */
@@ -176,7 +176,16 @@ export class WorkloadIndex {
     }
     for (const list of podsByWorkload.values()) list.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
 
+    const eventsByObject = new Map<string, CoreV1Event[]>();
+    for (const e of this.cache.events.list()) {
+      const key = `${nsOf(e)}/${e.involvedObject?.kind ?? ""}/${e.involvedObject?.name ?? ""}`;
+      const list = eventsByObject.get(key) ?? [];
+      list.push(e);
+      eventsByObject.set(key, list);
+    }
+
     this.byNamespace = byNamespace;
+    this.eventsByObject = eventsByObject;
     this.byId = byId;
     this.podsByWorkload = podsByWorkload;
     this.replicaSetsByWorkload = replicaSetsByWorkload;
