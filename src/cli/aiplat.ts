@@ -11,7 +11,23 @@ export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The directory relative paths are resolved against (process.cwd() in main.ts). */
+  readonly cwd: string;
 }
+
+/**
+ * What a subcommand module gets: the program to attach itself to, the io, and a way to set the
+ * exit code. Each subcommand lives in its own file (`src/cli/<name>Command.ts`) and exports one
+ * `register…Command(cli: CliCommandHost)`.
+ */
+export interface CliCommandHost {
+  readonly program: Command;
+  readonly io: CliIo;
+  readonly setExitCode: (code: number) => void;
+}
+
+/** Every subcommand, in the order `aiplat --help` lists them. */
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
@@ -28,15 +44,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
 
-  program
-    .command("contexts")
-    .description("list the Kubernetes contexts in the kubeconfig, merged the way kubectl merges KUBECONFIG")
-    .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
-    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
-    .action(async (raw: unknown) => {
-      const opts = ContextsOptions.parse(raw);
-      exitCode = await listContexts(opts, io);
-    });
+  const host: CliCommandHost = { program, io, setExitCode: (code) => (exitCode = code) };
+  for (const register of subcommands) register(host);
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -47,11 +56,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (err instanceof z.ZodError) {
-      io.err(`aiplat: ${err.issues.map((i) => i.message).join("; ")}\n`);
+      io.err(`aiplat: ${err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ")}\n`);
       return ExitCode.usage;
     }
     throw err;
   }
+}
+
+function registerContextsCommand({ program, io, setExitCode }: CliCommandHost): void {
+  program
+    .command("contexts")
+    .description("list the Kubernetes contexts in the kubeconfig, merged the way kubectl merges KUBECONFIG")
+    .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
+    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (raw: unknown) => {
+      const opts = ContextsOptions.parse(raw);
+      setExitCode(await listContexts(opts, io));
+    });
 }
 
 async function listContexts(opts: z.infer<typeof ContextsOptions>, io: CliIo): Promise<number> {

@@ -4,6 +4,7 @@ runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   env: process.env,
+  cwd: process.cwd(),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -1,16 +1,12 @@
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { ExitCode, runCli } from "../../../src/cli/aiplat";
+import { ExitCode } from "../../../src/cli/aiplat";
 import { productVersion } from "../../../src/core/productVersion";
+import { runAiplat, type CliRun } from "./runAiplat";
 
 const fixtures = path.resolve(__dirname, "../../fixtures/kubeconfig");
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env });
-  return { code, out, err };
-}
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> => runAiplat(args, { env });
 
 describe("aiplat", () => {
   test("--help lists the real subcommands and exits 0", async () => {

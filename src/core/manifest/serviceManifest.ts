@@ -1,0 +1,179 @@
+import * as z from "zod";
+
+/**
+ * `aiplatform.yaml`: one declarative file per inference service. This schema is the single
+ * source of truth: the JSON Schema the editor validates and completes with is generated from
+ * it (scripts/build.ts → schemas/aiplatform.schema.json), and every reader parses through it.
+ */
+
+export const manifestFileName = "aiplatform.yaml";
+export const manifestApiVersion = "aiplatform.dev/v1";
+
+/** DNS-1123 label (RFC 1123): what a Service name must be, so it holds for every object we render. */
+export const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const ServiceName = z
+  .string()
+  .min(1, "a name is required")
+  .max(63, "at most 63 characters (a DNS-1123 label)")
+  .regex(dns1123Label, "lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123), e.g. llama3-chat");
+
+/** Kubernetes quantities: "500m", "4", "16Gi", "1.5". */
+const quantity = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+export const Quantity = z.union([
+  z.string().regex(quantity, 'a Kubernetes quantity such as "500m", "4" or "16Gi"'),
+  z.number().nonnegative(),
+]);
+
+export const Runtime = z.enum(["vllm", "triton", "kserve", "python"]);
+export type Runtime = z.infer<typeof Runtime>;
+
+export const KserveModelFormat = z.enum(["sklearn", "xgboost", "huggingface"]);
+
+/** Registry URIs carry a version; storage URIs point at the artefact itself. */
+export const registryUri = /^(models|runs|azureml|mlflow):\/\/?[A-Za-z0-9._\-/:@]+$/;
+export const storageUri = /^(s3|gs|azureblob|https|hf|pvc|oci):\/\/[A-Za-z0-9._\-/:@+=%~]+$/;
+
+export const ModelRef = z.union([
+  z
+    .object({
+      registry: z.string().regex(registryUri, "a registry URI such as models:/llama3-chat (MLflow), azureml://registries/r/models/m"),
+      version: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "a version such as 3 or 2024-06-01"),
+    })
+    .strict(),
+  z
+    .object({
+      storageUri: z.string().regex(storageUri, "a storage URI such as s3://bucket/path, gs://…, pvc://claim/path or hf://org/model"),
+      version: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/).optional(),
+    })
+    .strict(),
+]);
+export type ModelRef = z.infer<typeof ModelRef>;
+
+/** An OCI reference: registry/repo[:tag][@sha256:…]. No whitespace, quotes or newlines. */
+export const imageReference = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+export const ImageRef = z.string().max(512).regex(imageReference, "an image reference such as vllm/vllm-openai:v0.6.3 or repo/name@sha256:<64 hex>");
+
+export const MigProfile = z.string().regex(/^[1-7]g\.[0-9]+gb$/, 'a MIG profile such as "1g.10gb" or "3g.40gb"');
+export const Gpu = z
+  .object({
+    count: z.number().int().min(1).max(16).default(1),
+    /** The nvidia.com/gpu.product label value of the nodes to run on, e.g. NVIDIA-A100-SXM4-80GB. */
+    type: z.string().max(63).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "a label value such as NVIDIA-A100-SXM4-80GB").optional(),
+    mig: MigProfile.optional(),
+  })
+  .strict();
+
+export const Resources = z
+  .object({
+    cpu: Quantity.optional(),
+    memory: Quantity.optional(),
+    /** Limits default to the requests; set them to allow bursting. */
+    cpuLimit: Quantity.optional(),
+    memoryLimit: Quantity.optional(),
+    gpu: Gpu.optional(),
+  })
+  .strict();
+export type Resources = z.infer<typeof Resources>;
+
+export const Scaling = z
+  .object({
+    minReplicas: z.number().int().min(0).max(1000).default(1),
+    maxReplicas: z.number().int().min(1).max(1000).default(1),
+    target: z
+      .object({
+        metric: z.enum(["cpu", "memory", "concurrency", "rps"]).default("cpu"),
+        value: z.number().positive().max(100_000),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((s) => s.minReplicas <= s.maxReplicas, { message: "minReplicas must not exceed maxReplicas", path: ["minReplicas"] });
+
+export const Probe = z
+  .object({
+    path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, "an HTTP path such as /health").default("/health"),
+    port: z.number().int().min(1).max(65535).optional(),
+    initialDelaySeconds: z.number().int().min(0).max(3600).default(10),
+    periodSeconds: z.number().int().min(1).max(3600).default(10),
+    failureThreshold: z.number().int().min(1).max(100).default(3),
+  })
+  .strict();
+export const Probes = z.object({ readiness: Probe.optional(), liveness: Probe.optional(), startup: Probe.optional() }).strict();
+
+export const Slo = z
+  .object({
+    p95LatencyMs: z.number().positive().max(600_000).optional(),
+    /** A fraction: 0.01 means 1% of requests may fail. */
+    errorRate: z.number().min(0).max(1).optional(),
+    /** A fraction: 0.999 means three nines. */
+    availability: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export const Environment = z
+  .object({
+    context: z.string().min(1).max(253).regex(/^[^\s"'`\\]+$/, "a kubeconfig context name (no spaces or quotes)"),
+    namespace: ServiceName.describe("the namespace to deploy into (DNS-1123)"),
+    /** Other namespaces this environment may deploy to; the policy gate refuses the rest. */
+    allowedNamespaces: z.array(ServiceName).optional(),
+    production: z.boolean().default(false),
+    approvalRequired: z.boolean().default(false),
+  })
+  .strict();
+export type Environment = z.infer<typeof Environment>;
+
+export const CanaryStep = z.object({ traffic: z.number().int().min(1).max(100), pauseSeconds: z.number().int().min(0).max(86_400).optional() }).strict();
+export const Rollout = z.discriminatedUnion("strategy", [
+  z
+    .object({
+      strategy: z.literal("rolling"),
+      maxSurge: z.union([z.number().int().min(0), z.string().regex(/^[0-9]{1,3}%$/)]).default("25%"),
+      maxUnavailable: z.union([z.number().int().min(0), z.string().regex(/^[0-9]{1,3}%$/)]).default(0),
+      progressDeadlineSeconds: z.number().int().min(10).max(86_400).default(600),
+    })
+    .strict(),
+  z
+    .object({
+      strategy: z.literal("canary"),
+      steps: z
+        .array(CanaryStep)
+        .min(1)
+        .refine((steps) => steps.every((s, i) => i === 0 || s.traffic > (steps[i - 1]?.traffic ?? 0)), "canary traffic must increase step by step"),
+    })
+    .strict(),
+]);
+export type Rollout = z.infer<typeof Rollout>;
+
+export const ServiceManifest = z
+  .object({
+    apiVersion: z.literal(manifestApiVersion),
+    kind: z.literal("InferenceServiceManifest"),
+    name: ServiceName,
+    description: z.string().max(500).optional(),
+    owner: z.string().max(120).optional(),
+    runtime: Runtime,
+    /** KServe only: the predictor's model format. */
+    modelFormat: KserveModelFormat.optional(),
+    model: ModelRef,
+    /** Digest-pinned (…@sha256:…) for production; KServe picks its runtime image itself when omitted. */
+    image: ImageRef.optional(),
+    port: z.number().int().min(1).max(65535).default(8080),
+    resources: Resources.default({}),
+    scaling: Scaling.default({ minReplicas: 1, maxReplicas: 1 }),
+    probes: Probes.default({}),
+    slo: Slo.default({}),
+    environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "an environment name such as dev, staging or prod"), Environment).refine((e) => Object.keys(e).length > 0, "name at least one environment"),
+    rollout: Rollout.default({ strategy: "rolling", maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600 }),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.runtime === "kserve" && !m.modelFormat) ctx.addIssue({ code: "custom", path: ["modelFormat"], message: "a KServe service needs modelFormat: sklearn, xgboost or huggingface" });
+    if (m.runtime !== "kserve" && m.modelFormat) ctx.addIssue({ code: "custom", path: ["modelFormat"], message: "modelFormat applies to the kserve runtime only" });
+    if (m.runtime !== "kserve" && !m.image) ctx.addIssue({ code: "custom", path: ["image"], message: `the ${m.runtime} runtime needs an image` });
+    if (m.runtime === "kserve" && !("storageUri" in m.model)) ctx.addIssue({ code: "custom", path: ["model"], message: "KServe loads the model from a storageUri (s3://, gs://, pvc://, hf://…)" });
+    if (m.resources.gpu?.mig && m.resources.gpu.type) ctx.addIssue({ code: "custom", path: ["resources", "gpu", "mig"], message: "give either a GPU type or a MIG profile, not both" });
+    if (m.rollout.strategy === "canary" && m.runtime !== "kserve") ctx.addIssue({ code: "custom", path: ["rollout", "strategy"], message: "canary traffic steps need KServe (serverless mode); use a rolling rollout for this runtime" });
+  });
+export type ServiceManifest = z.infer<typeof ServiceManifest>;
+export type ServiceManifestInput = z.input<typeof ServiceManifest>;
