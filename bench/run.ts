@@ -5,8 +5,9 @@
  *               round trip of extensions.activate() (loading the bundle included), and the
  *               size of the minified host bundle and of the VSIX.
  *   cluster     a 10,000-pod sandbox: tree ready vs kubectl, update latency, heap (bench/cluster.ts).
+ *   ship        the newcomer path: wizard prompts, scaffold → Healthy, bad deploy → rolled back (bench/ship.ts).
  *
- *   npm run bench [-- activation cluster]
+ *   npm run bench [-- activation cluster ship]
  */
 import { stat } from "node:fs/promises";
 import * as path from "node:path";
@@ -15,6 +16,7 @@ import { runInExtensionHost } from "../test/harness/runExtensionHost";
 import { buildRunnerVsix } from "../test/harness/runnerVsix";
 import { packageExtension } from "../scripts/package";
 import { clusterBench } from "./cluster";
+import { shipBench } from "./ship";
 import { repoRoot } from "../scripts/vsix";
 
 const runs = 5;
@@ -58,7 +60,13 @@ async function cluster(): Promise<Record<string, unknown>> {
   return clusterBench(vsix, runnerVsix, { nodes: 1000, deployments: 1000, pods: 10_000, eventsPerSecond: 200, loadSeconds: 30 });
 }
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster };
+async function ship(): Promise<Record<string, unknown>> {
+  const vsix = await packageExtension();
+  await ensureCodeServer();
+  return shipBench(vsix);
+}
+
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship };
 
 async function main(): Promise<void> {
   // Only the JSON lines go to stdout.

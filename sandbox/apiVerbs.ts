@@ -18,7 +18,7 @@ import {
   applyStrategicMergePatch,
   jsonEqual,
 } from "./patch";
-import { type ResourceType, apiVersionOf, findResource, resourceTypes } from "./resourceTypes";
+import { type ResourceType, apiVersionOf, findResource, isCustomResource, resourceTypes } from "./resourceTypes";
 import { scaleOf, withReplicas } from "./scaleSubresource";
 import { validateObject } from "./validation";
 
@@ -205,7 +205,7 @@ export class ApiVerbs {
     if (contentType === "application/apply-patch+yaml" && !options.fieldManager) {
       throw new ApiError(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     }
-    if (contentType === "application/strategic-merge-patch+json" && type.group === "serving.kserve.io") {
+    if (contentType === "application/strategic-merge-patch+json" && isCustomResource(type)) {
       throw new ApiError(415, "UnsupportedMediaType", `strategic merge patch is not supported for custom resources: ${type.plural}.${type.group}`);
     }
     const existing = this.store.get(type, namespace, name);

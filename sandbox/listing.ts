@@ -5,7 +5,7 @@
 import { badRequest, resourceExpired } from "./apiStatus";
 import { type KubeObject, objectKey } from "./kubeObject";
 import { type ObjectStore } from "./objectStore";
-import { type ResourceType, apiVersionOf } from "./resourceTypes";
+import { type ResourceType, apiVersionOf, isCustomResource } from "./resourceTypes";
 import {
   type FieldRequirement,
   type LabelRequirement,
@@ -87,7 +87,7 @@ function decodeToken(text: string): ContinueToken {
 
 /** Lists of built-in kinds carry no kind/apiVersion on their items (the real server omits them); custom resources do. */
 export function listItem(type: ResourceType, object: KubeObject): KubeObject {
-  if (type.group === "serving.kserve.io") return object;
+  if (isCustomResource(type)) return object;
   const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
   return rest;
 }

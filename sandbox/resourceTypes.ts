@@ -64,6 +64,23 @@ export const resourceTypes: readonly ResourceType[] = [
     shortNames: ["rs"], categories: ["all"], subresources: ["status", "scale"], hasGeneration: true, nameRule: "subdomain", selectableFields: ["status.replicas"],
   },
   {
+    group: "autoscaling", version: "v2", plural: "horizontalpodautoscalers", singular: "horizontalpodautoscaler", kind: "HorizontalPodAutoscaler", namespaced: true,
+    shortNames: ["hpa"], categories: ["all"], subresources: ["status"], hasGeneration: false, nameRule: "subdomain", selectableFields: [],
+  },
+  {
+    group: "policy", version: "v1", plural: "poddisruptionbudgets", singular: "poddisruptionbudget", kind: "PodDisruptionBudget", namespaced: true,
+    shortNames: ["pdb"], categories: [], subresources: ["status"], hasGeneration: true, nameRule: "subdomain", selectableFields: [],
+  },
+  {
+    group: "networking.k8s.io", version: "v1", plural: "networkpolicies", singular: "networkpolicy", kind: "NetworkPolicy", namespaced: true,
+    shortNames: ["netpol"], categories: [], subresources: [], hasGeneration: true, nameRule: "subdomain", selectableFields: [],
+  },
+  // The Prometheus Operator's CRD, as its bundle installs it.
+  {
+    group: "monitoring.coreos.com", version: "v1", plural: "servicemonitors", singular: "servicemonitor", kind: "ServiceMonitor", namespaced: true,
+    shortNames: ["smon"], categories: ["prometheus-operator"], subresources: [], hasGeneration: true, nameRule: "subdomain", selectableFields: [],
+  },
+  {
     group: "serving.kserve.io", version: "v1beta1", plural: "inferenceservices", singular: "inferenceservice", kind: "InferenceService", namespaced: true,
     shortNames: ["isvc"], categories: ["all"], subresources: ["status"], hasGeneration: true, nameRule: "label", selectableFields: [],
   },
@@ -71,6 +88,14 @@ export const resourceTypes: readonly ResourceType[] = [
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/**
+ * Served by a CustomResourceDefinition rather than built in: built-in groups are the core
+ * group, dotless names (apps, policy) and *.k8s.io, which Kubernetes reserves for itself.
+ */
+export function isCustomResource(type: ResourceType): boolean {
+  return type.group.includes(".") && !type.group.endsWith(".k8s.io");
 }
 
 /** A stable key for a resource across the store, the watch hub and the table printer. */

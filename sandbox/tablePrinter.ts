@@ -157,6 +157,68 @@ function condition(object: unknown, type: string): string {
   return str(list(object, "status.conditions").find((c) => c.type === type), "status");
 }
 
+/** metav1.FormatLabelSelector: matchLabels then matchExpressions, "<none>" for an empty selector. */
+function selectorText(selector: unknown): string {
+  const labels = isObj(selector) && isObj(selector.matchLabels) ? Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${String(v)}`) : [];
+  const expressions = list(selector, "matchExpressions").map((e) => {
+    const values = Array.isArray(e.values) ? e.values.map(String).sort().join(",") : "";
+    switch (str(e, "operator")) {
+      case "In":
+        return `${str(e, "key")} in (${values})`;
+      case "NotIn":
+        return `${str(e, "key")} notin (${values})`;
+      case "Exists":
+        return str(e, "key");
+      default:
+        return `!${str(e, "key")}`;
+    }
+  });
+  const all = [...labels, ...expressions];
+  return all.length ? all.join(",") : "<none>";
+}
+
+/** An IntOrString cell: "N/A" when unset, as the PDB printer shows it. */
+function intOrString(object: unknown, path: string): string {
+  const v = at(object, path);
+  return typeof v === "number" || typeof v === "string" ? String(v) : "N/A";
+}
+
+/** formatHPAMetrics for the metric types an inference service uses; at most two, then "+ N more...". */
+function hpaTargets(hpa: unknown): string {
+  const specs = list(hpa, "spec.metrics");
+  if (specs.length === 0) return "<none>";
+  const statuses = list(hpa, "status.currentMetrics");
+  const shown = specs.map((spec, i) => {
+    const status = statuses[i];
+    switch (str(spec, "type")) {
+      case "Resource": {
+        const name = str(spec, "resource.name");
+        const average = at(spec, "resource.target.averageValue");
+        if (average !== undefined) return `${name}: ${String(at(status, "resource.current.averageValue") ?? "<unknown>")}/${String(average)}`;
+        const current = at(status, "resource.current.averageUtilization");
+        const target = at(spec, "resource.target.averageUtilization");
+        return `${name}: ${typeof current === "number" ? `${current}%` : "<unknown>"}/${typeof target === "number" ? `${target}%` : "<auto>"}`;
+      }
+      case "Pods":
+        return `${String(at(status, "pods.current.averageValue") ?? "<unknown>")}/${String(at(spec, "pods.target.averageValue") ?? "")}`;
+      case "External": {
+        const average = at(spec, "external.target.averageValue");
+        if (average !== undefined) return `${String(at(status, "external.current.averageValue") ?? "<unknown>")}/${String(average)} (avg)`;
+        return `${String(at(status, "external.current.value") ?? "<unknown>")}/${String(at(spec, "external.target.value") ?? "")}`;
+      }
+      case "Object": {
+        const average = at(spec, "object.target.averageValue");
+        if (average !== undefined) return `${String(at(status, "object.current.averageValue") ?? "<unknown>")}/${String(average)} (avg)`;
+        return `${String(at(status, "object.current.value") ?? "<unknown>")}/${String(at(spec, "object.target.value") ?? "")}`;
+      }
+      default:
+        return "<unknown type>";
+    }
+  });
+  const more = shown.length - 2;
+  return more > 0 ? `${shown.slice(0, 2).join(", ")} + ${more} more...` : shown.join(", ");
+}
+
 interface Printer {
   columns: TableColumn[];
   cells: (o: unknown, now: Date) => Cell[];
@@ -215,6 +277,22 @@ const printers: Record<string, Printer> = {
       return [str(o, "metadata.name"), num(o, "spec.replicas"), num(o, "status.replicas"), num(o, "status.readyReplicas"), created(o, now), c.names, c.images,
         labelText(at(o, "spec.selector.matchLabels")) || "<none>"];
     },
+  },
+  "autoscaling/horizontalpodautoscalers": {
+    columns: [nameCol, col("Reference"), col("Targets"), col("MinPods"), col("MaxPods", 0, "integer"), col("Replicas", 0, "integer"), col("Age")],
+    cells: (o, now) => {
+      const min = at(o, "spec.minReplicas");
+      return [str(o, "metadata.name"), `${str(o, "spec.scaleTargetRef.kind")}/${str(o, "spec.scaleTargetRef.name")}`, hpaTargets(o), typeof min === "number" ? String(min) : "<unset>",
+        num(o, "spec.maxReplicas"), num(o, "status.currentReplicas"), created(o, now)];
+    },
+  },
+  "policy/poddisruptionbudgets": {
+    columns: [nameCol, col("Min Available"), col("Max Unavailable"), col("Allowed Disruptions", 0, "integer"), col("Age")],
+    cells: (o, now) => [str(o, "metadata.name"), intOrString(o, "spec.minAvailable"), intOrString(o, "spec.maxUnavailable"), num(o, "status.disruptionsAllowed"), created(o, now)],
+  },
+  "networking.k8s.io/networkpolicies": {
+    columns: [nameCol, col("Pod-Selector"), col("Age")],
+    cells: (o, now) => [str(o, "metadata.name"), selectorText(at(o, "spec.podSelector")), created(o, now)],
   },
   // The additionalPrinterColumns of KServe's InferenceService CRD.
   "serving.kserve.io/inferenceservices": {

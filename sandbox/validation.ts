@@ -78,6 +78,29 @@ function workloadCauses(spec: unknown): StatusCause[] {
   return [...causes, ...podSpecCauses(template?.spec, "spec.template.spec")];
 }
 
+/** pkg/apis/autoscaling/validation: the replica bounds and the target to scale. */
+function hpaCauses(spec: unknown): StatusCause[] {
+  const s = record(spec) ?? {};
+  const causes: StatusCause[] = [];
+  const target = record(s.scaleTargetRef);
+  for (const key of ["kind", "name"]) {
+    if (typeof target?.[key] !== "string" || target[key] === "") causes.push({ reason: "FieldValueRequired", message: "Required value", field: `spec.scaleTargetRef.${key}` });
+  }
+  const min = s.minReplicas;
+  const max = typeof s.maxReplicas === "number" ? s.maxReplicas : 0;
+  if (typeof min === "number" && min < 1) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: ${min}: must be greater than or equal to 1`, field: "spec.minReplicas" });
+  if (max < 1) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: ${max}: must be greater than 0`, field: "spec.maxReplicas" });
+  else if (typeof min === "number" && max < min) causes.push({ reason: "FieldValueInvalid", message: `Invalid value: ${max}: must be greater than or equal to \`minReplicas\``, field: "spec.maxReplicas" });
+  return causes;
+}
+
+/** pkg/apis/policy/validation; the real message prints the Go struct where this prints JSON. */
+function pdbCauses(spec: unknown): StatusCause[] {
+  const s = record(spec) ?? {};
+  if (s.minAvailable === undefined || s.maxUnavailable === undefined) return [];
+  return [{ reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(s)}: minAvailable and maxUnavailable cannot be both set`, field: "spec" }];
+}
+
 /** Every reason the object is invalid, empty when it is valid. */
 export function validateObject(type: ResourceType, object: KubeObject): StatusCause[] {
   const name = object.metadata.name ?? "";
@@ -88,5 +111,7 @@ export function validateObject(type: ResourceType, object: KubeObject): StatusCa
   }));
   if (type.group === "" && type.plural === "pods") causes.push(...podSpecCauses(object.spec, "spec"));
   if (type.group === "apps") causes.push(...workloadCauses(object.spec));
+  if (type.group === "autoscaling") causes.push(...hpaCauses(object.spec));
+  if (type.group === "policy" && type.plural === "poddisruptionbudgets") causes.push(...pdbCauses(object.spec));
   return causes;
 }

@@ -1,7 +1,17 @@
 import { performance } from "node:perf_hooks";
 import * as vscode from "vscode";
+import * as path from "node:path";
+import { AuditTrail } from "./editor/auditTrail";
 import { ClusterConnection } from "./editor/clusterConnection";
+import { registerAuditCommands } from "./editor/commands/auditCommands";
 import { registerClusterActions } from "./editor/commands/clusterActions";
+import { registerDeployCommands } from "./editor/commands/deployCommand";
+import { registerRollbackCommands } from "./editor/commands/rollbackCommand";
+import { RolloutFollower } from "./editor/commands/rolloutFollower";
+import { registerScaffoldCommand } from "./editor/commands/scaffoldCommand";
+import { DeployPreviewDocuments, previewScheme } from "./editor/documents/deployPreviewDocuments";
+import { ManifestCodeLensProvider } from "./editor/manifest/manifestCodeLens";
+import { ManifestDiagnostics } from "./editor/manifest/manifestDiagnostics";
 import { registerDiagnosticsCommands } from "./editor/commands/diagnostics";
 import { registerInspectCommands } from "./editor/commands/inspectCommands";
 import { KubeYamlDocuments, yamlScheme } from "./editor/documents/kubeYamlDocuments";
@@ -35,6 +45,11 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const yamlDocuments = new KubeYamlDocuments(connection);
   const logDocuments = new WorkloadLogDocuments(connection, log);
   const describeDocuments = new WorkloadDescribeDocuments(connection, views.deployments);
+  const trail = new AuditTrail(log, context.globalStorageUri.fsPath);
+  const rollouts = new RolloutFollower(trail, log);
+  const previews = new DeployPreviewDocuments();
+  const diagnostics = new ManifestDiagnostics();
+  const codeLenses = new ManifestCodeLensProvider();
   context.subscriptions.push(
     log,
     model,
@@ -42,7 +57,16 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...views.disposables,
     ...createContextStatusBar(model),
     ...registerKubeContextCommands(model, connection, log),
-    ...registerClusterActions(connection, views.deployments, log),
+    ...registerClusterActions(connection, views.deployments, trail, log),
+    ...registerScaffoldCommand(connection, path.join(context.extensionPath, "templates"), log),
+    ...registerDeployCommands({ model, trail, previews, diagnostics, rollouts, log }),
+    ...registerRollbackCommands({ connection, deployments: views.deployments, rollouts, trail, log }),
+    ...registerAuditCommands(trail, log),
+    vscode.workspace.registerTextDocumentContentProvider(previewScheme, previews),
+    previews,
+    diagnostics,
+    vscode.languages.registerCodeLensProvider({ scheme: "file", pattern: "**/aiplatform.{yaml,yml}" }, codeLenses),
+    codeLenses,
     ...registerInspectCommands(connection, views.deployments, views.gpuNodes, views.gpuNodesView),
     vscode.workspace.registerTextDocumentContentProvider(yamlScheme, yamlDocuments),
     yamlDocuments,

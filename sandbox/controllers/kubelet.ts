@@ -3,13 +3,19 @@
  * Ready, with container statuses, IPs, conditions and the kubelet's events, or fail the way the
  * pod template's behaviour annotation says (crash loop, OOM kill, image pull back-off, failing
  * readiness probe, slow start), on a clock scaled by ControllerOptions.msPerSecond.
+ *
+ * Image pulls: every image is in the simulated registry except those whose repository or tag
+ * contains "does-not-exist" (vllm/vllm-openai:does-not-exist, example.com/does-not-exist/x:1).
+ * Those containers go ErrImagePull → ImagePullBackOff with containerd's "not found" message and
+ * retry on the kubelet's back-off, as the imagepullbackoff behaviour does for every container;
+ * the pod's other containers wait in ContainerCreating (a real kubelet would start them).
  */
 import { randomBytes } from "node:crypto";
 import { type StoreEvent } from "../objectStore";
 import { type Controller, type ControllerContext, isKind, kinds, writeObject } from "./controllerContext";
 import { type EventNote } from "./eventRecorder";
 import { type Condition, type Container, type ContainerState, type ContainerStatus, type Node, type Pod, type PodStatus, conditionOf, timestamp } from "./kubeShapes";
-import { type PodBehaviour, backOffSeconds, behaviourOf, goDuration, imagePullError, timings } from "./podBehaviour";
+import { type PodBehaviour, backOffSeconds, behaviourOf, goDuration, imageExists, imagePullError, timings } from "./podBehaviour";
 import { crashLines, startupLines, unhealthyLine } from "./podLogLines";
 
 type Step = (pod: Pod) => void;
@@ -166,10 +172,16 @@ export class Kubelet implements Controller {
     return `10.244.${index}.${n % 254}`;
   }
 
+  /** The containers whose image cannot be pulled: all of them under the imagepullbackoff behaviour. */
+  private unpullable(pod: Pod): Set<string> {
+    const all = behaviourOf(pod) === "imagepullbackoff";
+    return new Set(pod.spec.containers.filter((c) => all || !imageExists(c.image)).map((c) => c.name));
+  }
+
   private pulled(pod: Pod): void {
     const podIP = pod.status?.podIP ?? this.allocateIp(pod);
     const ips = { podIP, podIPs: [{ ip: podIP }] };
-    if (behaviourOf(pod) === "imagepullbackoff") {
+    if (this.unpullable(pod).size > 0) {
       this.pullFailed(this.setContainers(pod, pod.status?.containerStatuses ?? [], ips), 1);
       return;
     }
@@ -182,16 +194,17 @@ export class Kubelet implements Controller {
   }
 
   private pullFailed(pod: Pod, attempt: number): void {
-    const statuses = (pod.status?.containerStatuses ?? []).map((s) => ({ ...s, state: { waiting: { reason: "ErrImagePull", message: imagePullError(s.image) } } }));
+    const failing = this.unpullable(pod);
+    const statuses = (pod.status?.containerStatuses ?? []).map((s) => (failing.has(s.name) ? { ...s, state: { waiting: { reason: "ErrImagePull", message: imagePullError(s.image) } } } : s));
     const written = this.setContainers(pod, statuses);
-    for (const c of pod.spec.containers) {
+    for (const c of pod.spec.containers.filter((c) => failing.has(c.name))) {
       this.event(written, { type: "Warning", reason: "Failed", message: `Failed to pull image "${c.image}": ${imagePullError(c.image)}`, fieldPath: fieldPath(c) });
       this.event(written, { type: "Warning", reason: "Failed", message: "Error: ErrImagePull", fieldPath: fieldPath(c) });
     }
     this.later(written, this.scaled(1), (p) => {
-      const backing = (p.status?.containerStatuses ?? []).map((s) => ({ ...s, state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${s.image}"` } } }));
+      const backing = (p.status?.containerStatuses ?? []).map((s) => (failing.has(s.name) ? { ...s, state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${s.image}"` } } } : s));
       const w = this.setContainers(p, backing);
-      for (const c of p.spec.containers) {
+      for (const c of p.spec.containers.filter((c) => failing.has(c.name))) {
         this.event(w, { type: "Normal", reason: "BackOff", message: `Back-off pulling image "${c.image}"`, fieldPath: fieldPath(c) });
         this.event(w, { type: "Warning", reason: "Failed", message: "Error: ImagePullBackOff", fieldPath: fieldPath(c) });
       }
@@ -200,7 +213,13 @@ export class Kubelet implements Controller {
   }
 
   private pullAgain(pod: Pod, attempt: number): void {
-    for (const c of pod.spec.containers) this.event(pod, { type: "Normal", reason: "Pulling", message: `Pulling image "${c.image}"`, fieldPath: fieldPath(c) });
+    const failing = this.unpullable(pod);
+    // Someone pushed the image (or removed the annotation) meanwhile: this pull succeeds.
+    if (failing.size === 0) {
+      this.pulled(pod);
+      return;
+    }
+    for (const c of pod.spec.containers.filter((c) => failing.has(c.name))) this.event(pod, { type: "Normal", reason: "Pulling", message: `Pulling image "${c.image}"`, fieldPath: fieldPath(c) });
     this.pullFailed(pod, attempt);
   }
 

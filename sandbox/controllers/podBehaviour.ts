@@ -13,6 +13,18 @@ export function behaviourOf(pod: KubeObject): PodBehaviour {
   return (podBehaviours as readonly string[]).includes(value ?? "") ? (value as PodBehaviour) : "healthy";
 }
 
+/**
+ * The sandbox's registry holds every image except those whose repository or tag contains
+ * this marker (vllm/vllm-openai:does-not-exist, example.com/does-not-exist/x:1), so a bad
+ * image fails to pull without annotating the pod, as a typo does on a real cluster.
+ */
+export const missingImageMarker = "does-not-exist";
+
+export function imageExists(image: string): boolean {
+  const withoutDigest = image.split("@")[0] ?? image;
+  return !withoutDigest.includes(missingImageMarker);
+}
+
 /** Simulated seconds, scaled by ControllerOptions.msPerSecond. */
 export const timings = {
   /** A crashing model server gets this far into startup before it exits. */

@@ -3,6 +3,10 @@ import { Command, CommanderError, Option } from "commander";
 import * as z from "zod";
 import { describeKubeconfigError, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/kubeconfig";
 import { productVersion } from "../core/productVersion";
+import { registerRenderCommand } from "./renderCommand";
+import { registerScaffoldCommand } from "./scaffoldCommand";
+import { registerAuditCommand } from "./auditCommand";
+import { registerRollbackCommand } from "./rollbackCommand";
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
@@ -13,6 +17,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The directory relative paths are resolved against (process.cwd() in main.ts). */
   readonly cwd: string;
+  /** Where the scaffold templates live (templates/ beside dist/ in the package). */
+  readonly templatesDir: string;
 }
 
 /**
@@ -27,7 +33,7 @@ export interface CliCommandHost {
 }
 
 /** Every subcommand, in the order `aiplat --help` lists them. */
-const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand];
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),

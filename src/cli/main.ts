@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { runCli } from "./aiplat";
 
 runCli(process.argv.slice(2), {
@@ -5,6 +6,8 @@ runCli(process.argv.slice(2), {
   err: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  // main.ts is bundled to dist/cli.js; the templates ship beside dist/.
+  templatesDir: path.resolve(__dirname, "../templates"),
 }).then(
   (code) => {
     process.exitCode = code;

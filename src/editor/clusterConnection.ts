@@ -1,7 +1,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
 import { ClusterCache, type CacheChange, type ClusterState } from "../core/kube/clusterCache";
-import type { ContextSummary, LoadedKubeconfig } from "../core/kube/kubeconfig";
+import { kubeConfigForContext, type ContextSummary, type LoadedKubeconfig } from "../core/kube/kubeconfig";
 import { ContextKey } from "./contributionIds";
 import type { KubeContextModel, KubeContextState } from "./kubeContextModel";
 
@@ -81,8 +81,7 @@ export class ClusterConnection implements vscode.Disposable {
 
   private connect(loaded: LoadedKubeconfig, context: ContextSummary, namespace: string | undefined): void {
     this.disconnect();
-    const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: loaded.kubeConfig.clusters, users: loaded.kubeConfig.users, contexts: loaded.kubeConfig.contexts, currentContext: context.name });
+    const kc = kubeConfigForContext(loaded, context.name)?.kubeConfig ?? new KubeConfig();
     this.connectedAt = performance.now();
     this.kc = kc;
     const cache = new ClusterCache(kc, namespace);

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as vscode from "vscode";
 import * as z from "zod";
 import { SettingKey } from "./contributionIds";
@@ -26,4 +27,29 @@ export function readKubeconfigPaths(): SettingsRead<string[]> {
     value: [],
     problem: `Setting ${SettingKey.kubeconfigPaths} must be a list of file paths (${parsed.error.issues[0]?.message ?? "invalid"}); using KUBECONFIG or ~/.kube/config instead.`,
   };
+}
+
+const AuditPath = z.string().trim().max(1024).regex(/^[^\0\n\r]*$/, "no control characters");
+export const defaultAuditRelativePath = ".aiplatform/audit.jsonl";
+
+/**
+ * Where the audit log is written. Relative paths resolve against the first workspace folder.
+ * A workspace (or folder) setting must stay inside that folder; only a user setting may point
+ * elsewhere, so a cloned repository cannot make the extension write outside it.
+ */
+export function readAuditPath(workspaceDir: string | undefined, fallbackDir: string): SettingsRead<string> {
+  const inspected = vscode.workspace.getConfiguration().inspect<unknown>(SettingKey.auditPath);
+  const fromWorkspace = vscode.workspace.isTrusted ? (inspected?.workspaceFolderValue ?? inspected?.workspaceValue) : undefined;
+  const raw = fromWorkspace ?? inspected?.globalValue;
+  const base = workspaceDir ?? fallbackDir;
+  const fallback = path.join(base, defaultAuditRelativePath);
+  if (raw === undefined || raw === "") return { value: fallback, problem: undefined };
+  const parsed = AuditPath.safeParse(raw);
+  if (!parsed.success) return { value: fallback, problem: `Setting ${SettingKey.auditPath} must be a file path (${parsed.error.issues[0]?.message ?? "invalid"}); writing to ${fallback}.` };
+  const resolved = path.resolve(base, parsed.data);
+  const inside = resolved === base || resolved.startsWith(base + path.sep);
+  if (fromWorkspace !== undefined && !inside) {
+    return { value: fallback, problem: `The workspace setting ${SettingKey.auditPath} points outside the workspace (${resolved}); set it in your user settings to write there. Writing to ${fallback}.` };
+  }
+  return { value: resolved, problem: undefined };
 }

@@ -27,11 +27,31 @@ export const CommandId = {
   showLogs: "aiPlatform.showLogs",
   followLogs: "aiPlatform.followLogs",
   revealNode: "aiPlatform.revealNode",
+  scaffoldService: "aiPlatform.scaffoldService",
+  deployService: "aiPlatform.deployService",
+  checkManifest: "aiPlatform.checkManifest",
+  rollbackWorkload: "aiPlatform.rollbackWorkload",
+  promoteCanary: "aiPlatform.promoteCanary",
+  approveDeployment: "aiPlatform.approveDeployment",
+  verifyAuditLog: "aiPlatform.verifyAuditLog",
+  exportAuditLog: "aiPlatform.exportAuditLog",
+  openAuditLog: "aiPlatform.openAuditLog",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
 /** Commands that change a cluster or a file; they are disabled in Restricted Mode. */
-export const MutatingCommandIds: readonly CommandId[] = [CommandId.restartWorkload, CommandId.scaleWorkload, CommandId.cordonNode, CommandId.uncordonNode];
+export const MutatingCommandIds: readonly CommandId[] = [
+  CommandId.restartWorkload,
+  CommandId.scaleWorkload,
+  CommandId.cordonNode,
+  CommandId.uncordonNode,
+  CommandId.scaffoldService,
+  CommandId.deployService,
+  CommandId.rollbackWorkload,
+  CommandId.promoteCanary,
+  CommandId.approveDeployment,
+  CommandId.exportAuditLog,
+];
 
 export const ContextKey = {
   /** "loading" | "missing" | "invalid" | "ready" */
@@ -39,9 +59,12 @@ export const ContextKey = {
   contextSelected: "aiPlatform.contextSelected",
   /** "none" | "connecting" | "synced" | "disconnected" | "forbidden" */
   clusterState: "aiPlatform.clusterState",
+  /** The active editor holds a service manifest (aiplatform.yaml). */
+  manifestActive: "aiPlatform.manifestActive",
 } as const;
 
 export const SettingKey = {
   kubeconfigPaths: "aiPlatform.kubeconfigPaths",
   showAllDeployments: "aiPlatform.deployments.showAll",
+  auditPath: "aiPlatform.audit.path",
 } as const;

@@ -34,9 +34,14 @@ describe("the packaged VSIX", () => {
     expect(statSync(vsix).size).toBeLessThan(2 * 1024 * 1024);
   });
 
-  test("holds the bundle, manifest, docs and icons, and no sources, tests, maps or node_modules", async () => {
+  test("holds the bundle, manifest, docs, icons, schema and templates, and no sources, tests, maps or node_modules", async () => {
     const names = await entries(vsix);
-    for (const needed of ["extension/package.json", "extension/dist/extension.js", "extension/readme.md", "extension/media/icon.png", "extension/media/activitybar.svg"]) {
+    for (const needed of ["extension/package.json", "extension/dist/extension.js", "extension/readme.md", "extension/media/icon.png", "extension/media/activitybar.svg",
+      // What the scaffold, the manifest validation and the walkthrough read at run time.
+      "extension/schemas/aiplatform.schema.json",
+      "extension/templates/vllm/template.yaml",
+      "extension/media/walkthrough/scaffold.md",
+    ]) {
       expect(names).toContain(needed);
     }
     expect(names.filter((n) => /\.(ts|map)$|node_modules\/|^extension\/(src|test|scripts|bench)\//.test(n))).toEqual([]);

@@ -21,6 +21,25 @@ export type KnativeCondition = z.infer<typeof KnativeCondition>;
 
 const Container = z.looseObject({ name: z.string().optional(), image: z.string().optional() });
 
+/** A Knative traffic target; `percent` is omitted when it is 0 and `latestRevision` when false. */
+export const TrafficTarget = z.looseObject({
+  tag: z.string().optional(),
+  revisionName: z.string().optional(),
+  latestRevision: z.boolean().optional(),
+  percent: z.number().optional(),
+});
+export type TrafficTarget = z.infer<typeof TrafficTarget>;
+
+/** status.components.predictor (ComponentStatusSpec): revisions and where traffic goes. */
+const ComponentStatus = z.looseObject({
+  url: z.string().optional(),
+  latestCreatedRevision: z.string().optional(),
+  latestReadyRevision: z.string().optional(),
+  latestRolledoutRevision: z.string().optional(),
+  previousRolledoutRevision: z.string().optional(),
+  traffic: z.array(TrafficTarget).optional(),
+});
+
 export const InferenceService = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.string().optional(),
@@ -46,6 +65,8 @@ export const InferenceService = z.looseObject({
             .optional(),
           containers: z.array(Container).optional(),
           minReplicas: z.number().optional(),
+          /** Share of traffic for the newest revision while a canary runs (Knative mode); 0 pins traffic to the previous one. */
+          canaryTrafficPercent: z.number().optional(),
         })
         .optional(),
     })
@@ -53,6 +74,9 @@ export const InferenceService = z.looseObject({
   status: z
     .looseObject({
       observedGeneration: z.number().optional(),
+      /** The mode the controller settled on (KServe 0.15+); it wins over the annotation. */
+      deploymentMode: z.string().optional(),
+      components: z.looseObject({ predictor: ComponentStatus.optional() }).optional(),
       conditions: z.array(KnativeCondition).optional(),
       url: z.string().optional(),
       modelStatus: z

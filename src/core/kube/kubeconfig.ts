@@ -131,6 +131,19 @@ export async function loadKubeconfig(search: KubeconfigSearch, signal?: AbortSig
   };
 }
 
+/**
+ * A KubeConfig whose current context is `name`, for talking to one context without switching
+ * the user's (an environment in aiplatform.yaml names its own context). Undefined when the
+ * merged kubeconfig has no such context.
+ */
+export function kubeConfigForContext(loaded: LoadedKubeconfig, name: string): { kubeConfig: KubeConfig; context: ContextSummary } | undefined {
+  const context = loaded.contexts.find((c) => c.name === name);
+  if (!context) return undefined;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: loaded.kubeConfig.clusters, users: loaded.kubeConfig.users, contexts: loaded.kubeConfig.contexts, currentContext: name });
+  return { kubeConfig: kc, context };
+}
+
 /** One sentence a person can act on; the editor and the CLI both show it. */
 export function describeKubeconfigError(error: KubeconfigError): string {
   switch (error.kind) {

@@ -149,22 +149,24 @@ export const ServiceManifest = z
   .object({
     apiVersion: z.literal(manifestApiVersion),
     kind: z.literal("InferenceServiceManifest"),
-    name: ServiceName,
+    name: ServiceName.describe("The service's name (DNS-1123 label): every Kubernetes object is named after it."),
     description: z.string().max(500).optional(),
     owner: z.string().max(120).optional(),
-    runtime: Runtime,
+    runtime: Runtime.describe("The serving runtime, i.e. which template: vllm (OpenAI-compatible LLM server), triton (ONNX/TensorRT), kserve (InferenceService) or python (FastAPI + ONNX Runtime)."),
     /** KServe only: the predictor's model format. */
-    modelFormat: KserveModelFormat.optional(),
-    model: ModelRef,
+    modelFormat: KserveModelFormat.optional().describe("KServe only: the predictor's model format."),
+    model: ModelRef.describe("The model: a registry URI with a version, or a storage URI."),
     /** Digest-pinned (…@sha256:…) for production; KServe picks its runtime image itself when omitted. */
-    image: ImageRef.optional(),
-    port: z.number().int().min(1).max(65535).default(8080),
-    resources: Resources.default({}),
-    scaling: Scaling.default({ minReplicas: 1, maxReplicas: 1 }),
-    probes: Probes.default({}),
-    slo: Slo.default({}),
-    environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "an environment name such as dev, staging or prod"), Environment).refine((e) => Object.keys(e).length > 0, "name at least one environment"),
-    rollout: Rollout.default({ strategy: "rolling", maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600 }),
+    image: ImageRef.optional().describe("The container image. Production environments require a digest (…@sha256:…)."),
+    port: z.number().int().min(1).max(65535).default(8080).describe("The port the server listens on."),
+    resources: Resources.default({}).describe("CPU and memory requests (limits default to them), and GPUs: a count and type, or a MIG profile."),
+    scaling: Scaling.default({ minReplicas: 1, maxReplicas: 1 }).describe("Replica bounds and the autoscaling target."),
+    probes: Probes.default({}).describe("HTTP readiness, liveness and startup probes."),
+    slo: Slo.default({}).describe("Service-level objectives: p95 latency (ms), error rate and availability (fractions)."),
+    environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "an environment name such as dev, staging or prod"), Environment)
+      .refine((e) => Object.keys(e).length > 0, "name at least one environment")
+      .describe("Named environments (dev, prod…): each gives a kube context, a namespace, and whether it is production and needs approval."),
+    rollout: Rollout.describe("How a new version goes out: rolling, or canary traffic steps (KServe).").default({ strategy: "rolling", maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600 }),
   })
   .strict()
   .superRefine((m, ctx) => {

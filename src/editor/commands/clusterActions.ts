@@ -1,7 +1,9 @@
 import * as vscode from "vscode";
 import { describeActionError, restartDeployment, scaleDeployment, setNodeSchedulable, type ActionResult } from "../../core/kube/clusterActions";
+import type { AuditTrail, ObjectChange } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
+import { refuseUntrusted } from "../environmentTarget";
 import { withAbortSignal } from "../lifecycle";
 import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
 import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
@@ -11,23 +13,19 @@ import type { GpuNodesNode } from "../views/gpuNodes/gpuNodesTreeProvider";
  * Restart, scale, cordon and uncordon: each asks first, is refused in Restricted Mode with the
  * reason, and reports failures through the log with a Show Log button.
  */
-export function registerClusterActions(connection: ClusterConnection, deployments: DeploymentsTreeProvider, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const trusted = (action: string): boolean => {
-    if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(`${action} is disabled in Restricted Mode: it changes the cluster, and this workspace is not trusted.`, "Manage Workspace Trust").then((c) => {
-      if (c) void vscode.commands.executeCommand("workbench.trust.manage");
-    });
-    return false;
-  };
-  const run = async (title: string, work: (signal: AbortSignal) => Promise<ActionResult>): Promise<boolean> => {
+export function registerClusterActions(connection: ClusterConnection, deployments: DeploymentsTreeProvider, trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const trusted = (action: string): boolean => !refuseUntrusted(action);
+  const run = async (title: string, audit: Pick<ObjectChange, "object" | "action" | "detail">, work: (signal: AbortSignal) => Promise<ActionResult>): Promise<boolean> => {
     const kc = connection.kubeConfig;
-    if (!kc) {
+    const state = connection.state;
+    if (!kc || state.kind === "none") {
       void vscode.window.showErrorMessage("Not connected to a cluster: select a Kubernetes context first.");
       return false;
     }
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
       withAbortSignal(token, work),
     );
+    await trail.record({ kc, context: state.context, ...audit, outcome: result.ok ? "succeeded" : "failed", ...(result.ok ? {} : { detail: describeActionError(result.error) }) });
     if (result.ok) {
       log.info(`${title}: done.`);
       return true;
@@ -54,7 +52,8 @@ export function registerClusterActions(connection: ClusterConnection, deployment
         "Restart",
       );
       if (confirm !== "Restart") return false;
-      return run(`Restarting ${w.namespace}/${w.deployment}`, (signal) => restartDeployment(connection.kubeConfig!, w.namespace, w.deployment!, new Date(), signal));
+      const object = { apiVersion: "apps/v1", kind: "Deployment", namespace: w.namespace, name: w.deployment };
+      return run(`Restarting ${w.namespace}/${w.deployment}`, { object, action: "restart" }, (signal) => restartDeployment(connection.kubeConfig!, w.namespace, w.deployment!, new Date(), signal));
     }),
     vscode.commands.registerCommand(CommandId.scaleWorkload, async (node: unknown) => {
       if (!trusted("Scale")) return false;
@@ -74,7 +73,8 @@ export function registerClusterActions(connection: ClusterConnection, deployment
         const confirm = await vscode.window.showWarningMessage(`Scale ${w.name} to 0?`, { modal: true, detail: "It stops serving until scaled up again." }, "Scale to 0");
         if (confirm !== "Scale to 0") return false;
       }
-      return run(`Scaling ${w.namespace}/${w.deployment} to ${replicas}`, (signal) => scaleDeployment(connection.kubeConfig!, w.namespace, w.deployment!, replicas, signal));
+      const object = { apiVersion: "apps/v1", kind: "Deployment", namespace: w.namespace, name: w.deployment };
+      return run(`Scaling ${w.namespace}/${w.deployment} to ${replicas}`, { object, action: "scale", detail: `replicas ${current} → ${replicas}` }, (signal) => scaleDeployment(connection.kubeConfig!, w.namespace, w.deployment!, replicas, signal));
     }),
     ...([
       [CommandId.cordonNode, false, "Cordon"],
@@ -87,7 +87,8 @@ export function registerClusterActions(connection: ClusterConnection, deployment
         const detail = schedulable ? "New pods may be scheduled on it again." : "No new pods are scheduled on it; running pods stay.";
         const confirm = await vscode.window.showWarningMessage(`${verb} node ${name}?`, { modal: true, detail }, verb);
         if (confirm !== verb) return false;
-        return run(`${verb}ing ${name}`, (signal) => setNodeSchedulable(connection.kubeConfig!, name, schedulable, signal));
+        const object = { apiVersion: "v1", kind: "Node", namespace: undefined, name };
+        return run(`${verb}ing ${name}`, { object, action: schedulable ? "uncordon" : "cordon" }, (signal) => setNodeSchedulable(connection.kubeConfig!, name, schedulable, signal));
       }),
     ),
   ];

@@ -1,4 +1,7 @@
+import * as path from "node:path";
 import { runCli } from "../../../src/cli/aiplat";
+
+export const templatesDir = path.resolve(__dirname, "../../../templates");
 
 export interface CliRun {
   readonly code: number;
@@ -10,6 +13,6 @@ export interface CliRun {
 export async function runAiplat(args: readonly string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
   let out = "";
   let err = "";
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: opts.env ?? {}, cwd: opts.cwd ?? process.cwd() });
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: opts.env ?? {}, cwd: opts.cwd ?? process.cwd(), templatesDir });
   return { code, out, err };
 }

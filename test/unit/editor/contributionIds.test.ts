@@ -16,6 +16,8 @@ interface Manifest {
     commands: { command: string; title: string; icon?: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, unknown> };
+    yamlValidation?: { fileMatch: string[]; url: string }[];
+    walkthroughs?: { id: string; steps: { id: string; description: string }[] }[];
   };
 }
 
@@ -53,14 +55,32 @@ describe("package.json agrees with src/editor/contributionIds.ts", () => {
     expect([...used].filter((k) => !(Object.values(ContextKey) as string[]).includes(k))).toEqual([]);
   });
 
-  test("mutating commands are offered only on the rows they act on, never in the palette", () => {
-    // In Restricted Mode they stay visible and refuse with an explanation (see commands/clusterActions.ts).
-    for (const id of MutatingCommandIds) {
+  test("row actions that change the cluster are offered only on the rows they act on, never in the palette", () => {
+    // In Restricted Mode they stay visible and refuse with an explanation (see environmentTarget.ts).
+    for (const id of [CommandId.restartWorkload, CommandId.scaleWorkload, CommandId.cordonNode, CommandId.uncordonNode, CommandId.promoteCanary]) {
+      expect(MutatingCommandIds).toContain(id);
       expect(c.menus["commandPalette"]?.find((e) => e.command === id)?.when).toBe("false");
       const rows = (c.menus["view/item/context"] ?? []).filter((e) => e.command === id);
       expect(rows.length).toBeGreaterThan(0);
       for (const e of rows) expect(e.when).toMatch(/viewItem =~/);
     }
+  });
+
+  test("Deploy and Check sit on aiplatform.yaml's editor title; Roll Back on workload and revision rows", () => {
+    const title = c.menus["editor/title"] ?? [];
+    for (const id of [CommandId.deployService, CommandId.checkManifest]) expect(title.find((e) => e.command === id)?.when).toMatch(/resourceFilename =~ \/\^aiplatform/);
+    const rows = (c.menus["view/item/context"] ?? []).filter((e) => e.command === CommandId.rollbackWorkload).map((e) => e.when);
+    expect(rows.some((w) => /viewItem =~ \/\^workload/.test(w))).toBe(true);
+    expect(rows.some((w) => /viewItem == revision/.test(w))).toBe(true);
+  });
+
+  test("the manifest's JSON Schema is contributed for aiplatform.yaml, and the walkthrough's steps run real commands", () => {
+    expect(c.yamlValidation?.[0]).toMatchObject({ fileMatch: ["aiplatform.yaml", "aiplatform.yml"], url: "./schemas/aiplatform.schema.json" });
+    const steps = c.walkthroughs?.[0]?.steps ?? [];
+    expect(steps.map((s) => s.id)).toEqual(["scaffold", "deploy", "watch", "rollback"]);
+    const links = steps.flatMap((s) => [...s.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
+    const known = [...c.commands.map((cmd) => cmd.command), `${ViewId.deployments}.focus`];
+    expect(links.filter((l) => !known.includes(l ?? ""))).toEqual([]);
   });
 });
 

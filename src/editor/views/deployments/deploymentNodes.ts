@@ -1,5 +1,6 @@
 import type { CoreV1Event, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import * as vscode from "vscode";
+import { canaryState, type CanaryState } from "../../../core/kube/inferenceServiceRollout";
 import { describeQualification, modelVersionAnnotation, servedVersion } from "../../../core/kube/inferenceWorkload";
 import { eventTime, formatDuration, timeOf } from "../../../core/kube/kubeTime";
 import { podGpuRequests } from "../../../core/kube/gpuAllocation";
@@ -25,19 +26,30 @@ export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly
   const desired = w.deployment?.spec?.replicas ?? 1;
   const ready = w.deployment?.status?.readyReplicas ?? 0;
   const version = servedVersion(w.inferenceService ?? w.deployment ?? {});
-  item.description = [`${ready}/${desired}`, version?.version, w.kind === "InferenceService" ? "KServe" : undefined].filter(Boolean).join(" · ");
+  const canary = w.inferenceService ? canaryState(w.inferenceService) : undefined;
+  const split = canary?.canaryRunning ? canarySplit(canary) : undefined;
+  item.description = [`${ready}/${desired}`, version?.version, w.kind === "InferenceService" ? "KServe" : undefined, split].filter(Boolean).join(" · ");
   item.iconPath = healthIcon(health.health);
-  item.contextValue = `workload.${w.kind === "InferenceService" ? "inferenceService" : "deployment"}.${health.health.toLowerCase()}`;
+  item.contextValue = `workload.${w.kind === "InferenceService" ? "inferenceService" : "deployment"}.${health.health.toLowerCase()}${canary?.canaryRunning ? ".canary" : ""}`;
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMarkdown(w.name)}** · ${w.kind} in \`${w.namespace}\`\n\n`);
   md.appendMarkdown(`$(${healthIcon(health.health).id}) **${health.health}** · ${ready}/${desired} ready · ${pods.length} pods\n\n`);
   for (const r of health.reasons.slice(0, 8)) md.appendMarkdown(`- ${escapeMarkdown(r.message)}\n`);
   if (health.reasons.length > 8) md.appendMarkdown(`- and ${health.reasons.length - 8} more\n`);
   if (version) md.appendMarkdown(`\nVersion ${escapeMarkdown(version.version)} (from ${version.source})\n`);
+  if (canary && canary.traffic.length > 0) {
+    md.appendMarkdown(`\nTraffic: ${canary.traffic.map((t) => `${escapeMarkdown(t.revision)} ${t.percent}%${t.latest ? " (latest)" : ""}`).join(", ")}\n`);
+  }
   if (w.qualifications.length > 0) md.appendMarkdown(`\nListed because: ${w.qualifications.map((q) => escapeMarkdown(describeQualification(q))).join("; ")}\n`);
   item.tooltip = md;
   item.accessibilityInformation = { label: `${w.name}, ${health.health}, ${ready} of ${desired} ready${health.reasons[0] ? `, ${health.reasons[0].message}` : ""}` };
   return item;
+}
+
+/** "canary 10% → rev-2": what share the newest revision gets while a canary runs. */
+function canarySplit(c: CanaryState): string {
+  const latest = c.traffic.find((t) => t.latest);
+  return `canary ${latest?.percent ?? c.canaryPercent ?? 0}%${c.latestRevision ? ` → ${c.latestRevision}` : ""}`;
 }
 
 export function groupItem(node: Extract<DeploymentsNode, { type: "pods" | "revisions" | "events" }>, count: number, warnings = 0): vscode.TreeItem {

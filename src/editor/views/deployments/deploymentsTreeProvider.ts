@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Event, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import * as vscode from "vscode";
 import type { CacheChange } from "../../../core/kube/clusterCache";
 import { describeWorkload } from "../../../core/kube/describeWorkload";
@@ -167,6 +167,26 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
 
   podsOf(w: Workload): readonly V1Pod[] {
     return this.index?.podsOf(w) ?? [];
+  }
+
+  replicaSetsOf(w: Workload): readonly V1ReplicaSet[] {
+    return this.index?.replicaSetsOf(w) ?? [];
+  }
+
+  /** Every workload the view lists, with its health: what the Roll Back palette command offers. */
+  allWorkloads(): { readonly workload: Workload; readonly health: WorkloadHealth }[] {
+    const index = this.index;
+    if (!index) return [];
+    return index.namespaces().flatMap((ns) => index.workloads(ns).map((workload) => ({ workload, health: this.health(workload) })));
+  }
+
+  /** The revision number a revision row stands for. */
+  revisionOf(node: DeploymentsNode): number | undefined {
+    if (node.type !== "revision") return undefined;
+    const w = this.workloadOf(node);
+    const rs = w ? this.index?.replicaSetsOf(w).find((r) => r.metadata?.name === node.key) : undefined;
+    const n = Number(rs?.metadata?.annotations?.["deployment.kubernetes.io/revision"]);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
   }
 
   workloadOf(node: DeploymentsNode): Workload | undefined {

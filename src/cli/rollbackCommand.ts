@@ -1,0 +1,228 @@
+import * as path from "node:path";
+import type { KubeConfig, V1Container, V1Deployment, V1PodTemplateSpec } from "@kubernetes/client-node";
+import { Option } from "commander";
+import * as z from "zod";
+import { inferenceServiceRolloutStatus, readInferenceService, rollbackInferenceService } from "../core/kube/inferenceServiceRollout";
+import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig } from "../core/kube/kubeconfig";
+import { getJson } from "../core/kube/kubeRequest";
+import { collectionPath, ResourceTypes } from "../core/kube/resourceTypes";
+import { deploymentRolloutStatus } from "../core/kube/rolloutStatus";
+import { undoDeployment } from "../core/kube/rolloutUndo";
+import { type CliCommandHost, type CliIo, ExitCode } from "./aiplat";
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const Target = z.string().transform((text, ctx) => {
+  const [namespace, name, ...rest] = text.split("/");
+  const why =
+    name === undefined || rest.length > 0
+      ? "expected <namespace>/<name>"
+      : !dns1123Label.test(namespace ?? "") || (namespace ?? "").length > 63
+        ? `namespace "${namespace}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`
+        : !dns1123Subdomain.test(name) || name.length > 253
+          ? `name "${name}" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)`
+          : undefined;
+  if (why) {
+    ctx.addIssue({ code: "custom", message: `${text}: ${why}` });
+    return z.NEVER;
+  }
+  return { namespace: namespace ?? "", name: name ?? "" };
+});
+
+const RollbackOptions = z
+  .object({
+    reason: z.string().trim().min(1, "--reason must say why you roll back; it is recorded on the object and in the audit trail"),
+    toRevision: z
+      .string()
+      .regex(/^[1-9][0-9]*$/, "--to-revision must be a positive integer, a revision from the rollout history")
+      .transform(Number)
+      .optional(),
+    kind: z.enum(["deployment", "inferenceservice"]),
+    context: z.string().min(1, "--context needs a name").optional(),
+    kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
+    dryRun: z.boolean().optional(),
+    wait: z.boolean().optional(),
+    output: z.enum(["text", "json"]),
+  })
+  .refine((o) => o.kind === "deployment" || o.toRevision === undefined, { message: "--to-revision is for Deployments; an InferenceService goes back to its previous revision or predictor" })
+  .refine((o) => !(o.dryRun && o.wait), { message: "--wait has nothing to follow with --dry-run" });
+type RollbackOptions = z.infer<typeof RollbackOptions>;
+
+/** How often --wait reads the object again. */
+const pollMs = 500;
+
+/**
+ * `aiplat rollback <namespace>/<name>`: a Deployment goes back as `kubectl rollout undo` takes it
+ * (same history, checks, messages and patch), with our change-cause added; an InferenceService
+ * has its canary pinned to 0% or its previous predictor restored.
+ */
+export function registerRollbackCommand({ program, io, setExitCode }: CliCommandHost): void {
+  program
+    .command("rollback")
+    .description("roll a Deployment back as kubectl rollout undo does, or a KServe InferenceService (canary to 0%, or its previous predictor)")
+    .argument("<namespace/name>", "the Deployment or InferenceService, e.g. ml/sentiment")
+    .requiredOption("--reason <text>", "why you roll back (required): recorded as the change-cause and in the audit trail")
+    .option("--to-revision <n>", "the Deployment revision to go back to (default: the previous one; see the rollout history)")
+    .addOption(new Option("--kind <kind>", "what the name is").choices(["deployment", "inferenceservice"]).default("deployment"))
+    .option("--context <name>", "the kubeconfig context (default: its current context)")
+    .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
+    .option("--dry-run", "have the API server check the change without keeping it")
+    .option("--wait", "follow the rollout until it completes, printing each new status")
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (targetText: string, raw: unknown) => {
+      const target = Target.parse(targetText);
+      const opts = RollbackOptions.parse(raw);
+      setExitCode(await rollback(target, opts, io));
+    });
+}
+
+interface Change {
+  readonly message: string;
+  readonly fromRevision: string | undefined;
+  readonly toRevision: string | undefined;
+  readonly details: readonly { readonly what: string; readonly before: string; readonly after: string }[];
+  readonly dryRun: boolean;
+}
+
+type Attempt = { readonly ok: true; readonly change: Change } | { readonly ok: true; readonly skipped: string } | { readonly ok: false; readonly message: string };
+
+async function rollback(target: { namespace: string; name: string }, opts: RollbackOptions, io: CliIo): Promise<number> {
+  const cluster = await connect(opts, io);
+  if (!cluster) return ExitCode.failed;
+  const { kc, context } = cluster;
+  const annotations = { "kubernetes.io/change-cause": `aiplat rollback: ${opts.reason}` };
+  const dryRun = opts.dryRun ?? false;
+  const attempt = opts.kind === "deployment" ? await rollBackDeployment(kc, target, opts, annotations) : await rollBackInferenceService(kc, target, dryRun, annotations);
+  const ref = `${opts.kind === "deployment" ? "deployment.apps" : "inferenceservice.serving.kserve.io"}/${target.name}`;
+  const base = { context, kind: opts.kind, namespace: target.namespace, name: target.name, reason: opts.reason };
+  if (!attempt.ok) {
+    if (opts.output === "json") io.out(`${JSON.stringify({ ...base, outcome: "failed", message: attempt.message }, null, 2)}\n`);
+    io.err(`aiplat: error: ${attempt.message}\n`);
+    return ExitCode.failed;
+  }
+  if ("skipped" in attempt) {
+    io.out(opts.output === "json" ? `${JSON.stringify({ ...base, outcome: "skipped", message: attempt.skipped }, null, 2)}\n` : `${ref} ${attempt.skipped}\n`);
+    return ExitCode.ok;
+  }
+  const change = attempt.change;
+  // audit: record here
+
+  if (opts.output === "text") {
+    io.out(`${ref} ${change.message}\n`);
+    for (const d of change.details) io.out(d.before === d.after ? `  ${d.what}: ${d.after} (unchanged)\n` : `  ${d.what}: ${d.before} → ${d.after}\n`);
+  }
+  let rollout: { state: string; message: string } | undefined;
+  if (opts.wait) {
+    const onMessage = opts.output === "text" ? (m: string) => io.out(`${m}\n`) : () => undefined;
+    rollout = opts.kind === "deployment" ? await followDeployment(kc, target, onMessage) : await followInferenceService(kc, target, onMessage);
+  }
+  if (opts.output === "json") {
+    io.out(`${JSON.stringify({ ...base, outcome: "rolled-back", ...change, ...(rollout ? { rollout } : {}) }, null, 2)}\n`);
+  }
+  if (rollout && rollout.state !== "complete") {
+    io.err(`aiplat: error: ${rollout.message}\n`);
+    return ExitCode.failed;
+  }
+  return ExitCode.ok;
+}
+
+async function connect(opts: RollbackOptions, io: CliIo): Promise<{ kc: KubeConfig; context: string } | undefined> {
+  // Relative paths are the caller's, not this process's; "~" is expanded by the search.
+  const configured = opts.kubeconfig ? opts.kubeconfig.split(path.delimiter).map((p) => (p.startsWith("~") || p === "" ? p : path.resolve(io.cwd, p))) : [];
+  const loaded = await loadKubeconfig(kubeconfigSearchPath({ configured, env: io.env }));
+  if (!loaded.ok) {
+    io.err(`aiplat: ${describeKubeconfigError(loaded.error)}\n`);
+    return undefined;
+  }
+  const name = opts.context ?? loaded.currentContext;
+  if (!name) {
+    io.err("aiplat: error: the kubeconfig has no current context; pass --context (aiplat contexts lists them)\n");
+    return undefined;
+  }
+  const chosen = kubeConfigForContext(loaded, name);
+  if (!chosen) {
+    io.err(`aiplat: error: context "${name}" is not in the kubeconfig (aiplat contexts lists them)\n`);
+    return undefined;
+  }
+  return { kc: chosen.kubeConfig, context: name };
+}
+
+function imageChanges(before: V1PodTemplateSpec, after: V1PodTemplateSpec): Change["details"] {
+  const all = (t: V1PodTemplateSpec): V1Container[] => [...(t.spec?.initContainers ?? []), ...(t.spec?.containers ?? [])];
+  const names = [...new Set([...all(after), ...all(before)].map((c) => c.name))];
+  const imageOf = (t: V1PodTemplateSpec, name: string): string => all(t).find((c) => c.name === name)?.image ?? "(none)";
+  return names.map((name) => ({ what: `image ${name}`, before: imageOf(before, name), after: imageOf(after, name) }));
+}
+
+async function rollBackDeployment(kc: KubeConfig, target: { namespace: string; name: string }, opts: RollbackOptions, annotations: Record<string, string>): Promise<Attempt> {
+  const result = await undoDeployment(kc, target.namespace, target.name, { ...(opts.toRevision ? { toRevision: opts.toRevision } : {}), dryRun: opts.dryRun ?? false, extraAnnotations: annotations });
+  if (!result.ok) return { ok: false, message: result.message };
+  if (result.skipped) return { ok: true, skipped: result.message };
+  return {
+    ok: true,
+    change: {
+      message: `${result.message}: revision ${result.fromRevision} → ${result.toRevision}`,
+      fromRevision: result.fromRevision,
+      toRevision: result.toRevision,
+      details: imageChanges(result.before, result.after),
+      dryRun: result.dryRun,
+    },
+  };
+}
+
+/** What a person recognises in a predictor: the model it loads and the images it runs. */
+function predictorFacts(predictor: Record<string, unknown>): Map<string, string> {
+  const facts = new Map<string, string>();
+  const model = predictor["model"] as { storageUri?: unknown; runtimeVersion?: unknown; modelFormat?: { name?: unknown } } | undefined;
+  if (typeof model?.modelFormat?.name === "string") facts.set("model format", model.modelFormat.name);
+  if (typeof model?.storageUri === "string") facts.set("storageUri", model.storageUri);
+  if (typeof model?.runtimeVersion === "string") facts.set("runtimeVersion", model.runtimeVersion);
+  for (const c of (predictor["containers"] as { name?: string; image?: string }[] | undefined) ?? []) facts.set(`image ${c.name ?? ""}`.trim(), c.image ?? "");
+  return facts;
+}
+
+async function rollBackInferenceService(kc: KubeConfig, target: { namespace: string; name: string }, dryRun: boolean, annotations: Record<string, string>): Promise<Attempt> {
+  const result = await rollbackInferenceService(kc, target.namespace, target.name, { dryRun, annotations });
+  if (!result.ok) return { ok: false, message: result.message };
+  if (result.skipped) return { ok: true, skipped: result.message };
+  const before = predictorFacts(result.predictorBefore);
+  const after = predictorFacts(result.predictorAfter);
+  const details = [...new Set([...after.keys(), ...before.keys()])]
+    .map((what) => ({ what, before: before.get(what) ?? "(none)", after: after.get(what) ?? "(none)" }))
+    .filter((d) => result.action === "restore-predictor" || d.before !== d.after);
+  return { ok: true, change: { message: result.message, fromRevision: result.fromRevision, toRevision: result.toRevision, details, dryRun: result.dryRun } };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `kubectl rollout status`, by polling: each new message printed once. */
+async function followDeployment(kc: KubeConfig, target: { namespace: string; name: string }, onMessage: (m: string) => void): Promise<{ state: string; message: string }> {
+  let last = "";
+  for (;;) {
+    let deployment: V1Deployment;
+    try {
+      deployment = (await getJson(kc, `${collectionPath(ResourceTypes.deployments, target.namespace)}/${encodeURIComponent(target.name)}`)) as V1Deployment;
+    } catch (err) {
+      return { state: "failed", message: `cannot follow the rollout: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    const status = deploymentRolloutStatus(deployment);
+    if (status.message !== last) onMessage(status.message);
+    last = status.message;
+    if (status.state !== "waiting") return { state: status.state, message: status.message };
+    await sleep(pollMs);
+  }
+}
+
+async function followInferenceService(kc: KubeConfig, target: { namespace: string; name: string }, onMessage: (m: string) => void): Promise<{ state: string; message: string }> {
+  let last = "";
+  for (;;) {
+    const read = await readInferenceService(kc, target.namespace, target.name);
+    if (!read.ok) return { state: "failed", message: `cannot follow the rollout: ${read.message}` };
+    const status = inferenceServiceRolloutStatus(read.isvc);
+    if (status.message !== last) onMessage(status.message);
+    last = status.message;
+    if (status.state === "complete") return status;
+    await sleep(pollMs);
+  }
+}

@@ -1,0 +1,102 @@
+import * as path from "node:path";
+import { Option } from "commander";
+import * as z from "zod";
+import { describeScaffoldError, type ScaffoldError } from "../core/scaffold/scaffoldError";
+import { scaffoldService } from "../core/scaffold/scaffoldService";
+import { listTemplates, type TemplateSummary } from "../core/scaffold/templateCatalog";
+import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
+
+const ScaffoldOptions = z
+  .object({
+    list: z.boolean().optional(),
+    template: z.string().optional(),
+    name: z.string().optional(),
+    out: z.string().min(1, "--out needs a directory").optional(),
+    set: z.array(z.string()),
+    output: z.enum(["text", "json"]),
+  })
+  .superRefine((o, ctx) => {
+    if (o.list) return;
+    if (o.template === undefined) ctx.addIssue({ code: "custom", message: "--template is required (aiplat scaffold --list shows the templates)" });
+    if (o.name === undefined) ctx.addIssue({ code: "custom", message: "--name is required: the service's name, e.g. --name llama3-chat" });
+    if (o.out === undefined) ctx.addIssue({ code: "custom", message: "--out is required: the directory to create, e.g. --out services/llama3-chat" });
+  });
+type ScaffoldOptions = z.infer<typeof ScaffoldOptions>;
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function registerScaffoldCommand({ program, io, setExitCode }: CliCommandHost): void {
+  program
+    .command("scaffold")
+    .description("create a new service directory from a template: aiplatform.yaml, k8s/ objects, Dockerfile and app, runbook, CI check")
+    .option("--list", "list the templates")
+    .option("-t, --template <id>", "the template: vllm, triton, kserve or python")
+    .option("-n, --name <name>", "the service's name (DNS-1123 label, e.g. llama3-chat)")
+    .option("--out <dir>", "the directory to create; it must not exist, or be empty")
+    .option("--set <key=value>", "override a manifest field, e.g. resources.gpu.count=2 (repeatable)", collect, [])
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (raw: unknown) => {
+      const opts = ScaffoldOptions.parse(raw);
+      setExitCode(opts.list ? await listCommand(opts, io) : await scaffoldCommand(opts, io));
+    });
+}
+
+/** Mistakes on the command line exit 2; a refused target or a failed write exits 1. */
+function exitCodeOf(e: ScaffoldError): number {
+  switch (e.kind) {
+    case "unknown-template":
+    case "invalid-name":
+    case "invalid-set":
+    case "invalid-manifest":
+      return ExitCode.usage;
+    case "invalid-template":
+    case "target-exists":
+    case "outside-target":
+    case "io":
+      return ExitCode.failed;
+  }
+}
+
+async function listCommand(opts: ScaffoldOptions, io: CliIo): Promise<number> {
+  const result = await listTemplates(io.templatesDir);
+  if (!result.ok) {
+    io.err(`aiplat: ${describeScaffoldError(result.error)}\n`);
+    return ExitCode.failed;
+  }
+  io.out(opts.output === "json" ? `${JSON.stringify(result.value, null, 2)}\n` : formatTemplates(result.value));
+  return ExitCode.ok;
+}
+
+function formatTemplates(templates: readonly TemplateSummary[]): string {
+  const rows = [["TEMPLATE", "TITLE", "DESCRIPTION"], ...templates.map((t) => [t.id, t.title, t.description])];
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("   ").trimEnd()).join("\n") + "\n";
+}
+
+async function scaffoldCommand(opts: ScaffoldOptions, io: CliIo): Promise<number> {
+  const outDir = path.resolve(io.cwd, opts.out ?? "");
+  const result = await scaffoldService({ templatesDir: io.templatesDir, templateId: opts.template ?? "", name: opts.name ?? "", outDir, set: opts.set });
+  if (!result.ok) {
+    io.err(`aiplat: ${describeScaffoldError(result.error)}\n`);
+    return exitCodeOf(result.error);
+  }
+  const firstEnv = Object.keys(result.manifest.environments)[0] ?? "dev";
+  if (opts.output === "json") {
+    io.out(`${JSON.stringify({ dir: result.dir, template: opts.template, name: result.manifest.name, files: result.files }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const shown = path.relative(io.cwd, result.dir) || ".";
+  io.out(
+    [
+      `Created ${shown}/ from the ${opts.template ?? ""} template:`,
+      ...result.files.map((f) => `  ${f}`),
+      "",
+      "Next:",
+      `  cd ${shown}`,
+      `  npx aiplat check aiplatform.yaml --env ${firstEnv}`,
+      `  npx aiplat render aiplatform.yaml --env ${firstEnv}`,
+      "",
+    ].join("\n"),
+  );
+  return ExitCode.ok;
+}

@@ -1,0 +1,92 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { ServiceManifest } from "./serviceManifest";
+
+/** 1-based line and column, as editors and linters print them; end is exclusive. */
+export interface SourceRange {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+export interface ManifestProblem {
+  readonly message: string;
+  /** Where in the manifest, e.g. ["resources", "gpu", "count"]; empty for the whole file. */
+  readonly path: readonly (string | number)[];
+  readonly range: SourceRange;
+}
+
+export type ParsedManifest =
+  | { readonly ok: true; readonly manifest: ServiceManifest; readonly locate: (path: readonly (string | number)[]) => SourceRange }
+  | { readonly ok: false; readonly problems: readonly ManifestProblem[]; readonly locate: (path: readonly (string | number)[]) => SourceRange };
+
+const maxManifestBytes = 256 * 1024;
+
+/**
+ * aiplatform.yaml text → a validated manifest, or every problem with its line and column:
+ * YAML syntax errors first (a manifest that does not parse cannot be checked further), then
+ * the schema's issues, each pointed at the field it is about.
+ */
+export function parseManifest(text: string): ParsedManifest {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text.length > maxManifestBytes ? "" : text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const locate = (path: readonly (string | number)[]): SourceRange => locateIn(doc, lineCounter, path);
+  if (text.length > maxManifestBytes) {
+    return { ok: false, locate, problems: [{ message: `The manifest is ${Math.round(text.length / 1024)} KB; a service manifest is at most ${maxManifestBytes / 1024} KB.`, path: [], range: locate([]) }] };
+  }
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      locate,
+      problems: doc.errors.map((e) => {
+        const start = lineCounter.linePos(e.pos[0]);
+        const end = lineCounter.linePos(e.pos[1]);
+        return { message: `YAML: ${e.message.split("\n")[0] ?? e.code}`, path: [], range: { line: start.line, column: start.col, endLine: end.line, endColumn: Math.max(end.col, start.col + 1) } };
+      }),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    // The yaml package refuses alias expansion past maxAliasCount (a "billion laughs" document).
+    return { ok: false, locate, problems: [{ message: `YAML: ${err instanceof Error ? err.message : String(err)}`, path: [], range: locate([]) }] };
+  }
+  const parsed = ServiceManifest.safeParse(data ?? {});
+  if (parsed.success) return { ok: true, manifest: parsed.data, locate };
+  return {
+    ok: false,
+    locate,
+    problems: parsed.error.issues.map((issue) => {
+      const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+      const where = path.length > 0 ? `${path.join(".")}: ` : "";
+      return { message: `${where}${issue.message}`, path, range: locate(path) };
+    }),
+  };
+}
+
+/** The range of the node at `path`, else of its nearest existing parent (the key of a missing field's map). */
+function locateIn(doc: Document, lineCounter: LineCounter, path: readonly (string | number)[]): SourceRange {
+  let node: Node | null | undefined = doc.contents;
+  let keyNode: Node | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      keyNode = isScalar(pair.key) ? pair.key : undefined;
+      node = pair.value as Node | null;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      keyNode = undefined;
+      node = item;
+    } else break;
+  }
+  // A key with a block value reads best underlined on the key, not the whole block.
+  const target = keyNode && !isScalar(node) ? keyNode : (node ?? keyNode);
+  const range = target?.range;
+  if (!range) return { line: 1, column: 1, endLine: 1, endColumn: 2 };
+  const start = lineCounter.linePos(range[0]);
+  const end = lineCounter.linePos(range[1]);
+  return { line: start.line, column: start.col, endLine: end.line, endColumn: end.line === start.line ? Math.max(end.col, start.col + 1) : end.col };
+}

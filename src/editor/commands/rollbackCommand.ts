@@ -1,0 +1,157 @@
+import * as vscode from "vscode";
+import { formatDuration } from "../../core/kube/kubeTime";
+import { canaryState, promoteInferenceServiceCanary } from "../../core/kube/inferenceServiceRollout";
+import { deploymentRevisions } from "../../core/kube/rolloutUndo";
+import type { Workload } from "../../core/kube/workloadIndex";
+import type { AuditTrail } from "../auditTrail";
+import type { ClusterConnection } from "../clusterConnection";
+import { CommandId } from "../contributionIds";
+import { refuseUntrusted } from "../environmentTarget";
+import { withAbortSignal } from "../lifecycle";
+import { isProductionTarget } from "../manifest/workspaceEnvironments";
+import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
+import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
+import { healthIcon } from "../views/healthIcons";
+import { askReason, type ClusterTarget, type RolloutFollower, type WorkloadRef } from "./rolloutFollower";
+
+interface RollbackDeps {
+  readonly connection: ClusterConnection;
+  readonly deployments: DeploymentsTreeProvider;
+  readonly rollouts: RolloutFollower;
+  readonly trail: AuditTrail;
+  readonly log: vscode.LogOutputChannel;
+}
+
+type WorkloadItem = vscode.QuickPickItem & { readonly workload: Workload };
+type RevisionItem = vscode.QuickPickItem & { readonly revision: number; readonly current: boolean };
+
+/** Roll Back… (from a workload row, a revision row or the palette) and Promote Canary. */
+export function registerRollbackCommands(deps: RollbackDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(CommandId.rollbackWorkload, (node?: DeploymentsNode) => rollback(deps, node)),
+    vscode.commands.registerCommand(CommandId.promoteCanary, (node?: DeploymentsNode) => promote(deps, node)),
+  ];
+}
+
+function clusterTarget(connection: ClusterConnection): ClusterTarget | undefined {
+  const state = connection.state;
+  const kc = connection.kubeConfig;
+  if (state.kind === "none" || !kc) {
+    void vscode.window.showErrorMessage("Not connected to a cluster: select a Kubernetes context first.", "Select Kubernetes Context").then((c) => c && vscode.commands.executeCommand(CommandId.selectContext));
+    return undefined;
+  }
+  return { kc, context: state.context };
+}
+
+async function chooseWorkload(deps: RollbackDeps): Promise<Workload | undefined> {
+  const items: WorkloadItem[] = deps.deployments.allWorkloads().map(({ workload, health }) => ({
+    label: `$(${healthIcon(health.health).id}) ${workload.name}`,
+    description: `${workload.namespace} · ${workload.kind === "InferenceService" ? "KServe" : "Deployment"} · ${health.health}`,
+    detail: health.reasons[0]?.message,
+    workload,
+  }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage("No inference workloads in the connected cluster to roll back.");
+    return undefined;
+  }
+  // Unhealthy first: that is what people roll back.
+  items.sort((a, b) => Number(a.description?.endsWith("Healthy")) - Number(b.description?.endsWith("Healthy")));
+  return (await vscode.window.showQuickPick(items, { title: "Roll Back", placeHolder: "Which service?", matchOnDescription: true }))?.workload;
+}
+
+async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): Promise<boolean> {
+  if (refuseUntrusted("Roll Back")) return false;
+  const target = clusterTarget(deps.connection);
+  if (!target) return false;
+  const workload = node ? deps.deployments.workloadOf(node) : await chooseWorkload(deps);
+  if (!workload) return false;
+  const ref: WorkloadRef = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
+  const production = await isProductionTarget(target.context.name, workload.namespace);
+
+  if (workload.kind === "InferenceService" && workload.inferenceService) {
+    const canary = canaryState(workload.inferenceService);
+    const what =
+      canary.canaryPercent !== undefined && canary.canaryPercent > 0
+        ? `Send all traffic back to the previous revision (the canary has ${canary.canaryPercent}%)? KServe keeps the canary revision at 0% until you deploy again.`
+        : "Restore the predictor this service ran before the last deploy? The InferenceService is edited; KServe regenerates its Deployment.";
+    const confirm = await vscode.window.showWarningMessage(`Roll back ${workload.name}?`, { modal: true, detail: what }, "Roll Back");
+    if (confirm !== "Roll Back") return false;
+    const reason = await askReason(ref, production, "roll back canary");
+    if (reason === undefined) return false;
+    return deps.rollouts.rollBack(target, ref, { reason });
+  }
+
+  const deployment = workload.deployment;
+  if (!deployment) return false;
+  if (deployment.spec?.paused) {
+    void vscode.window.showErrorMessage(`${workload.name} is paused: you cannot roll back a paused deployment; resume it first (kubectl rollout resume) and try again.`);
+    return false;
+  }
+  const revisions = deploymentRevisions(deployment, deps.deployments.replicaSetsOf(workload));
+  const current = revisions.find((r) => r.current);
+  let toRevision = node ? deps.deployments.revisionOf(node) : undefined;
+  if (toRevision === undefined) {
+    const now = Date.now();
+    const items: RevisionItem[] = revisions.map((r) => ({
+      label: `${r.current ? "$(circle-filled)" : "$(history)"} Revision ${r.revision}${r.current ? " (current)" : ""}`,
+      description: [r.images.join(", "), r.modelVersion ? `model ${r.modelVersion}` : undefined, r.created ? `${formatDuration(now - r.created.getTime())} ago` : undefined].filter(Boolean).join(" · "),
+      detail: r.changeCause ?? "no change-cause recorded",
+      revision: r.revision,
+      current: r.current,
+    }));
+    if (items.filter((i) => !i.current).length === 0) {
+      void vscode.window.showInformationMessage(`${workload.name} has no earlier revision to roll back to.`);
+      return false;
+    }
+    const previous = items.find((i) => !i.current);
+    const chosen = await vscode.window.showQuickPick(items, { title: `Roll back ${workload.name}`, placeHolder: "Roll back to which revision?", matchOnDescription: true, matchOnDetail: true, ...(previous ? {} : {}) });
+    if (!chosen) return false;
+    if (chosen.current) {
+      void vscode.window.showInformationMessage(`Revision ${chosen.revision} is what ${workload.name} runs now; nothing to roll back.`);
+      return false;
+    }
+    toRevision = chosen.revision;
+  }
+  const to = revisions.find((r) => r.revision === toRevision);
+  const confirm = await vscode.window.showWarningMessage(
+    `Roll back ${workload.name} to revision ${toRevision}?`,
+    {
+      modal: true,
+      detail: `${current ? `Now: revision ${current.revision}, ${current.images.join(", ")}.\n` : ""}Then: ${to ? to.images.join(", ") : `revision ${toRevision}`}${to?.changeCause ? ` (${to.changeCause})` : ""}.\nThe pod template and annotations of that revision are restored, as kubectl rollout undo does.`,
+    },
+    "Roll Back",
+  );
+  if (confirm !== "Roll Back") return false;
+  const reason = await askReason(ref, production, `roll back to revision ${toRevision}`);
+  if (reason === undefined) return false;
+  return deps.rollouts.rollBack(target, ref, { reason, toRevision });
+}
+
+async function promote(deps: RollbackDeps, node: DeploymentsNode | undefined): Promise<boolean> {
+  if (refuseUntrusted("Promote Canary")) return false;
+  const target = clusterTarget(deps.connection);
+  if (!target) return false;
+  const workload = node ? deps.deployments.workloadOf(node) : await chooseWorkload(deps);
+  if (!workload?.inferenceService) return false;
+  const canary = canaryState(workload.inferenceService);
+  if (canary.canaryPercent === undefined) {
+    void vscode.window.showInformationMessage(`${workload.name} has no canary to promote.`);
+    return false;
+  }
+  const confirm = await vscode.window.showWarningMessage(`Promote the canary of ${workload.name}?`, { modal: true, detail: `The canary (${canary.canaryPercent}% of traffic now) gets 100%.` }, "Promote");
+  if (confirm !== "Promote") return false;
+  const ref: WorkloadRef = { kind: "InferenceService", namespace: workload.namespace, name: workload.name };
+  const reason = await askReason(ref, await isProductionTarget(target.context.name, workload.namespace), "promote canary");
+  if (reason === undefined) return false;
+  const object = { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", namespace: workload.namespace, name: workload.name };
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Promoting ${workload.name}`, cancellable: true }, (_p, token) =>
+    withAbortSignal(token, (signal) => promoteInferenceServiceCanary(target.kc, workload.namespace, workload.name, { signal })),
+  );
+  await deps.trail.record({ ...target, object, action: "promote", reason, outcome: result.ok ? "succeeded" : "failed", ...(result.ok ? {} : { detail: result.message }) });
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(`Promote failed: ${result.message}`);
+    return false;
+  }
+  const followed = await deps.rollouts.follow(target, ref, `Promoting ${workload.name}`);
+  return followed.outcome === "complete";
+}

@@ -1,0 +1,139 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import * as vscode from "vscode";
+import type { ContextSummary } from "../../core/kube/kubeconfig";
+import { rollbackInferenceService, type InferenceServiceRollbackResult } from "../../core/kube/inferenceServiceRollout";
+import { getJson } from "../../core/kube/kubeRequest";
+import { collectionPath, ResourceTypes } from "../../core/kube/resourceTypes";
+import { trackRollout } from "../../core/kube/rolloutTracker";
+import { undoDeployment, type UndoResult } from "../../core/kube/rolloutUndo";
+import type { AuditTrail } from "../auditTrail";
+import { CommandId } from "../contributionIds";
+import { withAbortSignal } from "../lifecycle";
+
+export interface ClusterTarget {
+  readonly kc: KubeConfig;
+  readonly context: ContextSummary;
+}
+
+export interface WorkloadRef {
+  readonly kind: "Deployment" | "InferenceService";
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface FollowResult {
+  readonly outcome: "complete" | "failed" | "failing" | "cancelled";
+  readonly message: string;
+  /** The Deployment's revision once the rollout ended. */
+  readonly revision: string | undefined;
+}
+
+const apiVersionOf = (kind: WorkloadRef["kind"]): string => (kind === "Deployment" ? "apps/v1" : "serving.kserve.io/v1beta1");
+
+/**
+ * Following rollouts and rolling back, shared by Deploy, Roll Back and the failed-deploy offer:
+ * progress in a cancellable notification with kubectl's rollout-status messages, and every
+ * rollback written to the audit trail.
+ */
+export class RolloutFollower {
+  constructor(
+    private readonly trail: AuditTrail,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  follow(target: ClusterTarget, ref: WorkloadRef, title: string): Thenable<FollowResult> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+      withAbortSignal(token, async (signal) => {
+        let last = "";
+        const result = await trackRollout(target.kc, ref, {
+          signal,
+          onProgress: ({ message }) => {
+            if (message === last) return;
+            last = message;
+            progress.report({ message });
+            this.log.info(`${ref.namespace}/${ref.name}: ${message}`);
+          },
+        });
+        const revision = ref.kind === "Deployment" ? await this.revisionOf(target.kc, ref).catch(() => undefined) : undefined;
+        const message = "message" in result && typeof result.message === "string" ? result.message : result.outcome;
+        return { outcome: result.outcome, message, revision };
+      }),
+    );
+  }
+
+  /** After a failed rollout: say what failed, and offer the one-click way back. */
+  async offerRollback(target: ClusterTarget, ref: WorkloadRef, message: string, production: boolean): Promise<"rolled-back" | "kept"> {
+    this.log.error(`Rollout of ${ref.namespace}/${ref.name} failed: ${message}`);
+    const choice = await vscode.window.showErrorMessage(`Rollout of ${ref.name} failed: ${message}`, "Roll Back", "Describe", "Show Log");
+    if (choice === "Show Log") this.log.show(true);
+    if (choice === "Describe") await vscode.commands.executeCommand(CommandId.describeWorkload, { type: "workload", id: `${ref.kind}/${ref.namespace}/${ref.name}` });
+    if (choice !== "Roll Back") return "kept";
+    const reason = await askReason(ref, production, `roll back failed rollout: ${message}`.slice(0, 200));
+    if (reason === undefined) return "kept";
+    const done = await this.rollBack(target, ref, { reason });
+    return done ? "rolled-back" : "kept";
+  }
+
+  /**
+   * Rolls back (kubectl rollout undo semantics for a Deployment; canary to 0% or the previous
+   * predictor for KServe), records it, and follows the rollout. True when it completed.
+   */
+  async rollBack(target: ClusterTarget, ref: WorkloadRef, opts: { reason: string; toRevision?: number }): Promise<boolean> {
+    const annotations = await this.trail.annotations(target.context, "rollback", opts.reason);
+    const object = { apiVersion: apiVersionOf(ref.kind), kind: ref.kind, namespace: ref.namespace, name: ref.name };
+    const result: UndoResult | InferenceServiceRollbackResult = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Rolling back ${ref.name}`, cancellable: true },
+      (_p, token) =>
+        withAbortSignal(token, (signal): Promise<UndoResult | InferenceServiceRollbackResult> =>
+          ref.kind === "Deployment"
+            ? undoDeployment(target.kc, ref.namespace, ref.name, { ...(opts.toRevision ? { toRevision: opts.toRevision } : {}), extraAnnotations: annotations, signal })
+            : rollbackInferenceService(target.kc, ref.namespace, ref.name, { signal, annotations }),
+        ),
+    );
+    if (!result.ok) {
+      await this.trail.record({ ...target, object, action: "rollback", reason: opts.reason, outcome: "failed", detail: result.message });
+      this.log.error(`Roll back ${ref.namespace}/${ref.name}: ${result.message}`);
+      void vscode.window.showErrorMessage(`Roll back of ${ref.name} failed: ${result.message}`, "Show Log").then((c) => c && this.log.show(true));
+      return false;
+    }
+    if (result.skipped) {
+      await this.trail.record({ ...target, object, action: "rollback", reason: opts.reason, outcome: "skipped", detail: result.message });
+      void vscode.window.showInformationMessage(`${ref.name}: ${result.message}`);
+      return true;
+    }
+    this.log.info(`Roll back ${ref.namespace}/${ref.name}: ${result.message}`);
+    const followed = await this.follow(target, ref, `Rolling back ${ref.name}`);
+    await this.trail.record({
+      ...target,
+      object,
+      action: "rollback",
+      reason: opts.reason,
+      revisionBefore: result.fromRevision,
+      revisionAfter: followed.revision ?? result.toRevision,
+      outcome: followed.outcome === "complete" ? "succeeded" : followed.outcome === "cancelled" ? "cancelled" : "failed",
+      ...(followed.outcome === "complete" ? {} : { detail: followed.message }),
+      annotated: true,
+    });
+    if (followed.outcome === "complete") void vscode.window.showInformationMessage(`${ref.name} is rolled back${followed.revision ? ` (now revision ${followed.revision})` : ""}.`);
+    else if (followed.outcome !== "cancelled") void vscode.window.showErrorMessage(`${ref.name} was rolled back, but the rollout did not complete: ${followed.message}`);
+    return followed.outcome === "complete";
+  }
+
+  private async revisionOf(kc: KubeConfig, ref: WorkloadRef): Promise<string | undefined> {
+    const d = (await getJson(kc, `${collectionPath(ResourceTypes.deployments, ref.namespace)}/${encodeURIComponent(ref.name)}`)) as { metadata?: { annotations?: Record<string, string> } };
+    return d.metadata?.annotations?.["deployment.kubernetes.io/revision"];
+  }
+}
+
+/** The reason for a rollback: required in production, prefilled otherwise. */
+export async function askReason(ref: WorkloadRef, production: boolean, suggestion: string): Promise<string | undefined> {
+  const reason = await vscode.window.showInputBox({
+    title: `Why roll back ${ref.name}?`,
+    prompt: production ? "Required in production: recorded in the audit log, on the object and in its Event" : "Recorded in the audit log, on the object and in its Event",
+    value: production ? "" : suggestion,
+    validateInput: (v) => (production && !v.trim() ? "A reason is required for a production rollback" : /[\n\r]/.test(v) ? "One line" : v.length > 300 ? "At most 300 characters" : undefined),
+    ignoreFocusOut: true,
+  });
+  if (reason === undefined) return undefined;
+  return reason.trim() || suggestion;
+}

@@ -1,0 +1,43 @@
+import * as vscode from "vscode";
+import { parseManifest } from "../../core/manifest/parseManifest";
+import { CommandId } from "../contributionIds";
+import { isManifestDocument } from "./manifestDiagnostics";
+
+/** Arguments the Deploy and Check commands take from a CodeLens: which file, which environment. */
+export interface ManifestTarget {
+  readonly uri: vscode.Uri;
+  readonly env: string;
+}
+
+/**
+ * Above each environment in aiplatform.yaml: "Deploy to dev" and "Check policies", so the
+ * action sits next to what it acts on. Nothing is offered while the manifest does not parse.
+ */
+export class ManifestCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isManifestDocument(doc)) return [];
+    const parsed = parseManifest(doc.getText());
+    if (!parsed.ok) return [];
+    return Object.entries(parsed.manifest.environments).flatMap(([env, e]) => {
+      const at = parsed.locate(["environments", env]);
+      const range = new vscode.Range(at.line - 1, 0, at.line - 1, 0);
+      const target: ManifestTarget = { uri: doc.uri, env };
+      return [
+        new vscode.CodeLens(range, {
+          title: `$(rocket) Deploy to ${env}${e.production ? " (production)" : ""}`,
+          tooltip: `Render, check, preview and apply to ${e.context} / ${e.namespace}`,
+          command: CommandId.deployService,
+          arguments: [target],
+        }),
+        new vscode.CodeLens(range, { title: "$(checklist) Check policies", tooltip: `Run the policy gates for ${env} against the live cluster`, command: CommandId.checkManifest, arguments: [target] }),
+      ];
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,76 @@
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { parseManifest, type SourceRange } from "../../core/manifest/parseManifest";
+import { manifestFileName } from "../../core/manifest/serviceManifest";
+import type { PolicyFinding } from "../../core/policy/policyEvaluator";
+
+export function isManifestDocument(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === "file" && (path.basename(doc.uri.fsPath) === manifestFileName || path.basename(doc.uri.fsPath) === "aiplatform.yml");
+}
+
+const toRange = (r: SourceRange): vscode.Range => new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, r.endColumn - 1);
+
+/**
+ * The Problems panel for service manifests: schema problems live as the file is typed; policy
+ * findings from the last check or deploy stay until the manifest changes or is checked again.
+ * Each finding names its rule (the diagnostic code) and how to fix it.
+ */
+export class ManifestDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection("aiplatform");
+  private readonly policy = new Map<string, vscode.Diagnostic[]>();
+  private readonly subscriptions: vscode.Disposable[];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    this.subscriptions = [
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isManifestDocument(e.document)) return;
+        this.policy.delete(e.document.uri.toString());
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.validate(e.document), 200);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.policy.delete(d.uri.toString());
+        this.collection.delete(d.uri);
+      }),
+    ];
+    for (const d of vscode.workspace.textDocuments) this.validate(d);
+  }
+
+  /** Schema problems of the document, published; returns how many there are. */
+  validate(doc: vscode.TextDocument): number {
+    if (!isManifestDocument(doc)) return 0;
+    const parsed = parseManifest(doc.getText());
+    const schema = parsed.ok
+      ? []
+      : parsed.problems.map((p) => {
+          const d = new vscode.Diagnostic(toRange(p.range), p.message, vscode.DiagnosticSeverity.Error);
+          d.source = "aiplatform";
+          d.code = "schema";
+          return d;
+        });
+    this.collection.set(doc.uri, [...schema, ...(this.policy.get(doc.uri.toString()) ?? [])]);
+    return schema.length;
+  }
+
+  /** Policy findings for the document, placed on the manifest fields they are about. */
+  setPolicyFindings(doc: vscode.TextDocument, env: string, findings: readonly PolicyFinding[]): void {
+    const parsed = parseManifest(doc.getText());
+    const diagnostics = findings.map((f) => {
+      const severity = f.severity === "error" ? vscode.DiagnosticSeverity.Error : f.severity === "warning" ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const d = new vscode.Diagnostic(toRange(parsed.locate(f.manifestPath)), `${f.message} (${env}). Fix: ${f.fixHint}`, severity);
+      d.source = "aiplatform policy";
+      d.code = f.ruleId;
+      return d;
+    });
+    this.policy.set(doc.uri.toString(), diagnostics);
+    this.validate(doc);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

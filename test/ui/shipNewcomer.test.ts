@@ -1,0 +1,79 @@
+/**
+ * The newcomer path in code-server on the sandbox cluster with its controllers on (default
+ * delays): the wizard scaffolds a vLLM service, the Deploy lens ships it, the tree turns
+ * Healthy; then a broken image turns it Degraded and the one-click Roll Back restores it.
+ */
+import { readFile } from "node:fs/promises";
+import * as path from "node:path";
+import { AppsV1Api, KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
+import type { SandboxApiServer } from "../../sandbox/apiServer";
+import { verifyAuditLog } from "../../src/core/audit/auditVerify";
+import type { Workbench } from "../harness/workbench";
+import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
+import { answerInput, clickNotificationButton, deployFromCodeLens, expandNamespace, scaffoldVllmService, workloadRow } from "./shipFlow";
+import { openAiPlatformContainer } from "./workbenchActions";
+import { writeFile } from "node:fs/promises";
+
+let server: SandboxApiServer;
+let wb: Workbench;
+let session: SandboxWorkbench | undefined;
+const name = "llama3-chat";
+
+beforeAll(async () => {
+  session = await openSandboxWorkbench({ trusted: true, sandbox: { controllers: true } });
+  ({ server, wb } = session);
+  await wb.page.setViewportSize({ width: 1400, height: 1200 });
+  await openAiPlatformContainer(wb.page);
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+const deployment = async () => {
+  const kc = new KubeConfig();
+  kc.loadFromString(server.kubeconfig());
+  return kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: "ml-dev", name });
+};
+
+describe("the newcomer path", () => {
+  test("the wizard scaffolds a vLLM service, Deploy ships it to the sandbox, and the tree shows it Healthy", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("ship-newcomer")}`);
+    });
+    const prompts = await scaffoldVllmService(wb.page, name);
+    expect(prompts).toBeLessThanOrEqual(6);
+    const dir = path.join(wb.workspace, name);
+    const manifest = await readFile(path.join(dir, "aiplatform.yaml"), "utf8");
+    expect(manifest).toMatch(/runtime: vllm/);
+    await expect(readFile(path.join(dir, "runbook.md"), "utf8")).resolves.toMatch(/roll back/i);
+
+    await deployFromCodeLens(wb.page, "dev", "first deploy");
+    await expandNamespace(wb.page, "ml-dev");
+    await workloadRow(wb.page, name, "Healthy").waitFor({ state: "visible", timeout: 90_000 });
+    const live = await deployment();
+    expect(live.metadata?.annotations?.["kubernetes.io/change-cause"]).toMatch(/first deploy/);
+    expect(live.spec?.template.spec?.containers[0]?.resources?.limits?.["nvidia.com/gpu"]).toBe("1");
+    const audit = await verifyAuditLog({ file: path.join(wb.workspace, ".aiplatform", "audit.jsonl") });
+    expect(audit).toMatchObject({ ok: true, records: 1 });
+  });
+
+  test("a broken image turns it Degraded, and Roll Back on the failure brings it back Healthy", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("ship-rollback")}`);
+    });
+    const file = path.join(wb.workspace, name, "aiplatform.yaml");
+    const good = await readFile(file, "utf8");
+    const goodImage = (await deployment()).spec?.template.spec?.containers[0]?.image;
+    await writeFile(file, good.replace(/^image: .*$/m, "image: vllm/vllm-openai:does-not-exist"));
+    await deployFromCodeLens(wb.page, "dev", "try a nightly image");
+    await workloadRow(wb.page, name, "Degraded").waitFor({ state: "visible", timeout: 60_000 });
+    await clickNotificationButton(wb.page, `Rollout of ${name} failed`, "Roll Back");
+    await answerInput(wb.page, /^Why roll back/);
+    await workloadRow(wb.page, name, "Healthy").waitFor({ state: "visible", timeout: 90_000 });
+    expect((await deployment()).spec?.template.spec?.containers[0]?.image).toBe(goodImage);
+    const audit = await verifyAuditLog({ file: path.join(wb.workspace, ".aiplatform", "audit.jsonl") });
+    expect(audit).toMatchObject({ ok: true, records: 3 });
+  });
+});
