@@ -115,7 +115,7 @@ function stored(): KubeObject[] {
 describe("the kinds beside the workloads", () => {
   test("kubectl api-resources lists them with their short names and groups", async () => {
     const out = await kubectl("api-resources", "--no-headers");
-    for (const [name, short, group] of [
+    for (const [name = "", short = "", group = ""] of [
       ["horizontalpodautoscalers", "hpa", "autoscaling/v2"],
       ["poddisruptionbudgets", "pdb", "policy/v1"],
       ["networkpolicies", "netpol", "networking.k8s.io/v1"],

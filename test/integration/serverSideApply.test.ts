@@ -5,7 +5,7 @@ import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { findResource } from "../../sandbox/resourceTypes";
 import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
-import type { KubeObject } from "../../src/core/kube/informer";
+import type { KubeObject } from "../../src/core/kube/kubeObject";
 import { applyObjects, fetchLiveObjects, toComparableYaml } from "../../src/core/kube/serverSideApply";
 
 const scenario = parseScenario(`
@@ -26,7 +26,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-const deployment = (name: string, image: string): KubeObject & { spec: unknown } => ({
+const deployment = (name: string, image: string): KubeObject => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
   metadata: { name, namespace: "ml" },
@@ -36,19 +36,19 @@ const deployment = (name: string, image: string): KubeObject & { spec: unknown }
     template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "server", image }] } },
   },
 });
-const service = (name: string): KubeObject & { spec: unknown } => ({
+const service = (name: string): KubeObject => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: { name, namespace: "ml" },
   spec: { selector: { app: name }, ports: [{ name: "http", port: 80, targetPort: 8000 }] },
 });
-const hpa = (name: string): KubeObject & { spec: unknown } => ({
+const hpa = (name: string): KubeObject => ({
   apiVersion: "autoscaling/v2",
   kind: "HorizontalPodAutoscaler",
   metadata: { name, namespace: "ml" },
   spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas: 1, maxReplicas: 3 },
 });
-const serviceMonitor = (name: string): KubeObject & { spec: unknown } => ({
+const serviceMonitor = (name: string): KubeObject => ({
   apiVersion: "monitoring.coreos.com/v1",
   kind: "ServiceMonitor",
   metadata: { name, namespace: "ml" },
@@ -127,7 +127,7 @@ describe("applyObjects", () => {
 
   test("a missing namespace, a token limited to another namespace and an object without a name are each their own error", async () => {
     const elsewhere = { ...service("lost"), metadata: { name: "lost", namespace: "nowhere" } };
-    const missing = await applyObjects(kc, [elsewhere, { apiVersion: "v1", kind: "Service", metadata: {} }], { dryRun: true });
+    const missing = await applyObjects(kc, [elsewhere, { apiVersion: "v1", kind: "Service", metadata: {} } as unknown as KubeObject], { dryRun: true });
     expect(missing.outcomes.map((o) => !o.ok && o.error)).toEqual([
       { kind: "not-found", message: 'namespaces "nowhere" not found' },
       { kind: "malformed", message: "the object has no metadata.name" },
@@ -163,7 +163,7 @@ describe("fetchLiveObjects", () => {
     const [live, absent] = await fetchLiveObjects(kc, [deployment("live", "python:3.13"), service("never-applied")]);
     expect(absent).toMatchObject({ ok: true, live: undefined });
     if (!live?.ok || !live.live) throw new Error("no live object");
-    const metadata = live.live.metadata as Record<string, unknown>;
+    const metadata = live.live.metadata as unknown as Record<string, unknown>;
     for (const key of ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp"]) expect(metadata).not.toHaveProperty(key);
     expect(live.live).not.toHaveProperty("status");
     // The diff a person sees: only the image line differs.

@@ -1,6 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import type { KubeObject } from "./informer";
+import type { KubeObject } from "./kubeObject";
 import { KubeApiError, requestJson } from "./kubeRequest";
 
 /**
@@ -70,7 +70,7 @@ const noisyAnnotations = ["kubectl.kubernetes.io/last-applied-configuration", "d
 /** A copy without server-written noise (managed fields, resourceVersion, uid, status…), for diffs and equality. */
 export function comparableObject(object: KubeObject): KubeObject {
   const { status: _status, ...rest } = structuredClone(object) as KubeObject & { status?: unknown };
-  const metadata = rest.metadata as Record<string, unknown> | undefined;
+  const metadata = rest.metadata as unknown as Record<string, unknown> | undefined;
   if (metadata) {
     for (const key of noisyMetadata) delete metadata[key];
     const annotations = metadata["annotations"] as Record<string, string> | undefined;

@@ -44,7 +44,7 @@ export function planScaffold(template: LoadedTemplate, req: ScaffoldPlanRequest)
   const now = req.now ?? new Date();
 
   const base = { apiVersion: manifestApiVersion, kind: "InferenceServiceManifest", name: req.name, ...fillName(template.defaults, req.name) };
-  const overridden = applyOverrides(base as Record<string, unknown>, req.set);
+  const overridden = applyOverrides(base, req.set);
   if (!overridden.ok) return { ok: false, error: { kind: "invalid-set", ...overridden.error } };
   const parsed = ServiceManifest.safeParse(overridden.value);
   if (!parsed.success) {

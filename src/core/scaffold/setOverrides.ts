@@ -29,6 +29,7 @@ const reserved: Readonly<Record<string, string>> = {
 };
 const maxValueLength = 1000;
 // C0 controls, DEL, and the characters YAML also treats as line breaks (NEL, LS, PS).
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const lineBreakOrControl = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 export const defaultCanarySteps = [{ traffic: 10 }, { traffic: 50 }, { traffic: 100 }] as const;
 

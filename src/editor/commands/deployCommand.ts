@@ -2,7 +2,10 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { KubeObject } from "../../core/kube/kubeObject";
 import { previousPredictorAnnotation } from "../../core/kube/inferenceServiceRollout";
+import { describeMissingApproval, findApproval } from "../../core/audit/approvals";
+import { readAuditLog } from "../../core/audit/auditLog";
 import { auditDiffDigest } from "../../core/audit/auditRecord";
+import { describeVerification, verifyAuditLog } from "../../core/audit/auditVerify";
 import { applyObjects, describeApplyError, fetchLiveObjects, toComparableYaml, type ApplyResult } from "../../core/kube/serverSideApply";
 import { parseManifest } from "../../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../../core/manifest/renderKubernetes";
@@ -46,6 +49,7 @@ export function registerDeployCommands(deps: DeployDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.deployService, (arg?: ManifestTarget | vscode.Uri) => deploy(deps, arg)),
     vscode.commands.registerCommand(CommandId.checkManifest, (arg?: ManifestTarget | vscode.Uri) => check(deps, arg)),
+    vscode.commands.registerCommand(CommandId.approveDeployment, (arg?: ManifestTarget | vscode.Uri) => approve(deps, arg)),
   ];
 }
 
@@ -84,19 +88,13 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
     return "blocked";
   }
 
-  // Live objects for the diff, and for the previous KServe predictor (restored on rollback).
-  const live = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading live objects" }, () => fetchLiveObjects(target.kc, objects, {}));
-  const unreadable = live.find((l) => !l.ok);
-  if (unreadable && !unreadable.ok) {
-    await showFailure(deps, `Could not read the live objects from ${target.context.name}: ${describeApplyError(unreadable.ref, unreadable.error)}`);
-    return "failed";
+  const preview = await showPreview(deps, prepared, "to apply");
+  if (!preview) return "failed";
+  const { liveObjects, diffDigest, desiredDigest } = preview;
+  if (target.environment.approvalRequired) {
+    const approval = await checkApproval(deps, prepared, desiredDigest);
+    if (!approval) return "blocked";
   }
-  const liveObjects = live.map((l) => (l.ok ? l.live : undefined));
-  const liveText = liveObjects.map((o, i) => (o ? toComparableYaml(o) : `# ${objects[i]?.kind} ${objects[i]?.metadata.name}: not in the cluster yet\n`)).join("---\n");
-  const desiredText = objects.map((o) => toComparableYaml(o)).join("---\n");
-  const diffDigest = auditDiffDigest(`${liveText}\0${desiredText}`);
-  const uris = deps.previews.set(manifest.name, target.name, liveText, desiredText);
-  await vscode.commands.executeCommand("vscode.diff", uris.live, uris.desired, `${manifest.name}: live ↔ ${target.name} (to apply)`, { preview: true, preserveFocus: true });
 
   const workload = workloadObject(objects);
   const liveWorkload = workload ? liveObjects[objects.indexOf(workload)] : undefined;
@@ -180,6 +178,108 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
   }
   await deps.rollouts.offerRollback(target, { kind: workload.kind as "Deployment" | "InferenceService", namespace: target.environment.namespace, name: workload.metadata.name }, result.message, target.environment.production);
   return "failed";
+}
+
+interface Preview {
+  readonly liveObjects: readonly (KubeObject | undefined)[];
+  /** Of live and desired together: what the audit record says was applied. */
+  readonly diffDigest: string;
+  /** Of the desired objects alone: what an approval approves. */
+  readonly desiredDigest: string;
+}
+
+/** Reads the live objects and opens the live ↔ desired diff; undefined (after saying why) when the cluster cannot be read. */
+async function showPreview(deps: DeployDeps, prepared: Prepared, label: string): Promise<Preview | undefined> {
+  const { manifest, target, objects } = prepared;
+  const live = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading live objects" }, () => fetchLiveObjects(target.kc, objects, {}));
+  const unreadable = live.find((l) => !l.ok);
+  if (unreadable && !unreadable.ok) {
+    await showFailure(deps, `Could not read the live objects from ${target.context.name}: ${describeApplyError(unreadable.ref, unreadable.error)}`);
+    return undefined;
+  }
+  const liveObjects = live.map((l) => (l.ok ? l.live : undefined));
+  const liveText = liveObjects.map((o, i) => (o ? toComparableYaml(o) : `# ${objects[i]?.kind} ${objects[i]?.metadata.name}: not in the cluster yet\n`)).join("---\n");
+  const desiredText = objects.map((o) => toComparableYaml(o)).join("---\n");
+  const uris = deps.previews.set(manifest.name, target.name, liveText, desiredText);
+  await vscode.commands.executeCommand("vscode.diff", uris.live, uris.desired, `${manifest.name}: live ↔ ${target.name} (${label})`, { preview: true, preserveFocus: true });
+  return { liveObjects, diffDigest: auditDiffDigest(`${liveText}\0${desiredText}`), desiredDigest: auditDiffDigest(desiredText) };
+}
+
+const approvalWindowMs = 7 * 24 * 3600 * 1000;
+
+/** Four eyes for environments that need approval: someone else approved exactly this change. */
+async function checkApproval(deps: DeployDeps, prepared: Prepared, desiredDigest: string): Promise<boolean> {
+  const { target, objects, manifest } = prepared;
+  const file = deps.trail.file;
+  const verified = await verifyAuditLog({ file });
+  const workload = workloadObject(objects);
+  if (!verified.ok && verified.firstBroken) {
+    void vscode.window.showErrorMessage(`Deploy blocked: ${target.name} needs an approval, and the audit log that holds approvals does not verify (${describeVerification(verified)}).`, "Verify Audit Log").then((c) => c && vscode.commands.executeCommand(CommandId.verifyAuditLog));
+    return false;
+  }
+  const read = verified.ok ? await readAuditLog(file) : undefined;
+  const check = findApproval(read?.ok ? read.records : [], {
+    context: target.context.name,
+    namespace: target.environment.namespace,
+    object: { kind: workload?.kind ?? "Service", name: workload?.metadata.name ?? manifest.name },
+    desiredDigest,
+    deployer: await deps.trail.actor(target.context),
+    notBefore: new Date(Date.now() - approvalWindowMs),
+  });
+  if (check.approved) {
+    deps.log.info(`Deploy of ${manifest.name} to ${target.name}: approved by ${check.by.actor.gitUser?.email ?? check.by.actor.osUser} at ${check.by.ts} (${check.by.reason ?? "no reason given"}).`);
+    return true;
+  }
+  const text = `Deploy blocked: ${target.name} requires approval. ${describeMissingApproval(check.why, desiredDigest)}`;
+  deps.log.warn(text);
+  void vscode.window.showErrorMessage(text);
+  return false;
+}
+
+/** Approve Deployment…: a teammate records, in the audit log, that exactly this change may go to this environment. */
+async function approve(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undefined): Promise<boolean> {
+  if (refuseUntrusted("Approve Deployment")) return false;
+  const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Preparing approval", cancellable: true }, (progress, token) =>
+    withAbortSignal(token, (signal) => prepare(deps, arg, "Approve", progress, signal)),
+  );
+  if (!prepared) return false;
+  const { manifest, target, objects, findings } = prepared;
+  const errors = findings.filter((f) => f.severity === "error").length;
+  if (errors > 0) {
+    void vscode.window.showErrorMessage(`Not approvable: ${errors} policy errors for ${target.name} (see Problems). Fix them first.`);
+    return false;
+  }
+  const preview = await showPreview(deps, prepared, "to approve");
+  if (!preview) return false;
+  const confirm = await vscode.window.showWarningMessage(
+    `Approve deploying ${manifest.name} to ${target.name}?`,
+    { modal: true, detail: `You approve exactly the change in the diff (${preview.desiredDigest.slice(0, 19)}…), for 7 days. The approval is a record in the audit log: commit it so the deployer sees it.` },
+    "Approve",
+  );
+  if (confirm !== "Approve") return false;
+  const reason = await vscode.window.showInputBox({
+    title: `Approve ${manifest.name} for ${target.name}`,
+    prompt: "Why, or the change ticket (required)",
+    validateInput: (v) => (!v.trim() ? "A reason or ticket is required" : /[\n\r]/.test(v) ? "One line" : v.length > 300 ? "At most 300 characters" : undefined),
+    ignoreFocusOut: true,
+  });
+  if (!reason) return false;
+  const workload = workloadObject(objects);
+  await deps.trail.record({
+    kc: target.kc,
+    context: target.context,
+    object: workload
+      ? { apiVersion: workload.apiVersion, kind: workload.kind, namespace: target.environment.namespace, name: workload.metadata.name }
+      : { apiVersion: "v1", kind: "Service", namespace: target.environment.namespace, name: manifest.name },
+    action: "approve",
+    reason: reason.trim(),
+    diffDigest: preview.desiredDigest,
+    outcome: "succeeded",
+    // An approval changes nothing on the object; the Event says who approved.
+    annotated: true,
+  });
+  void vscode.window.showInformationMessage(`Approved ${manifest.name} for ${target.name}. Commit ${vscode.workspace.asRelativePath(deps.trail.file)} so the deployer has it.`);
+  return true;
 }
 
 /** The first failures of an apply, named by object; the rest are in the log. */

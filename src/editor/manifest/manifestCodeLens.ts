@@ -33,6 +33,9 @@ export class ManifestCodeLensProvider implements vscode.CodeLensProvider {
           arguments: [target],
         }),
         new vscode.CodeLens(range, { title: "$(checklist) Check policies", tooltip: `Run the policy gates for ${env} against the live cluster`, command: CommandId.checkManifest, arguments: [target] }),
+        ...(e.approvalRequired
+          ? [new vscode.CodeLens(range, { title: "$(pass) Approve", tooltip: `Record your approval of this exact change for ${env} (someone else deploys it)`, command: CommandId.approveDeployment, arguments: [target] })]
+          : []),
       ];
     });
   }

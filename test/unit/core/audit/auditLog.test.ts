@@ -135,8 +135,9 @@ describe("the lock between writers", () => {
       const child = spawn(process.execPath, ["--import", "tsx", worker, file, label, "50"], { cwd: process.cwd(), stdio: ["pipe", "pipe", "pipe"] });
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      const ready = new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
       const done = new Promise<void>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`writer ${label} exited ${code}: ${stderr}`)))));
+      // A writer that dies before it is ready fails the test rather than leave it waiting.
+      const ready = Promise.race([new Promise<void>((resolve) => child.stdout.once("data", () => resolve())), done]);
       return { child, ready, done };
     };
     const writers = [run("A"), run("B")];
