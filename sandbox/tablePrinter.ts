@@ -183,40 +183,44 @@ function intOrString(object: unknown, path: string): string {
   return typeof v === "number" || typeof v === "string" ? String(v) : "N/A";
 }
 
+/** A quantity or number as the printer shows it, else the fallback. */
+function shown(value: unknown, fallback: string): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : fallback;
+}
+
 /** formatHPAMetrics for the metric types an inference service uses; at most two, then "+ N more...". */
 function hpaTargets(hpa: unknown): string {
   const specs = list(hpa, "spec.metrics");
   if (specs.length === 0) return "<none>";
   const statuses = list(hpa, "status.currentMetrics");
-  const shown = specs.map((spec, i) => {
+  const valueOrAverage = (spec: Obj, status: Obj | undefined, source: string): string => {
+    const average = at(spec, `${source}.target.averageValue`);
+    if (average !== undefined) return `${shown(at(status, `${source}.current.averageValue`), "<unknown>")}/${shown(average, "")} (avg)`;
+    return `${shown(at(status, `${source}.current.value`), "<unknown>")}/${shown(at(spec, `${source}.target.value`), "")}`;
+  };
+  const described = specs.map((spec, i) => {
     const status = statuses[i];
     switch (str(spec, "type")) {
       case "Resource": {
         const name = str(spec, "resource.name");
         const average = at(spec, "resource.target.averageValue");
-        if (average !== undefined) return `${name}: ${String(at(status, "resource.current.averageValue") ?? "<unknown>")}/${String(average)}`;
+        if (average !== undefined) return `${name}: ${shown(at(status, "resource.current.averageValue"), "<unknown>")}/${shown(average, "")}`;
         const current = at(status, "resource.current.averageUtilization");
         const target = at(spec, "resource.target.averageUtilization");
         return `${name}: ${typeof current === "number" ? `${current}%` : "<unknown>"}/${typeof target === "number" ? `${target}%` : "<auto>"}`;
       }
       case "Pods":
-        return `${String(at(status, "pods.current.averageValue") ?? "<unknown>")}/${String(at(spec, "pods.target.averageValue") ?? "")}`;
-      case "External": {
-        const average = at(spec, "external.target.averageValue");
-        if (average !== undefined) return `${String(at(status, "external.current.averageValue") ?? "<unknown>")}/${String(average)} (avg)`;
-        return `${String(at(status, "external.current.value") ?? "<unknown>")}/${String(at(spec, "external.target.value") ?? "")}`;
-      }
-      case "Object": {
-        const average = at(spec, "object.target.averageValue");
-        if (average !== undefined) return `${String(at(status, "object.current.averageValue") ?? "<unknown>")}/${String(average)} (avg)`;
-        return `${String(at(status, "object.current.value") ?? "<unknown>")}/${String(at(spec, "object.target.value") ?? "")}`;
-      }
+        return `${shown(at(status, "pods.current.averageValue"), "<unknown>")}/${shown(at(spec, "pods.target.averageValue"), "")}`;
+      case "External":
+        return valueOrAverage(spec, status, "external");
+      case "Object":
+        return valueOrAverage(spec, status, "object");
       default:
         return "<unknown type>";
     }
   });
-  const more = shown.length - 2;
-  return more > 0 ? `${shown.slice(0, 2).join(", ")} + ${more} more...` : shown.join(", ");
+  const more = described.length - 2;
+  return more > 0 ? `${described.slice(0, 2).join(", ")} + ${more} more...` : described.join(", ");
 }
 
 interface Printer {

@@ -106,6 +106,8 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
     return ExitCode.ok;
   }
   const change = attempt.change;
+  // What was changed is known here, once, for both kinds: context, target, opts.reason, change
+  // (revisions, details; change.dryRun for a server dry run). Refusals and skips return above.
   // audit: record here
 
   if (opts.output === "text") {
@@ -171,7 +173,7 @@ async function rollBackDeployment(kc: KubeConfig, target: { namespace: string; n
   };
 }
 
-/** What a person recognises in a predictor: the model it loads and the images it runs. */
+/** What a person recognises in a predictor: the model it loads, the images it runs, its canary share. */
 function predictorFacts(predictor: Record<string, unknown>): Map<string, string> {
   const facts = new Map<string, string>();
   const model = predictor["model"] as { storageUri?: unknown; runtimeVersion?: unknown; modelFormat?: { name?: unknown } } | undefined;
@@ -179,6 +181,7 @@ function predictorFacts(predictor: Record<string, unknown>): Map<string, string>
   if (typeof model?.storageUri === "string") facts.set("storageUri", model.storageUri);
   if (typeof model?.runtimeVersion === "string") facts.set("runtimeVersion", model.runtimeVersion);
   for (const c of (predictor["containers"] as { name?: string; image?: string }[] | undefined) ?? []) facts.set(`image ${c.name ?? ""}`.trim(), c.image ?? "");
+  if (typeof predictor["canaryTrafficPercent"] === "number") facts.set("canaryTrafficPercent", String(predictor["canaryTrafficPercent"]));
   return facts;
 }
 

@@ -1,11 +1,10 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
 import { resolveActor } from "../core/audit/auditActor";
-import { appendAuditRecord } from "../core/audit/auditLog";
 import type { Actor, AuditAction, AuditEntry } from "../core/audit/auditRecord";
-import { describeActionError } from "../core/kube/clusterActions";
+import { recordClusterChange } from "../core/audit/recordChange";
 import type { ContextSummary } from "../core/kube/kubeconfig";
-import { changeAnnotations, recordChangeOnObject } from "../core/kube/changeRecord";
+import { changeAnnotations } from "../core/kube/changeRecord";
 import { readAuditPath } from "./config";
 
 export interface ObjectChange {
@@ -54,40 +53,18 @@ export class AuditTrail {
   }
 
   async record(change: ObjectChange): Promise<void> {
-    const actor = await this.actor(change.context);
-    const entry: AuditEntry = {
-      ts: new Date().toISOString(),
-      actor,
-      cluster: change.context.server ?? change.context.cluster,
-      context: change.context.name,
-      ...(change.object.namespace ? { namespace: change.object.namespace } : {}),
-      object: { apiVersion: change.object.apiVersion, kind: change.object.kind, name: change.object.name },
-      action: change.action,
-      ...(change.reason ? { reason: change.reason } : {}),
-      ...(change.revisionBefore ? { revisionBefore: change.revisionBefore } : {}),
-      ...(change.revisionAfter ? { revisionAfter: change.revisionAfter } : {}),
-      ...(change.diffDigest ? { diffDigest: change.diffDigest } : {}),
-      outcome: change.outcome,
-      ...(change.detail ? { detail: change.detail.slice(0, 500) } : {}),
-    };
     const file = this.file;
-    const appended = await appendAuditRecord(file, entry);
-    if (appended.ok) {
-      this.log.info(`Audit: ${change.action} ${change.object.kind} ${change.object.namespace ?? ""}/${change.object.name} ${change.outcome} (record ${appended.record.seq} in ${file}).`);
-      for (const note of appended.notes) this.log.warn(`Audit: ${note}`);
+    const { annotated, ...rest } = change;
+    const recorded = await recordClusterChange(file, { ...rest, actor: await this.actor(change.context), annotationsApplied: annotated === true });
+    const what = `${change.action} ${change.object.kind} ${change.object.namespace ?? ""}/${change.object.name} ${change.outcome}`;
+    if (recorded.audit.ok) {
+      this.log.info(`Audit: ${what} (record ${recorded.audit.seq} in ${file}).`);
+      for (const note of recorded.audit.notes) this.log.warn(`Audit: ${note}`);
     } else {
-      this.log.error(`Audit: could not write ${file}: ${appended.error}`);
-      void vscode.window.showErrorMessage(`The change was recorded on the cluster, but the audit log could not be written: ${appended.error}`, "Show Log").then((c) => c && this.log.show(true));
+      const error = recorded.audit.error;
+      this.log.error(`Audit: could not write ${file}: ${error}`);
+      void vscode.window.showErrorMessage(`The change was made, but the audit log could not be written: ${error}`, "Show Log").then((c) => c && this.log.show(true));
     }
-    if (change.outcome !== "succeeded" && change.outcome !== "failed") return;
-    const { namespace, uid, ...rest } = change.object;
-    const recorded = await recordChangeOnObject(
-      change.kc,
-      { ...rest, ...(namespace ? { namespace } : {}), ...(uid ? { uid } : {}) },
-      { action: change.action, actor, outcome: change.outcome, ...(change.reason ? { reason: change.reason } : {}), ...(change.revisionAfter ? { revisionAfter: change.revisionAfter } : {}) },
-      { annotationsApplied: change.annotated === true },
-    );
-    if (!recorded.event.ok) this.log.warn(`Audit: the Event on ${change.object.kind} ${change.object.name} was not created: ${describeActionError(recorded.event.error)}`);
-    if (!recorded.annotations.ok) this.log.warn(`Audit: ${change.object.kind} ${change.object.name} was not annotated: ${describeActionError(recorded.annotations.error)}`);
+    for (const w of recorded.warnings) this.log.warn(`Audit: ${w}`);
   }
 }

@@ -27,7 +27,7 @@ let kc: KubeConfig;
 let apps: AppsV1Api;
 
 beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] } }));
+  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] }, namespaceTokens: { "other-only": "other" } }));
   kc = new KubeConfig();
   kc.loadFromString(server.kubeconfig());
   apps = kc.makeApiClient(AppsV1Api);
@@ -98,7 +98,7 @@ describe("Deployments", () => {
   test("new pods that crash-loop are failing too", async () => {
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("crash", { behaviour: "crashloop", replicas: 1 }) });
     const result = await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "crash" }, { ...fast, degradedAfterMs: 300 });
-    expect(result).toMatchObject({ outcome: "failing", message: expect.stringContaining("CrashLoopBackOff") });
+    expect(result).toMatchObject({ outcome: "failing", message: expect.stringContaining("CrashLoopBackOff") as string });
   });
 
   test("a short progress deadline yields 'failed' with ProgressDeadlineExceeded", async () => {
@@ -133,6 +133,18 @@ describe("Deployments", () => {
   });
 });
 
+test("no right to read the Deployment, or no cluster answering, ends tracking with a reason rather than an exception", async () => {
+  const limited = new KubeConfig();
+  limited.loadFromString(server.kubeconfig({ token: "other-only" }));
+  expect(await trackRollout(limited, { kind: "Deployment", namespace: "ml", name: "good" }, fast)).toMatchObject({ outcome: "failed", reason: "Forbidden", message: expect.stringContaining("deployments is forbidden") as string });
+
+  const { server: gone } = await startSandbox({ scenario });
+  const goneKc = new KubeConfig();
+  goneKc.loadFromString(gone.kubeconfig());
+  await gone.stop();
+  expect(await trackRollout(goneKc, { kind: "Deployment", namespace: "ml", name: "good" }, fast)).toMatchObject({ outcome: "failed", reason: "Unreachable" });
+});
+
 describe("InferenceServices", () => {
   const isvc = (name: string, storageUri: string, behaviour?: string) => ({
     apiVersion: "serving.kserve.io/v1beta1",
@@ -151,6 +163,6 @@ describe("InferenceServices", () => {
     const applied = await applyObjects(kc, [isvc("iris", "gs://models/iris/2", "crashloop")], { dryRun: false });
     expect(applied.ok).toBe(true);
     const result = await trackRollout(kc, target("iris"), { ...fast, degradedAfterMs: 300 });
-    expect(result).toMatchObject({ outcome: "failing", message: expect.stringMatching(/pod iris-predictor-[a-z0-9]+-[a-z0-9]{5} container kserve-container: CrashLoopBackOff/) });
+    expect(result).toMatchObject({ outcome: "failing", message: expect.stringMatching(/pod iris-predictor-[a-z0-9]+-[a-z0-9]{5} container kserve-container: CrashLoopBackOff/) as string });
   });
 });

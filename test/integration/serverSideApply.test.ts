@@ -110,7 +110,7 @@ describe("applyObjects", () => {
     expect(result.ok).toBe(false);
     expect(result.outcomes[0]).toMatchObject({
       ok: false,
-      error: { kind: "invalid", message: expect.stringMatching(/^Deployment\.apps "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/) },
+      error: { kind: "invalid", message: expect.stringMatching(/^Deployment\.apps "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/) as string },
     });
     expect(result.outcomes[1]).toMatchObject({ ok: true, action: "created" });
   });
@@ -137,7 +137,7 @@ describe("applyObjects", () => {
     limited.loadFromString(server.kubeconfig({ token: "ml-only-token" }));
     const other = { ...service("x"), metadata: { name: "x", namespace: "other" } };
     const forbidden = await applyObjects(limited, [other], { dryRun: true });
-    expect(forbidden.outcomes[0]).toMatchObject({ ok: false, error: { kind: "forbidden", message: expect.stringMatching(/^services is forbidden: User ".*" cannot \w+ resource "services" in API group "" in the namespace "other"$/) } });
+    expect(forbidden.outcomes[0]).toMatchObject({ ok: false, error: { kind: "forbidden", message: expect.stringMatching(/^services is forbidden: User ".*" cannot \w+ resource "services" in API group "" in the namespace "other"$/) as string } });
   });
 
   test("objects that name no namespace go to the one given, as kubectl uses the context's", async () => {
@@ -166,6 +166,9 @@ describe("fetchLiveObjects", () => {
     const metadata = live.live.metadata as unknown as Record<string, unknown>;
     for (const key of ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp"]) expect(metadata).not.toHaveProperty(key);
     expect(live.live).not.toHaveProperty("status");
+    // What the diff leaves out is still there for those who need it.
+    expect(live.raw?.metadata).toMatchObject({ name: "live", generation: 1 });
+    expect(live.raw).toHaveProperty("metadata.resourceVersion");
     // The diff a person sees: only the image line differs.
     const desired = toComparableYaml(deployment("live", "python:3.13")).split("\n");
     const current = toComparableYaml(live.live).split("\n");

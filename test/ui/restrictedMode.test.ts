@@ -1,5 +1,6 @@
+import { readdirSync } from "node:fs";
 import * as path from "node:path";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { fixturesDir } from "../harness/runExtensionHost";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
@@ -73,5 +74,21 @@ describe("Restricted Mode: changes to the cluster are refused with an explanatio
     kc.loadFromString(server.kubeconfig());
     const node = await kc.makeApiClient(CoreV1Api).readNode({ name: nodeName });
     expect(node.spec?.unschedulable ?? false).toBe(false);
+  });
+
+  test("Roll Back and New Inference Service refuse too, and nothing is written or changed", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("restricted-ship")}`);
+    });
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfig());
+    const before = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: "llm-serving", name: "vllm-llama3-70b" });
+    await runCommand(wb.page, "AI Platform: Roll Back…");
+    await wb.page.locator(".notifications-toasts", { hasText: "Roll Back is disabled in Restricted Mode" }).waitFor({ state: "visible", timeout: 10_000 });
+    await runCommand(wb.page, "AI Platform: New Inference Service…");
+    await wb.page.locator(".notifications-toasts", { hasText: "New Inference Service is disabled in Restricted Mode" }).waitFor({ state: "visible", timeout: 10_000 });
+    const after = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: "llm-serving", name: "vllm-llama3-70b" });
+    expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect(readdirSync(wb.workspace)).toEqual([]);
   });
 });

@@ -249,17 +249,33 @@ export async function readInferenceService(kc: KubeConfig, namespace: string, na
   }
 }
 
+/** How often a rollback reads, plans and patches again when the object changed under it. */
+const conflictRetries = 5;
+
 /**
  * Reads the InferenceService, plans, and edits it: canary to 0%, or the recorded predictor back
  * with the annotation now holding the predictor it replaced, so a second rollback returns (as a
- * second kubectl rollout undo does). The patch carries the resourceVersion read: a concurrent
- * edit makes it fail with a conflict rather than be overwritten.
+ * second kubectl rollout undo does). The patch carries the resourceVersion read, so a concurrent
+ * edit is never overwritten; KServe writes status all the time, so on a conflict we read and
+ * plan again (client-go's RetryOnConflict).
  */
 export async function rollbackInferenceService(
   kc: KubeConfig,
   namespace: string,
   name: string,
   opts: { readonly signal?: AbortSignal; readonly annotations?: Readonly<Record<string, string>>; readonly dryRun?: boolean } = {},
+): Promise<InferenceServiceRollbackResult> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await rollbackOnce(kc, namespace, name, opts);
+    if (result.ok || result.error.kind !== "conflict" || attempt >= conflictRetries || opts.signal?.aborted) return result;
+  }
+}
+
+async function rollbackOnce(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  opts: { readonly signal?: AbortSignal; readonly annotations?: Readonly<Record<string, string>>; readonly dryRun?: boolean },
 ): Promise<InferenceServiceRollbackResult> {
   const read = await readInferenceService(kc, namespace, name, opts.signal);
   if (!read.ok) return read;

@@ -20,7 +20,7 @@ export interface RolloutTarget {
 
 export type TrackResult =
   | { readonly outcome: "complete"; readonly message: string }
-  | { readonly outcome: "failed"; readonly reason: "ProgressDeadlineExceeded" | "NotFound" | "Deleted" | "Forbidden"; readonly message: string }
+  | { readonly outcome: "failed"; readonly reason: "ProgressDeadlineExceeded" | "NotFound" | "Deleted" | "Forbidden" | "Unreachable"; readonly message: string }
   | { readonly outcome: "failing"; readonly message: string; readonly problems: readonly PodProblem[] }
   | { readonly outcome: "cancelled" };
 
@@ -332,7 +332,7 @@ export async function trackRollout(kc: KubeConfig, target: RolloutTarget, option
   } catch (err) {
     if (outer?.aborted) return { outcome: "cancelled" };
     if (err instanceof KubeApiError && (err.statusCode === 401 || err.statusCode === 403)) return { outcome: "failed", reason: "Forbidden", message: err.message };
-    throw err;
+    return { outcome: "failed", reason: "Unreachable", message: `cannot read ${what}: ${err instanceof Error ? err.message : String(err)}` };
   }
   if (first === undefined) return { outcome: "failed", reason: "NotFound", message: `${what} does not exist` };
 
@@ -342,7 +342,8 @@ export async function trackRollout(kc: KubeConfig, target: RolloutTarget, option
     let evaluating = false;
     let again = false;
     let lastReported = "";
-    let timer: NodeJS.Timeout | undefined;
+    // Pods and ReplicaSets are polled; `evaluate` is defined below and first runs at the end of this block.
+    const timer = setInterval(() => void evaluate(), options.pollIntervalMs ?? defaultPollIntervalMs);
     const finish = (result: TrackResult): void => {
       if (signal.aborted) return;
       stop.abort();
@@ -398,7 +399,6 @@ export async function trackRollout(kc: KubeConfig, target: RolloutTarget, option
       },
       signal,
     );
-    timer = setInterval(() => void evaluate(), options.pollIntervalMs ?? defaultPollIntervalMs);
     void evaluate();
   });
 }

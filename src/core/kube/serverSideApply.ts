@@ -60,7 +60,14 @@ export interface ApplyOptions {
 }
 
 export type LiveObject =
-  | { readonly ref: ObjectRef; readonly ok: true; /** undefined when the object does not exist yet. */ readonly live: KubeObject | undefined }
+  | {
+      readonly ref: ObjectRef;
+      readonly ok: true;
+      /** Noise removed, for the diff; undefined when the object does not exist yet. */
+      readonly live: KubeObject | undefined;
+      /** As the server returned it, for what the diff leaves out (the Deployment's revision annotation, resourceVersion). */
+      readonly raw: KubeObject | undefined;
+    }
   | { readonly ref: ObjectRef; readonly ok: false; readonly error: ApplyError };
 
 /** What the cluster and its controllers write into an object and a person did not: left out of diffs and comparisons. */
@@ -301,7 +308,7 @@ export async function fetchLiveObjects(
       if (bad) return { ref, ok: false, error: bad };
       try {
         const live = await readLive(kc, objectPath(ref, await discovery.resolve(ref.apiVersion, ref.kind)), options.signal);
-        return { ref, ok: true, live: live && comparableObject(live) };
+        return { ref, ok: true, live: live && comparableObject(live), raw: live };
       } catch (err) {
         return { ref, ok: false, error: classify(err) };
       }

@@ -48,7 +48,7 @@ export function planScaffold(template: LoadedTemplate, req: ScaffoldPlanRequest)
   if (!overridden.ok) return { ok: false, error: { kind: "invalid-set", ...overridden.error } };
   const parsed = ServiceManifest.safeParse(overridden.value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(manifest)"}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(top level)"}: ${i.message}`);
     return { ok: false, error: { kind: "invalid-manifest", issues } };
   }
   const manifest = parsed.data;

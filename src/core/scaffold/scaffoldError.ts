@@ -26,7 +26,7 @@ export function describeScaffoldError(e: ScaffoldError): string {
     case "invalid-template":
       return `The template ${quoteInput(e.templateId)} is broken: ${e.message}. Nothing was written; report this to the template's maintainers.`;
     case "invalid-name":
-      return `The name ${quoteInput(e.name)} cannot be used: ${e.reason}. Every Kubernetes object is named after the service, so the name must be a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters, e.g. llama3-chat.`;
+      return `The name ${quoteInput(e.name)} cannot be used: ${e.reason}. Every Kubernetes object is named after the service, so the name must be a DNS-1123 label.`;
     case "invalid-set":
       return `--set ${quoteInput(e.entry)}: ${e.reason}. Give one key=value per --set, the key a dotted manifest path, e.g. --set resources.gpu.count=2 or --set environments.dev.namespace=ml-team.`;
     case "invalid-manifest":

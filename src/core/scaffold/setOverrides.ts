@@ -1,4 +1,4 @@
-import { isScalar, parseDocument } from "yaml";
+import { isAlias, isScalar, parseDocument } from "yaml";
 
 /**
  * `--set key=value`: the key a dotted path into aiplatform.yaml (`resources.gpu.count`,
@@ -60,7 +60,10 @@ function parseScalar(raw: string): { ok: true; value: Scalar } | { ok: false; re
   const node = doc.contents;
   if (doc.directives.docStart || doc.commentBefore || doc.comment) return { ok: false, reason: "the value may not hold YAML document markers or comments ('#'); quote it" };
   if (node === null) return { ok: false, reason: "the value is empty; give a value, or edit aiplatform.yaml afterwards to remove a field" };
+  if (isAlias(node)) return { ok: false, reason: "the value may not be a YAML alias (*); quote it" };
   if (!isScalar(node)) return { ok: false, reason: "the value is YAML structure (a map or a list); set one field at a time, e.g. --set rollout.steps.0.traffic=10" };
+  // Block scalars (| and >) are multi-line text by nature.
+  if (node.type !== "PLAIN" && node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE") return { ok: false, reason: "the value is a YAML block scalar (| or >); quote it" };
   if (node.tag || node.anchor || node.comment || node.commentBefore) return { ok: false, reason: "the value may not carry YAML tags (!), anchors (&) or comments (#); quote it" };
   const value: unknown = node.value;
   if (typeof value === "number" && !Number.isFinite(value)) return { ok: false, reason: "the value must be a finite number" };
@@ -72,6 +75,12 @@ type Tree = Record<string, unknown> | unknown[];
 const isTree = (v: unknown): v is Tree => typeof v === "object" && v !== null;
 const clone = (v: unknown): unknown => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown));
 const arrayIndex = /^(0|[1-9][0-9]?)$/;
+
+/** A GPU type and a MIG profile exclude each other: setting one drops the other. */
+const exclusive: ReadonlyMap<string, readonly string[]> = new Map([
+  ["resources.gpu.mig", ["resources", "gpu", "type"]],
+  ["resources.gpu.type", ["resources", "gpu", "mig"]],
+]);
 
 /**
  * Applies the overrides in order to a copy of `base`. Setting `rollout.strategy` starts that
@@ -88,6 +97,8 @@ export function applyOverrides(base: Readonly<Record<string, unknown>>, entries:
       root.rollout = { strategy: value };
       continue;
     }
+    const other = exclusive.get(path.join("."));
+    if (other) deleteAt(root, other);
     const set = setAt(root, path, value);
     if (!set.ok) return { ok: false, error: { entry, key: path.join("."), reason: set.reason } };
   }
@@ -123,4 +134,11 @@ function setAt(root: Record<string, unknown>, path: readonly string[], value: Sc
     }
   }
   return { ok: true };
+}
+
+function deleteAt(root: Record<string, unknown>, path: readonly string[]): void {
+  let node: unknown = root;
+  for (const key of path.slice(0, -1)) node = isTree(node) && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  const last = path[path.length - 1] ?? "";
+  if (isTree(node) && !Array.isArray(node) && Object.hasOwn(node, last)) delete node[last];
 }

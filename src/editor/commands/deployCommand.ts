@@ -90,7 +90,7 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
 
   const preview = await showPreview(deps, prepared, "to apply");
   if (!preview) return "failed";
-  const { liveObjects, diffDigest, desiredDigest } = preview;
+  const { liveObjects, liveRevisions, diffDigest, desiredDigest } = preview;
   if (target.environment.approvalRequired) {
     const approval = await checkApproval(deps, prepared, desiredDigest);
     if (!approval) return "blocked";
@@ -127,7 +127,7 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
   if (reason === undefined) return "cancelled";
   reason = reason.trim() || `deploy ${manifest.image ?? manifest.runtime} (${modelLabel(manifest)})`;
 
-  const revisionBefore = liveWorkload?.metadata?.annotations?.["deployment.kubernetes.io/revision"];
+  const revisionBefore = workload ? liveRevisions[objects.indexOf(workload)] : undefined;
   const annotated = annotateForDeploy(objects, { annotations: await deps.trail.annotations(target.context, "deploy", reason), livePredictor: liveWorkload?.kind === "InferenceService" ? (liveWorkload as { spec?: { predictor?: unknown } }).spec?.predictor : undefined });
   const applied = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${manifest.name} to ${target.name}`, cancellable: true }, (progress, token) =>
     withAbortSignal(token, async (signal) => {
@@ -182,6 +182,7 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
 
 interface Preview {
   readonly liveObjects: readonly (KubeObject | undefined)[];
+  readonly liveRevisions: readonly (string | undefined)[];
   /** Of live and desired together: what the audit record says was applied. */
   readonly diffDigest: string;
   /** Of the desired objects alone: what an approval approves. */
@@ -198,11 +199,13 @@ async function showPreview(deps: DeployDeps, prepared: Prepared, label: string):
     return undefined;
   }
   const liveObjects = live.map((l) => (l.ok ? l.live : undefined));
+  // The revision annotation is noise in a diff, but the audit record wants it.
+  const liveRevisions = live.map((l) => (l.ok ? l.raw?.metadata?.annotations?.["deployment.kubernetes.io/revision"] : undefined));
   const liveText = liveObjects.map((o, i) => (o ? toComparableYaml(o) : `# ${objects[i]?.kind} ${objects[i]?.metadata.name}: not in the cluster yet\n`)).join("---\n");
   const desiredText = objects.map((o) => toComparableYaml(o)).join("---\n");
   const uris = deps.previews.set(manifest.name, target.name, liveText, desiredText);
   await vscode.commands.executeCommand("vscode.diff", uris.live, uris.desired, `${manifest.name}: live ↔ ${target.name} (${label})`, { preview: true, preserveFocus: true });
-  return { liveObjects, diffDigest: auditDiffDigest(`${liveText}\0${desiredText}`), desiredDigest: auditDiffDigest(desiredText) };
+  return { liveObjects, liveRevisions, diffDigest: auditDiffDigest(`${liveText}\0${desiredText}`), desiredDigest: auditDiffDigest(desiredText) };
 }
 
 const approvalWindowMs = 7 * 24 * 3600 * 1000;
@@ -348,12 +351,10 @@ async function prepare(
     return undefined;
   }
   progress.report({ message: `checking policies against ${target.context.name}…` });
-  const capacity = await fetchClusterCapacity(target.kc, signal).catch((err: unknown) => {
-    deps.log.warn(`GPU capacity of ${target.context.name} not read: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  });
+  const capacity = await fetchClusterCapacity(target.kc, signal);
   if (signal.aborted) return undefined;
-  const findings = evaluatePolicies({ manifest, envName: env, environment: target.environment, objects: rendered.objects, ...(capacity && "ok" in capacity ? (capacity.ok ? { cluster: capacity.capacity } : {}) : capacity ? { cluster: capacity } : {}) });
+  if (!capacity.ok) deps.log.warn(`GPU capacity of ${target.context.name} not read (${capacity.error.message}); the gpu-capacity rule is skipped.`);
+  const findings = evaluatePolicies({ manifest, envName: env, environment: target.environment, objects: rendered.objects, ...(capacity.ok ? { cluster: capacity.capacity } : {}) });
   deps.diagnostics.setPolicyFindings(doc, env, findings);
   for (const f of findings) deps.log.info(`Policy ${f.severity} ${f.ruleId} (${env}): ${f.message}`);
   return { doc, manifest, target, objects: [...rendered.objects], findings };

@@ -1,15 +1,13 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { gpuAllocations } from "../../core/kube/gpuAllocation";
-import { nodePoolOf } from "../../core/kube/nodePools";
+import { computeClusterCapacity, type GpuPoolCapacity } from "../../core/policy/clusterCapacity";
 import { describeScaffoldError } from "../../core/scaffold/scaffoldError";
 import { scaffoldService } from "../../core/scaffold/scaffoldService";
 import { listTemplates, loadTemplate, type LoadedTemplate } from "../../core/scaffold/templateCatalog";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
 import { refuseUntrusted } from "../environmentTarget";
-import type { ManifestTarget } from "../manifest/manifestCodeLens";
 import { computeChoices, type FreeGpus } from "../wizard/computeChoices";
 import { answersToSet, runScaffoldWizard, type WizardTemplate } from "../wizard/scaffoldWizard";
 
@@ -51,7 +49,7 @@ export function registerScaffoldCommand(connection: ClusterConnection, templates
       const manifestUri = vscode.Uri.file(path.join(result.dir, "aiplatform.yaml"));
       await vscode.window.showTextDocument(manifestUri, { preview: false });
       void vscode.window.showInformationMessage(`Created ${answers.name} (${result.files.length} files). Deploy it to the first environment when ready: the Deploy lens is above each environment.`, "Deploy…").then((c) => {
-        if (c) void vscode.commands.executeCommand(CommandId.deployService, { uri: manifestUri, env: undefined } as unknown as ManifestTarget);
+        if (c) void vscode.commands.executeCommand(CommandId.deployService, manifestUri);
       });
       return { dir: result.dir, files: result.files, prompts };
     }),
@@ -90,26 +88,22 @@ function toWizardTemplate(t: LoadedTemplate): WizardTemplate {
 function freeGpus(connection: ClusterConnection): FreeGpus | undefined {
   const cache = connection.current;
   if (!cache || cache.state.kind !== "synced") return undefined;
-  const nodes = cache.nodes.list();
-  const allocations = gpuAllocations(nodes, cache.pods.list());
-  const products = new Map<string, { pools: Set<string>; free: number; total: number }>();
-  const mig = new Map<string, { pools: Set<string>; free: number; total: number }>();
-  allocations.forEach((a, i) => {
-    if (a.ready !== "True" || a.cordoned) return;
-    const pool = nodePoolOf(nodes[i]!).name;
-    const add = (map: typeof products, key: string, free: number, total: number): void => {
-      const entry = map.get(key) ?? { pools: new Set<string>(), free: 0, total: 0 };
-      entry.pools.add(pool);
-      entry.free += free;
-      entry.total += total;
-      map.set(key, entry);
-    };
-    for (const g of a.gpus) if (a.product && g.allocatable > 0) add(products, a.product, Math.max(0, g.allocatable - g.allocated), g.allocatable);
-    for (const m of a.mig) add(mig, m.migProfile ?? m.resource, Math.max(0, m.allocatable - m.allocated), m.allocatable);
-  });
-  const list = (map: typeof products) => [...map].map(([key, v]) => ({ key, pools: [...v.pools].sort(), free: v.free, total: v.total }));
+  const { pools } = computeClusterCapacity(cache.nodes.list(), cache.pods.list());
+  const sum = (key: (p: GpuPoolCapacity) => string | undefined) => {
+    const out = new Map<string, { pools: string[]; free: number; total: number }>();
+    for (const p of pools) {
+      const k = key(p);
+      if (!k) continue;
+      const e = out.get(k) ?? { pools: [], free: 0, total: 0 };
+      e.pools.push(p.pool);
+      e.free += p.free;
+      e.total += p.allocatable;
+      out.set(k, e);
+    }
+    return [...out];
+  };
   return {
-    products: list(products).map(({ key, ...v }) => ({ product: key, ...v })),
-    mig: list(mig).map(({ key, ...v }) => ({ profile: key, ...v })),
+    products: sum((p) => (p.migProfile === undefined && p.allocatable > 0 ? p.product : undefined)).map(([product, e]) => ({ product, ...e })),
+    mig: sum((p) => p.migProfile).map(([profile, e]) => ({ profile, ...e })),
   };
 }

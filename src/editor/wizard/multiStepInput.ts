@@ -8,8 +8,8 @@ import * as vscode from "vscode";
  */
 export type WizardStep<S> = (input: MultiStepInput, state: S) => Promise<WizardStep<S> | undefined>;
 
-class BackSignal {}
-class CancelSignal {}
+class BackSignal extends Error {}
+class CancelSignal extends Error {}
 
 export interface PickOptions<T extends vscode.QuickPickItem> {
   readonly title: string;
@@ -48,7 +48,7 @@ export class MultiStepInput {
         } catch (err) {
           if (err instanceof BackSignal) {
             this.history.pop();
-            step = this.history.pop() as WizardStep<S> | undefined;
+            step = this.history.pop();
             continue;
           }
           if (err instanceof CancelSignal) return false;
@@ -77,7 +77,7 @@ export class MultiStepInput {
       pick.buttons = [...(this.history.length > 1 ? [vscode.QuickInputButtons.Back] : []), ...(options.buttons ?? [])];
       const subscriptions: vscode.Disposable[] = [];
       const end = (finish: () => void): void => {
-        subscriptions.forEach((s) => s.dispose());
+        for (const s of subscriptions) s.dispose();
         finish();
       };
       subscriptions.push(
@@ -106,7 +106,7 @@ export class MultiStepInput {
       box.validationMessage = options.value ? options.validate(options.value) : undefined;
       const subscriptions: vscode.Disposable[] = [];
       const end = (finish: () => void): void => {
-        subscriptions.forEach((s) => s.dispose());
+        for (const s of subscriptions) s.dispose();
         finish();
       };
       subscriptions.push(

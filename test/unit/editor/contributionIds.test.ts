@@ -69,7 +69,7 @@ describe("package.json agrees with src/editor/contributionIds.ts", () => {
   test("Deploy and Check sit on aiplatform.yaml's editor title; Roll Back on workload and revision rows", () => {
     const title = c.menus["editor/title"] ?? [];
     for (const id of [CommandId.deployService, CommandId.checkManifest]) expect(title.find((e) => e.command === id)?.when).toMatch(/resourceFilename =~ \/\^aiplatform/);
-    const rows = (c.menus["view/item/context"] ?? []).filter((e) => e.command === CommandId.rollbackWorkload).map((e) => e.when);
+    const rows = (c.menus["view/item/context"] ?? []).filter((e) => e.command === CommandId.rollbackWorkload).map((e) => e.when ?? "");
     expect(rows.some((w) => /viewItem =~ \/\^workload/.test(w))).toBe(true);
     expect(rows.some((w) => /viewItem == revision/.test(w))).toBe(true);
   });

@@ -97,7 +97,7 @@ describe("a torn tail (a crash in the middle of a write)", () => {
     const file = freshLog();
     await writeLog(file, 3);
     const before = readFileSync(file, "utf8");
-    const lastHash = JSON.parse(before.trimEnd().split("\n").pop()!).hash as string;
+    const lastHash = (JSON.parse(before.trimEnd().split("\n").pop()!) as { hash: string }).hash;
     const torn = '{"v":1,"seq":4,"ts":"2026-11-23T09:00:04.000Z","actor":{"kubeUser":"al';
     appendFileSync(file, torn);
 

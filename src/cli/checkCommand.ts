@@ -1,0 +1,135 @@
+import { readFile, stat } from "node:fs/promises";
+import * as path from "node:path";
+import { Option } from "commander";
+import * as z from "zod";
+import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type KubeconfigResult } from "../core/kube/kubeconfig";
+import { parseManifest } from "../core/manifest/parseManifest";
+import { renderKubernetesObjects } from "../core/manifest/renderKubernetes";
+import type { ServiceManifest } from "../core/manifest/serviceManifest";
+import { fetchClusterCapacity, type ClusterCapacity } from "../core/policy/clusterCapacity";
+import { manifestLocator, type ManifestLocation } from "../core/policy/manifestLocations";
+import { evaluatePolicies, type PolicyFinding } from "../core/policy/policyEvaluator";
+import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
+
+const CheckOptions = z.object({
+  env: z.string().min(1, "--env needs an environment name, e.g. --env prod").optional(),
+  live: z.boolean().default(false),
+  kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
+  output: z.enum(["text", "json"]),
+});
+type CheckOptions = z.infer<typeof CheckOptions>;
+
+/** Larger than any manifest; stops `aiplat check /dev/zero` from reading forever. */
+const maxFileBytes = 1024 * 1024;
+
+export function registerCheckCommand({ program, io, setExitCode }: CliCommandHost): void {
+  program
+    .command("check")
+    .description("run the policy gates on aiplatform.yaml, like a linter: exit 1 on any error finding, 0 when only warnings remain")
+    .argument("<manifest>", "the service manifest, e.g. aiplatform.yaml")
+    .option("-e, --env <name>", "check one environment (default: every environment in the manifest)")
+    .option("--live", "read free GPUs from each environment's cluster (its kubeconfig context) for the gpu-capacity rule")
+    .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" for --live (default: KUBECONFIG, else ~/.kube/config)`)
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (manifest: string, raw: unknown) => {
+      setExitCode(await check(manifest, CheckOptions.parse(raw), io));
+    });
+}
+
+async function readText(file: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return { ok: false, message: `${file} is not a file` };
+    if (info.size > maxFileBytes) return { ok: false, message: `${file} is ${Math.round(info.size / 1024)} KB; a service manifest is far smaller` };
+    return { ok: true, text: await readFile(file, "utf8") };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === "ENOENT" ? `${file} does not exist` : `cannot read ${file} (${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
+interface Located extends PolicyFinding {
+  readonly location: ManifestLocation;
+}
+
+const at = (shown: string, l: ManifestLocation): string => `${shown}:${l.line}:${l.column}`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 || word === "info" ? "" : "s"}`;
+
+/** Free GPUs of an environment's cluster, or why they could not be read. */
+async function liveCapacity(loaded: KubeconfigResult, manifest: ServiceManifest, env: string): Promise<{ ok: true; capacity: ClusterCapacity } | { ok: false; message: string }> {
+  if (!loaded.ok) return { ok: false, message: describeKubeconfigError(loaded.error) };
+  const contextName = manifest.environments[env]?.context ?? "";
+  const target = kubeConfigForContext(loaded, contextName);
+  if (!target) return { ok: false, message: `the kubeconfig has no context ${contextName} (environments.${env}.context); kubectl config get-contexts lists those it has` };
+  const result = await fetchClusterCapacity(target.kubeConfig);
+  if (!result.ok) return { ok: false, message: `cannot read nodes and pods from context ${contextName}: ${result.error.message}` };
+  return { ok: true, capacity: result.capacity };
+}
+
+async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promise<number> {
+  const file = path.resolve(io.cwd, manifestArg);
+  const shown = path.relative(io.cwd, file) || file;
+  const read = await readText(file);
+  if (!read.ok) {
+    io.err(`aiplat: ${read.message}\n`);
+    return ExitCode.failed;
+  }
+
+  // YAML syntax errors and schema issues, each with its line and column (the editor shows the same).
+  const parsed = parseManifest(read.text);
+  if (!parsed.ok) {
+    if (opts.output === "json") {
+      io.out(`${JSON.stringify({ file: shown, valid: false, problems: parsed.problems.map((p) => ({ message: p.message, path: p.path, location: p.range })) }, null, 2)}\n`);
+    } else {
+      for (const p of parsed.problems) io.out(`${at(shown, p.range)} error schema: ${p.message}\n`);
+      io.out(`${shown} is not a valid service manifest: ${plural(parsed.problems.length, "problem")}\n`);
+    }
+    return ExitCode.failed;
+  }
+  const manifest = parsed.manifest;
+  const names = Object.keys(manifest.environments);
+  if (opts.env !== undefined && !names.includes(opts.env)) {
+    io.err(`aiplat: ${shown} has no environment ${JSON.stringify(opts.env)}; it defines ${names.join(", ")}\n`);
+    return ExitCode.usage;
+  }
+  const envs = opts.env !== undefined ? [opts.env] : names;
+
+  let failed = false;
+  const loaded = opts.live ? await loadKubeconfig(kubeconfigSearchPath({ configured: opts.kubeconfig ? opts.kubeconfig.split(path.delimiter) : [], env: io.env })) : undefined;
+  const locate = manifestLocator(read.text);
+  const findings: Located[] = [];
+  for (const env of envs) {
+    const environment = manifest.environments[env];
+    const rendered = renderKubernetesObjects(manifest, env);
+    if (!environment || !rendered.ok) {
+      io.err(`aiplat: ${rendered.ok ? `no environment ${env}` : rendered.error}\n`);
+      failed = true;
+      continue;
+    }
+    let cluster: ClusterCapacity | undefined;
+    if (loaded) {
+      const live = await liveCapacity(loaded, manifest, env);
+      if (live.ok) cluster = live.capacity;
+      else {
+        io.err(`aiplat: ${env}: GPU capacity not checked: ${live.message}\n`);
+        failed = true;
+      }
+    }
+    const found = evaluatePolicies({ manifest, envName: env, environment, objects: rendered.objects, ...(cluster ? { cluster } : {}) });
+    const located = found.map((f) => ({ ...f, location: locate(f.manifestPath) }));
+    // Linter order within an environment: by place in the file.
+    located.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+    findings.push(...located);
+  }
+
+  const count = (s: PolicyFinding["severity"]): number => findings.filter((f) => f.severity === s).length;
+  const summary = { errors: count("error"), warnings: count("warning"), info: count("info") };
+  if (opts.output === "json") {
+    io.out(`${JSON.stringify({ file: shown, valid: true, environments: envs, findings, summary }, null, 2)}\n`);
+  } else {
+    for (const f of findings) io.out(`${at(shown, f.location)} ${f.severity} ${f.ruleId}: ${f.message} [${f.environment}]  fix: ${f.fixHint}\n`);
+    const tally = findings.length === 0 ? "no findings" : [plural(summary.errors, "error"), plural(summary.warnings, "warning"), plural(summary.info, "info")].join(", ");
+    io.out(`${shown}: ${tally} (${envs.join(", ")})\n`);
+  }
+  return summary.errors > 0 || failed ? ExitCode.failed : ExitCode.ok;
+}

@@ -1,0 +1,272 @@
+import type { V1Container, V1NodeSelectorRequirement, V1Toleration } from "@kubernetes/client-node";
+import { isGpuResourceName } from "../kube/gpuResource";
+import { parseImageReference } from "../kube/imageReference";
+import { effectivePodRequests } from "../kube/podEffectiveRequests";
+import type { GpuNodeCapacity } from "./clusterCapacity";
+import type { PolicyInput, PolicySeverity } from "./policyEvaluator";
+import { describeRef, type PodTemplate, podTemplates, type PolicyObjectRef } from "./podTemplates";
+
+/**
+ * The policy gates, as data: each rule says what it wants, how bad a breach is, how to fix it
+ * and where in aiplatform.yaml the fix goes, and checks Kubernetes objects (rendered or
+ * hand-written) rather than the manifest, so what is checked is what would be applied.
+ */
+
+export interface Violation {
+  readonly message: string;
+  readonly objectRef?: PolicyObjectRef;
+  /** Overrides the rule's manifestPath, e.g. to name the environment. */
+  readonly manifestPath?: readonly (string | number)[];
+  readonly severity?: PolicySeverity;
+  readonly fixHint?: string;
+}
+
+export interface PolicyRule {
+  readonly id: string;
+  readonly severity: PolicySeverity;
+  readonly title: string;
+  /** The policy in a sentence, and why. */
+  readonly message: string;
+  readonly fixHint: string;
+  readonly manifestPath: readonly (string | number)[];
+  readonly check: (input: PolicyInput) => Violation[];
+}
+
+interface NamedContainer {
+  readonly template: PodTemplate;
+  readonly container: V1Container;
+  /** `Deployment ml/chat container "vllm"`. */
+  readonly where: string;
+}
+
+function containers(input: PolicyInput, opts: { init: boolean } = { init: false }): NamedContainer[] {
+  return podTemplates(input.objects).flatMap((template) => [
+    ...template.containers.map((container) => ({ template, container, where: `${describeRef(template.ref)} container "${container.name}"` })),
+    ...(opts.init ? template.initContainers.map((container) => ({ template, container, where: `${describeRef(template.ref)} init container "${container.name}"` })) : []),
+  ]);
+}
+
+function joinOr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1] ?? ""}`;
+}
+
+const has = (c: V1Container, kind: "requests" | "limits", resource: string): boolean => c.resources?.[kind]?.[resource] !== undefined;
+
+/** Kyverno's require-requests-limits: CPU and memory requests and a memory limit (a request defaults to its limit). */
+const limitsSet: PolicyRule = {
+  id: "limits-set",
+  severity: "error",
+  title: "Requests and limits are set",
+  message: "Every container requests CPU and memory and has a memory limit: the scheduler places pods by their requests, and one pod without a limit can take a node's memory from the others.",
+  fixHint: "set resources.cpu and resources.memory (the limits default to them; resources.memoryLimit raises the limit)",
+  manifestPath: ["resources"],
+  check: (input) =>
+    containers(input).flatMap(({ template, container, where }) => {
+      const missing = [
+        ...(has(container, "requests", "cpu") || has(container, "limits", "cpu") ? [] : ["CPU request"]),
+        ...(has(container, "requests", "memory") || has(container, "limits", "memory") ? [] : ["memory request"]),
+        ...(has(container, "limits", "memory") ? [] : ["memory limit"]),
+      ];
+      return missing.length > 0 ? [{ message: `${where} has no ${joinOr(missing)}`, objectRef: template.ref }] : [];
+    }),
+};
+
+/** Kyverno's disallow-latest-tag: a tag must be given and must not be latest (a digest pins it regardless). */
+const noLatestTag: PolicyRule = {
+  id: "no-latest-tag",
+  severity: "error",
+  title: "Images name a version",
+  message: "Images carry a version tag or a digest: ':latest' (or no tag, which means latest) points at whatever was pushed last, so the same manifest can deploy different code and a rollback may not go back.",
+  fixHint: "give the image a version tag such as vllm/vllm-openai:v0.6.3, or a digest (@sha256:…)",
+  manifestPath: ["image"],
+  check: (input) =>
+    containers(input, { init: true }).flatMap(({ template, container, where }) => {
+      if (!container.image) return [];
+      const ref = parseImageReference(container.image);
+      if (ref.digest) return [];
+      if (ref.tag === undefined) return [{ message: `${where} uses ${container.image} with no tag, which pulls :latest`, objectRef: template.ref }];
+      return ref.tag === "latest" ? [{ message: `${where} uses ${container.image}`, objectRef: template.ref }] : [];
+    }),
+};
+
+const immutableImageInProduction: PolicyRule = {
+  id: "immutable-image-in-production",
+  severity: "error",
+  title: "Production images are pinned by digest",
+  message: "In a production environment every image is pinned by digest (@sha256:…): a tag can be pushed over, a digest cannot, so what was reviewed is what runs and what a rollback restores.",
+  fixHint: "use image: <repository>@sha256:<digest> (docker buildx imagetools inspect <image> prints the digest)",
+  manifestPath: ["image"],
+  check: (input) =>
+    !input.environment.production
+      ? []
+      : containers(input, { init: true }).flatMap(({ template, container, where }) =>
+          container.image && !parseImageReference(container.image).digest
+            ? [{ message: `${where} uses ${container.image}, a tag, in production environment ${input.envName}`, objectRef: template.ref }]
+            : [],
+        ),
+};
+
+/** Batch pods finish by themselves; probes are for servers. */
+const serving = new Set(["Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "InferenceService", "Pod"]);
+
+const probesPresent: PolicyRule = {
+  id: "probes-present",
+  severity: "warning",
+  title: "Readiness and liveness probes",
+  message: "Serving containers have a readiness probe (no traffic until the model is loaded) and a liveness probe (a hung server is restarted).",
+  fixHint: "add probes.readiness and probes.liveness, e.g. path: /health (set initialDelaySeconds to cover model loading)",
+  manifestPath: ["probes"],
+  check: (input) =>
+    containers(input).flatMap(({ template, container, where }) => {
+      if (!serving.has(template.ref.kind)) return [];
+      const missing = [...(container.readinessProbe ? [] : ["readiness"]), ...(container.livenessProbe ? [] : ["liveness"])];
+      if (missing.length === 0) return [];
+      return [{ message: `${where} has no ${joinOr(missing)} probe`, objectRef: template.ref, ...(missing.length === 1 ? { manifestPath: ["probes", missing[0] ?? ""] } : {}) }];
+    }),
+};
+
+/** Pod Security Standards, restricted profile: runAsNonRoot true for the pod or every container, and runAsUser never 0. */
+const runAsNonRoot: PolicyRule = {
+  id: "run-as-non-root",
+  severity: "error",
+  title: "Containers do not run as root",
+  message: "Containers run as a non-root user (securityContext.runAsNonRoot: true, runAsUser not 0), as the restricted Pod Security Standard requires: root in a container is one kernel bug away from root on a GPU node.",
+  fixHint: "set securityContext.runAsNonRoot: true (on the pod or each container) and a non-zero runAsUser; build the image with a non-root USER",
+  manifestPath: ["image"],
+  check: (input) =>
+    containers(input, { init: true }).flatMap(({ template, container, where }) => {
+      const pod = template.spec.securityContext;
+      const own = container.securityContext;
+      const user = own?.runAsUser ?? pod?.runAsUser;
+      if (user === 0) return [{ message: `${where} runs as root (runAsUser: 0)`, objectRef: template.ref }];
+      if ((own?.runAsNonRoot ?? pod?.runAsNonRoot) !== true) {
+        return [{ message: `${where} does not set runAsNonRoot: true, so the image's USER decides, often root`, objectRef: template.ref }];
+      }
+      return [];
+    }),
+};
+
+/** Kinds that live outside namespaces; everything else must be in an allowed one. */
+const clusterScoped = new Set([
+  "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+  "PriorityClass", "IngressClass", "RuntimeClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService", "ClusterServingRuntime",
+]);
+
+const namespaceAllowed: PolicyRule = {
+  id: "namespace-allowed",
+  severity: "error",
+  title: "Objects stay in the environment's namespaces",
+  message: "Every object goes to the environment's namespace or one of its allowedNamespaces, so a manifest cannot reach into another team's namespace.",
+  fixHint: "put the object in the environment's namespace, or add its namespace to the environment's allowedNamespaces",
+  manifestPath: ["environments"],
+  check: (input) => {
+    const allowed = [input.environment.namespace, ...(input.environment.allowedNamespaces ?? [])];
+    const manifestPath = ["environments", input.envName, "namespace"];
+    return input.objects.flatMap((o) => {
+      if (clusterScoped.has(o.kind)) return [];
+      const ref = { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name };
+      const ns = o.metadata.namespace;
+      if (ns === undefined || ns === "") {
+        return [{ message: `${o.kind} ${o.metadata.name} names no namespace, so it would land in the kubeconfig context's default namespace (environment ${input.envName} deploys to ${allowed.join(", ")})`, objectRef: ref, manifestPath }];
+      }
+      if (allowed.includes(ns)) return [];
+      return [{ message: `${o.kind} ${ns}/${o.metadata.name} is in namespace ${ns}, which environment ${input.envName} may not deploy to (allowed: ${allowed.join(", ")})`, objectRef: ref, manifestPath }];
+    });
+  },
+};
+
+function matchesRequirement(labels: Readonly<Record<string, string>>, r: V1NodeSelectorRequirement): boolean {
+  const value = labels[r.key];
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case "In":
+      return value !== undefined && values.includes(value);
+    case "NotIn":
+      return value === undefined || !values.includes(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+    case "Gt":
+      return value !== undefined && Number(value) > Number(values[0]);
+    case "Lt":
+      return value !== undefined && Number(value) < Number(values[0]);
+    default:
+      return false;
+  }
+}
+
+function tolerates(tolerations: readonly V1Toleration[], taint: GpuNodeCapacity["taints"][number]): boolean {
+  return tolerations.some(
+    (t) =>
+      (t.effect === undefined || t.effect === "" || t.effect === taint.effect) &&
+      (t.operator === "Exists" ? t.key === undefined || t.key === "" || t.key === taint.key : t.key === taint.key && (t.value ?? "") === (taint.value ?? "")),
+  );
+}
+
+/** Could the scheduler put this pod on the node: nodeSelector, required node affinity and NoSchedule/NoExecute taints. */
+function nodeFits(template: PodTemplate, node: GpuNodeCapacity): boolean {
+  const spec = template.spec;
+  if (!Object.entries(spec.nodeSelector ?? {}).every(([k, v]) => node.labels[k] === v)) return false;
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (terms && terms.length > 0) {
+    const fieldLabels = { "metadata.name": node.name };
+    const ok = terms.some((term) => (term.matchExpressions ?? []).every((r) => matchesRequirement(node.labels, r)) && (term.matchFields ?? []).every((r) => matchesRequirement(fieldLabels, r)));
+    if (!ok) return false;
+  }
+  return node.taints.filter((t) => t.effect === "NoSchedule" || t.effect === "NoExecute").every((t) => tolerates(spec.tolerations ?? [], t));
+}
+
+function constraintText(template: PodTemplate): string {
+  const selector = Object.entries(template.spec.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`);
+  return selector.length > 0 ? ` on nodes with ${selector.join(", ")}` : "";
+}
+
+const gpuCapacity: PolicyRule = {
+  id: "gpu-capacity",
+  severity: "error",
+  title: "The GPUs are free",
+  message: "The GPUs the service needs at its minimum replica count are free in the target pool (for its GPU type or MIG profile), counting each pod on one node, so the rollout does not wait for GPUs that are not there.",
+  fixHint: "lower resources.gpu.count or scaling.minReplicas, choose another resources.gpu.type or MIG profile, or add GPU nodes to the pool",
+  manifestPath: ["resources", "gpu"],
+  check: (input) =>
+    podTemplates(input.objects).flatMap((template): Violation[] => {
+      if (template.minPods === 0) return [];
+      const requests = [...effectivePodRequests(template.spec, isGpuResourceName)].filter(([, n]) => n > 0);
+      return requests.map(([resource, perPod]): Violation | undefined => {
+        const need = `${template.minPods} ${template.minPods === 1 ? "pod" : "pods"} × ${perPod} ${resource}${constraintText(template)}`;
+        const cluster = input.cluster;
+        if (!cluster) {
+          return {
+            severity: "info",
+            message: `not checked: no live cluster; ${describeRef(template.ref)} needs ${need}`,
+            fixHint: "run aiplat check --live (or deploy from the editor) to compare with the cluster's free GPUs",
+            objectRef: template.ref,
+          };
+        }
+        const candidates = cluster.nodes.filter((n) => (n.allocatable[resource] ?? 0) > 0 && nodeFits(template, n));
+        if (candidates.length === 0) {
+          return { message: `${describeRef(template.ref)} needs ${need}, but no ready, schedulable node offers ${resource} to it`, objectRef: template.ref };
+        }
+        // On an update the service's own pods give their GPUs back as they are replaced.
+        const own = (n: GpuNodeCapacity): number => n.holders.filter((h) => h.resource === resource && template.ownsPod(h.namespace, h.pod)).reduce((s, h) => s + h.count, 0);
+        const available = candidates.map((n) => (n.free[resource] ?? 0) + own(n));
+        const fits = available.reduce((s, a) => s + Math.floor(a / perPod), 0);
+        if (fits >= template.minPods) return undefined;
+        const reused = candidates.reduce((s, n) => s + own(n), 0);
+        const pools = [...new Set(candidates.map((n) => n.pool))];
+        const total = available.reduce((s, a) => s + a, 0);
+        return {
+          message: `${describeRef(template.ref)} needs ${need}, but only ${fits} ${fits === 1 ? "fits" : "fit"}: ${pools.length === 1 ? `pool ${pools[0] ?? ""} has` : `pools ${pools.join(", ")} have`} ${total} free${reused > 0 ? ` (counting ${reused} its current pods hold)` : ""}, at most ${Math.max(...available)} on one node`,
+          objectRef: template.ref,
+        };
+      }).filter((v): v is Violation => v !== undefined);
+    }),
+};
+
+/** In the order findings of equal severity are listed. */
+export const policyRules: readonly PolicyRule[] = [namespaceAllowed, gpuCapacity, limitsSet, noLatestTag, immutableImageInProduction, runAsNonRoot, probesPresent];
+
+export function policyRule(id: string): PolicyRule | undefined {
+  return policyRules.find((r) => r.id === id);
+}

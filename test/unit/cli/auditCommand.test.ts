@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeEach, describe, expect, test } from "vitest";
+import { ExitCode } from "../../../src/cli/aiplat";
+import { defaultAuditPath } from "../../../src/core/audit/auditLog";
+import { writeLog } from "../core/audit/auditEntries";
+import { runAiplat } from "./runAiplat";
+
+const root = mkdtempSync(path.join(tmpdir(), "aiplat-audit-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A workspace folder with a three-record log in its default place. */
+let ws: string;
+let log: string;
+let n = 0;
+beforeEach(async () => {
+  ws = path.join(root, `ws-${++n}`);
+  log = defaultAuditPath(ws);
+  await writeLog(log, 3);
+});
+const lastHash = (): string => (JSON.parse(readFileSync(log, "utf8").trimEnd().split("\n").pop()!) as { hash: string }).hash;
+const tamper = (): void => writeFileSync(log, readFileSync(log, "utf8").replace("change 2", "change two"));
+
+describe("aiplat audit verify", () => {
+  test("reads .aiplatform/audit.jsonl in the current folder and says the chain is intact", async () => {
+    const r = await runAiplat(["audit", "verify"], { cwd: ws });
+    expect(r).toEqual({ code: ExitCode.ok, out: `3 records, chain intact, last hash ${lastHash()}\n`, err: "" });
+  });
+
+  test("exits 1 naming the first broken record", async () => {
+    tamper();
+    const r = await runAiplat(["audit", "verify"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.out).toBe("");
+    expect(r.err).toBe(`aiplat: ${log}: chain broken at line 2 (seq 2): edited: its content does not match its hash (1 record(s) before it verify)\n`);
+  });
+
+  test("--file is resolved against the current folder", async () => {
+    const r = await runAiplat(["audit", "verify", "--file", path.join(".aiplatform", "audit.jsonl")], { cwd: ws });
+    expect(r.code).toBe(ExitCode.ok);
+  });
+
+  test("a missing log is a failure that says so", async () => {
+    const r = await runAiplat(["audit", "verify", "--file", "nope.jsonl"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.err).toBe(`aiplat: ${path.join(ws, "nope.jsonl")}: ${path.join(ws, "nope.jsonl")} does not exist: no change has been recorded there yet\n`);
+  });
+});
+
+describe("aiplat audit export", () => {
+  test("--format json prints the records and the verification to stdout", async () => {
+    const r = await runAiplat(["audit", "export", "--format", "json"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.ok);
+    const doc = JSON.parse(r.out) as { verification: unknown; records: { seq: number }[] };
+    expect(doc.verification).toEqual({ ok: true, records: 3, lastHash: lastHash() });
+    expect(doc.records.map((x) => x.seq)).toEqual([1, 2, 3]);
+  });
+
+  test("--format csv --out writes the file relative to the current folder", async () => {
+    mkdirSync(path.join(ws, "evidence"));
+    const r = await runAiplat(["audit", "export", "--format", "csv", "--out", "evidence/audit.csv"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.out).toBe("");
+    const csv = readFileSync(path.join(ws, "evidence", "audit.csv"), "utf8");
+    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(4);
+    expect(csv).toContain(",change 3,");
+  });
+
+  test("refuses to overwrite an existing --out unless --force", async () => {
+    const out = path.join(ws, "audit.json");
+    writeFileSync(out, "keep me");
+    const refused = await runAiplat(["audit", "export", "--format", "json", "--out", "audit.json"], { cwd: ws });
+    expect(refused.code).toBe(ExitCode.failed);
+    expect(refused.err).toBe(`aiplat: ${out} already exists; pass --force to overwrite it\n`);
+    expect(readFileSync(out, "utf8")).toBe("keep me");
+
+    const forced = await runAiplat(["audit", "export", "--format", "json", "--out", "audit.json", "--force"], { cwd: ws });
+    expect(forced.code).toBe(ExitCode.ok);
+    expect((JSON.parse(readFileSync(out, "utf8")) as { records: unknown[] }).records).toHaveLength(3);
+  });
+
+  test("a broken chain is still exported, with a warning and the verification inside", async () => {
+    tamper();
+    const r = await runAiplat(["audit", "export", "--format", "json"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.err).toMatch(/^aiplat: warning: .*: chain broken at line 2 \(seq 2\): edited/);
+    expect((JSON.parse(r.out) as { verification: unknown }).verification).toMatchObject({ ok: false, firstBroken: { line: 2, seq: 2, problem: "edited" } });
+  });
+
+  test.each([
+    { args: ["audit", "export"], says: "required option '--format <format>' not specified" },
+    { args: ["audit", "export", "--format", "xml"], says: "Allowed choices are csv, json" },
+    { args: ["audit", "verify", "--file", ""], says: "--file needs a path" },
+    { args: ["audit", "shred"], says: "unknown command 'shred'" },
+  ])("rejects $args with exit code 2 and says why", async ({ args, says }) => {
+    const r = await runAiplat(args, { cwd: ws });
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.err).toContain(says);
+    expect(existsSync(path.join(ws, "audit.csv"))).toBe(false);
+  });
+});
