@@ -7,7 +7,7 @@ import { parseManifest } from "../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../core/manifest/renderKubernetes";
 import type { ServiceManifest } from "../core/manifest/serviceManifest";
 import { fetchClusterCapacity, type ClusterCapacity } from "../core/policy/clusterCapacity";
-import { manifestLocator, type ManifestLocation } from "../core/policy/manifestLocations";
+import { manifestLocator, type ManifestLocation } from "../core/manifest/manifestLocations";
 import { evaluatePolicies, type PolicyFinding } from "../core/policy/policyEvaluator";
 import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 

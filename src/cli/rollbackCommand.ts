@@ -3,7 +3,11 @@ import type { KubeConfig, V1Container, V1Deployment, V1PodTemplateSpec } from "@
 import { Option } from "commander";
 import * as z from "zod";
 import { inferenceServiceRolloutStatus, readInferenceService, rollbackInferenceService } from "../core/kube/inferenceServiceRollout";
-import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig } from "../core/kube/kubeconfig";
+import { resolveActor } from "../core/audit/auditActor";
+import type { AuditOutcome } from "../core/audit/auditRecord";
+import { recordClusterChange } from "../core/audit/recordChange";
+import { changeAnnotations } from "../core/kube/changeRecord";
+import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/kubeconfig";
 import { getJson } from "../core/kube/kubeRequest";
 import { collectionPath, ResourceTypes } from "../core/kube/resourceTypes";
 import { deploymentRolloutStatus } from "../core/kube/rolloutStatus";
@@ -43,11 +47,14 @@ const RollbackOptions = z
     kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
     dryRun: z.boolean().optional(),
     wait: z.boolean().optional(),
+    auditLog: z.string().min(1, "--audit-log needs a file path").regex(/^[^\0\n\r]*$/, "--audit-log must be one line").optional(),
     output: z.enum(["text", "json"]),
   })
   .refine((o) => o.kind === "deployment" || o.toRevision === undefined, { message: "--to-revision is for Deployments; an InferenceService goes back to its previous revision or predictor" })
   .refine((o) => !(o.dryRun && o.wait), { message: "--wait has nothing to follow with --dry-run" });
 type RollbackOptions = z.infer<typeof RollbackOptions>;
+
+const defaultAuditRelative = ".aiplatform/audit.jsonl";
 
 /** How often --wait reads the object again. */
 const pollMs = 500;
@@ -69,6 +76,7 @@ export function registerRollbackCommand({ program, io, setExitCode }: CliCommand
     .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
     .option("--dry-run", "have the API server check the change without keeping it")
     .option("--wait", "follow the rollout until it completes, printing each new status")
+    .option("--audit-log <file>", `the hash-chained audit log to append to (default: ${defaultAuditRelative} under the current folder)`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (targetText: string, raw: unknown) => {
       const target = Target.parse(targetText);
@@ -90,25 +98,35 @@ type Attempt = { readonly ok: true; readonly change: Change } | { readonly ok: t
 async function rollback(target: { namespace: string; name: string }, opts: RollbackOptions, io: CliIo): Promise<number> {
   const cluster = await connect(opts, io);
   if (!cluster) return ExitCode.failed;
-  const { kc, context } = cluster;
-  const annotations = { "kubernetes.io/change-cause": `aiplat rollback: ${opts.reason}` };
+  const { kc, context: contextSummary } = cluster;
+  const context = contextSummary.name;
+  const actor = await resolveActor({ kubeUser: contextSummary.user, cwd: io.cwd });
+  const annotations = changeAnnotations({ action: "rollback", reason: opts.reason, actor, outcome: "succeeded" }, new Date());
+  const auditFile = path.resolve(io.cwd, opts.auditLog ?? defaultAuditRelative);
+  const object = { apiVersion: opts.kind === "deployment" ? "apps/v1" : "serving.kserve.io/v1beta1", kind: opts.kind === "deployment" ? "Deployment" : "InferenceService", namespace: target.namespace, name: target.name };
+  const record = async (outcome: AuditOutcome, extra: { revisionBefore?: string | undefined; revisionAfter?: string | undefined; detail?: string }): Promise<void> => {
+    // A server dry run changed nothing: there is nothing to record.
+    if (opts.dryRun) return;
+    const recorded = await recordClusterChange(auditFile, { kc, context: contextSummary, actor, object, action: "rollback", reason: opts.reason, outcome, ...extra, annotationsApplied: true });
+    if (!recorded.audit.ok) io.err(`aiplat: error: the rollback happened, but the audit log ${auditFile} could not be written: ${recorded.audit.error}\n`);
+    for (const w of [...(recorded.audit.ok ? recorded.audit.notes : []), ...recorded.warnings]) io.err(`aiplat: warning: ${w}\n`);
+  };
   const dryRun = opts.dryRun ?? false;
   const attempt = opts.kind === "deployment" ? await rollBackDeployment(kc, target, opts, annotations) : await rollBackInferenceService(kc, target, dryRun, annotations);
   const ref = `${opts.kind === "deployment" ? "deployment.apps" : "inferenceservice.serving.kserve.io"}/${target.name}`;
   const base = { context, kind: opts.kind, namespace: target.namespace, name: target.name, reason: opts.reason };
   if (!attempt.ok) {
+    await record("failed", { detail: attempt.message });
     if (opts.output === "json") io.out(`${JSON.stringify({ ...base, outcome: "failed", message: attempt.message }, null, 2)}\n`);
     io.err(`aiplat: error: ${attempt.message}\n`);
     return ExitCode.failed;
   }
   if ("skipped" in attempt) {
+    await record("skipped", { detail: attempt.skipped });
     io.out(opts.output === "json" ? `${JSON.stringify({ ...base, outcome: "skipped", message: attempt.skipped }, null, 2)}\n` : `${ref} ${attempt.skipped}\n`);
     return ExitCode.ok;
   }
   const change = attempt.change;
-  // What was changed is known here, once, for both kinds: context, target, opts.reason, change
-  // (revisions, details; change.dryRun for a server dry run). Refusals and skips return above.
-  // audit: record here
 
   if (opts.output === "text") {
     io.out(`${ref} ${change.message}\n`);
@@ -119,6 +137,11 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
     const onMessage = opts.output === "text" ? (m: string) => io.out(`${m}\n`) : () => undefined;
     rollout = opts.kind === "deployment" ? await followDeployment(kc, target, onMessage) : await followInferenceService(kc, target, onMessage);
   }
+  await record(rollout && rollout.state !== "complete" ? "failed" : "succeeded", {
+    revisionBefore: change.fromRevision,
+    revisionAfter: change.toRevision,
+    ...(rollout && rollout.state !== "complete" ? { detail: rollout.message } : {}),
+  });
   if (opts.output === "json") {
     io.out(`${JSON.stringify({ ...base, outcome: "rolled-back", ...change, ...(rollout ? { rollout } : {}) }, null, 2)}\n`);
   }
@@ -129,7 +152,7 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
   return ExitCode.ok;
 }
 
-async function connect(opts: RollbackOptions, io: CliIo): Promise<{ kc: KubeConfig; context: string } | undefined> {
+async function connect(opts: RollbackOptions, io: CliIo): Promise<{ kc: KubeConfig; context: ContextSummary } | undefined> {
   // Relative paths are the caller's, not this process's; "~" is expanded by the search.
   const configured = opts.kubeconfig ? opts.kubeconfig.split(path.delimiter).map((p) => (p.startsWith("~") || p === "" ? p : path.resolve(io.cwd, p))) : [];
   const loaded = await loadKubeconfig(kubeconfigSearchPath({ configured, env: io.env }));
@@ -147,7 +170,7 @@ async function connect(opts: RollbackOptions, io: CliIo): Promise<{ kc: KubeConf
     io.err(`aiplat: error: context "${name}" is not in the kubeconfig (aiplat contexts lists them)\n`);
     return undefined;
   }
-  return { kc: chosen.kubeConfig, context: name };
+  return { kc: chosen.kubeConfig, context: chosen.context };
 }
 
 function imageChanges(before: V1PodTemplateSpec, after: V1PodTemplateSpec): Change["details"] {

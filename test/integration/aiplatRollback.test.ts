@@ -6,12 +6,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
 import { ExitCode } from "../../src/cli/aiplat";
+import { readAuditLog } from "../../src/core/audit/auditLog";
+import { verifyAuditLog } from "../../src/core/audit/auditVerify";
 import { runAiplat } from "../unit/cli/runAiplat";
 import { eventually } from "./eventually";
 
@@ -27,6 +29,7 @@ nodes:
 `);
 
 let server: SandboxApiServer;
+let kc: KubeConfig;
 let apps: AppsV1Api;
 let custom: CustomObjectsApi;
 let dir: string;
@@ -36,7 +39,7 @@ const image = (tag: string): string => `aiplatform.azurecr.io/sentiment:${tag}`;
 
 beforeAll(async () => {
   ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 30] } }));
-  const kc = new KubeConfig();
+  kc = new KubeConfig();
   kc.loadFromString(server.kubeconfig());
   apps = kc.makeApiClient(AppsV1Api);
   custom = kc.makeApiClient(CustomObjectsApi);
@@ -82,7 +85,8 @@ async function settled(revision: string): Promise<V1Deployment> {
   return last as V1Deployment;
 }
 
-const aiplat = (...args: string[]) => runAiplat(["rollback", ...args], { env: { KUBECONFIG: kubeconfig } });
+// The audit log goes to .aiplatform/audit.jsonl under the caller's folder: a temporary one here.
+const aiplat = (...args: string[]) => runAiplat(["rollback", ...args], { env: { KUBECONFIG: kubeconfig }, cwd: dir });
 
 describe("aiplat rollback: the command line", () => {
   test.each([
@@ -132,7 +136,14 @@ describe("aiplat rollback of a Deployment", () => {
     expect(lines.slice(2).every((line, i, all) => i === 0 || line !== all[i - 1])).toBe(true);
     const d = await settled("3");
     expect(d.spec?.template.spec?.containers[0]?.image).toBe(image("1.0"));
-    expect(d.metadata?.annotations?.["kubernetes.io/change-cause"]).toBe("aiplat rollback: 5xx after 2.0");
+    expect(d.metadata?.annotations?.["kubernetes.io/change-cause"]).toMatch(/^aiplat rollback: 5xx after 2\.0 \(by /);
+    // Recorded three times: the audit log, the annotations (above) and an Event on the Deployment.
+    const audit = await verifyAuditLog({ file: path.join(dir, ".aiplatform", "audit.jsonl") });
+    expect(audit.ok).toBe(true);
+    const log = await readAuditLog(path.join(dir, ".aiplatform", "audit.jsonl"));
+    expect(log.ok && log.records.at(-1)).toMatchObject({ action: "rollback", outcome: "succeeded", reason: "5xx after 2.0", namespace: "ml", object: { kind: "Deployment", name: "web" }, revisionBefore: "2", revisionAfter: "1" });
+    const events = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: "ml", fieldSelector: "involvedObject.name=web,reason=AiPlatformRollback" });
+    expect(events.items.map((e) => e.message).join("\n")).toMatch(/rolled back Deployment ml\/web.*5xx after 2\.0/s);
   });
 
   test("a revision that already runs: kubectl's skip message, exit 0", async () => {

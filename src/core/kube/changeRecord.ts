@@ -1,8 +1,8 @@
 import * as os from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { type Actor, type AuditAction, type AuditOutcome } from "../audit/auditRecord";
-import { type ActionError, type ActionResult } from "./clusterActions";
-import { KubeApiError, requestJson } from "./kubeRequest";
+import { type ActionError, type ActionResult, classifyActionError } from "./clusterActions";
+import { requestJson } from "./kubeRequest";
 import { collectionPath, type ResourceType, ResourceTypes } from "./resourceTypes";
 
 /**
@@ -149,7 +149,7 @@ export async function recordChangeOnObject(
       await requestJson(kc, "PATCH", path, { body: { metadata: { annotations: changeAnnotations(change, now) } }, contentType: "application/merge-patch+json", ...signal });
       return { ok: true };
     } catch (err) {
-      return { ok: false, error: classify(err, { verb: "patch", resource: type.plural, namespace: target.namespace, name: target.name }) };
+      return { ok: false, error: classifyActionError(err, { verb: "patch", resource: type.plural, namespace: target.namespace, name: target.name }) };
     }
   };
   const post = async (): Promise<ChangeEventResult> => {
@@ -158,7 +158,7 @@ export async function recordChangeOnObject(
       const created = (await requestJson(kc, "POST", collectionPath(ResourceTypes.events, namespace), { body: changeEvent(target, change, now), ...signal })) as { metadata?: { name?: string } };
       return { ok: true, name: created.metadata?.name ?? "" };
     } catch (err) {
-      return { ok: false, error: classify(err, { verb: "create", resource: "events", namespace, name: target.name }) };
+      return { ok: false, error: classifyActionError(err, { verb: "create", resource: "events", namespace, name: target.name }) };
     }
   };
   const [annotations, event] = await Promise.all([annotate(), post()]);
@@ -173,15 +173,6 @@ function eventNamespace(target: ChangeTarget): string {
   return target.namespace ?? "default";
 }
 
-function classify(err: unknown, what: { verb: string; resource: string; namespace: string | undefined; name: string }): ActionError {
-  if (err instanceof KubeApiError) {
-    if (err.statusCode === 401 || err.statusCode === 403) return { kind: "forbidden", verb: what.verb, resource: what.resource, namespace: what.namespace, message: err.message };
-    if (err.statusCode === 404) return { kind: "not-found", resource: what.resource, name: what.name };
-    if (err.statusCode === 409) return { kind: "conflict", message: err.message };
-    if (err.statusCode === 400 || err.statusCode === 422) return { kind: "invalid", message: err.message };
-  }
-  return { kind: "unreachable", message: err instanceof Error ? err.message : String(err) };
-}
 
 /** The kube user, and the git name (or email) of the person behind it when known: a shared admin user alone names nobody. */
 function who(actor: Actor): string {

@@ -1,4 +1,5 @@
 import type { KubeConfig } from "@kubernetes/client-node";
+import * as z from "zod";
 import { KubeApiError, requestJson } from "./kubeRequest";
 import { collectionPath, ResourceTypes } from "./resourceTypes";
 
@@ -20,17 +21,27 @@ async function patch(kc: KubeConfig, path: string, body: unknown, what: { verb: 
     await requestJson(kc, "PATCH", path, { body, contentType: "application/merge-patch+json", ...(signal ? { signal } : {}) });
     return { ok: true };
   } catch (err) {
-    return { ok: false, error: classify(err, what) };
+    return { ok: false, error: classifyActionError(err, what) };
   }
 }
 
-function classify(err: unknown, what: { verb: string; resource: string; namespace: string | undefined; name: string }): ActionError {
+/** What a change was: the words a refusal is explained in. */
+export interface ActionTarget {
+  readonly verb: string;
+  readonly resource: string;
+  readonly namespace: string | undefined;
+  readonly name: string;
+}
+
+/** A failed request as an ActionError: the one place HTTP statuses become kinds for every cluster change. */
+export function classifyActionError(err: unknown, what: ActionTarget): ActionError {
   if (err instanceof KubeApiError) {
     if (err.statusCode === 401 || err.statusCode === 403) return { kind: "forbidden", verb: what.verb, resource: what.resource, namespace: what.namespace, message: err.message };
     if (err.statusCode === 404) return { kind: "not-found", resource: what.resource, name: what.name };
     if (err.statusCode === 409) return { kind: "conflict", message: err.message };
     if (err.statusCode === 422 || err.statusCode === 400) return { kind: "invalid", message: err.message };
   }
+  if (err instanceof z.ZodError) return { kind: "invalid", message: `the API server sent a ${what.resource} object this client cannot read: ${err.issues[0]?.message ?? ""}` };
   return { kind: "unreachable", message: err instanceof Error ? err.message : String(err) };
 }
 

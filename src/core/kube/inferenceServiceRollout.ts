@@ -1,8 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as z from "zod";
-import { type ActionError, describeActionError } from "./clusterActions";
+import { type ActionError, classifyActionError, describeActionError } from "./clusterActions";
 import { findCondition, InferenceService } from "./inferenceService";
-import { KubeApiError, requestJson } from "./kubeRequest";
+import { requestJson } from "./kubeRequest";
 import { collectionPath, ResourceTypes } from "./resourceTypes";
 
 /**
@@ -188,23 +188,6 @@ export type InferenceServiceRollbackResult =
   | { readonly ok: true; readonly skipped: true; readonly message: string }
   | { readonly ok: false; readonly error: ActionError | { readonly kind: "cannot-rollback"; readonly message: string }; readonly message: string };
 
-interface What {
-  readonly verb: string;
-  readonly namespace: string;
-  readonly name: string;
-}
-
-function toActionError(err: unknown, what: What): ActionError {
-  const resource = "inferenceservices.serving.kserve.io";
-  if (err instanceof KubeApiError) {
-    if (err.statusCode === 401 || err.statusCode === 403) return { kind: "forbidden", verb: what.verb, resource, namespace: what.namespace, message: err.message };
-    if (err.statusCode === 404) return { kind: "not-found", resource: "InferenceService", name: what.name };
-    if (err.statusCode === 409) return { kind: "conflict", message: err.message };
-    if (err.statusCode === 400 || err.statusCode === 422) return { kind: "invalid", message: err.message };
-  }
-  if (err instanceof z.ZodError) return { kind: "invalid", message: `the API server sent an InferenceService this client cannot read: ${err.issues[0]?.message ?? ""}` };
-  return { kind: "unreachable", message: err instanceof Error ? err.message : String(err) };
-}
 
 const objectPath = (namespace: string, name: string): string => `${collectionPath(ResourceTypes.inferenceServices, namespace)}/${encodeURIComponent(name)}`;
 
@@ -213,7 +196,7 @@ async function mergePatch(kc: KubeConfig, namespace: string, name: string, body:
     await requestJson(kc, "PATCH", `${objectPath(namespace, name)}${opts.dryRun ? "?dryRun=All" : ""}`, { body, contentType: "application/merge-patch+json", signal: opts.signal });
     return { ok: true };
   } catch (err) {
-    const error = toActionError(err, { verb: "patch", namespace, name });
+    const error = classifyActionError(err, { verb: "patch", resource: "inferenceservices.serving.kserve.io", namespace, name });
     return { ok: false, error, message: describeActionError(error) };
   }
 }
@@ -244,7 +227,7 @@ export async function readInferenceService(kc: KubeConfig, namespace: string, na
   try {
     return { ok: true, isvc: InferenceService.parse(await requestJson(kc, "GET", objectPath(namespace, name), { signal })) };
   } catch (err) {
-    const error = toActionError(err, { verb: "get", namespace, name });
+    const error = classifyActionError(err, { verb: "get", resource: "inferenceservices.serving.kserve.io", namespace, name });
     return { ok: false, error, message: describeActionError(error) };
   }
 }

@@ -1,7 +1,7 @@
 import type { KubeConfig, V1Deployment, V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet } from "@kubernetes/client-node";
 import * as z from "zod";
-import { type ActionError, describeActionError } from "./clusterActions";
-import { KubeApiError, requestJson } from "./kubeRequest";
+import { type ActionError, classifyActionError, describeActionError } from "./clusterActions";
+import { requestJson } from "./kubeRequest";
 import { timeOf } from "./kubeTime";
 import { collectionPath, ResourceTypes } from "./resourceTypes";
 
@@ -278,23 +278,6 @@ const DeploymentResponse = z.looseObject({
 });
 const ReplicaSetListResponse = z.looseObject({ items: z.array(z.looseObject({ metadata: ObjectMeta, spec: z.looseObject({ template: z.looseObject({}) }).optional() })) });
 
-interface Target {
-  readonly verb: string;
-  readonly resource: string;
-  readonly namespace: string;
-  readonly name: string;
-}
-
-function toActionError(err: unknown, what: Target): ActionError {
-  if (err instanceof KubeApiError) {
-    if (err.statusCode === 401 || err.statusCode === 403) return { kind: "forbidden", verb: what.verb, resource: what.resource, namespace: what.namespace, message: err.message };
-    if (err.statusCode === 404) return { kind: "not-found", resource: what.resource, name: what.name };
-    if (err.statusCode === 409) return { kind: "conflict", message: err.message };
-    if (err.statusCode === 400 || err.statusCode === 422) return { kind: "invalid", message: err.message };
-  }
-  if (err instanceof z.ZodError) return { kind: "invalid", message: `the API server sent a ${what.resource} this client cannot read: ${err.issues[0]?.message ?? ""}` };
-  return { kind: "unreachable", message: err instanceof Error ? err.message : String(err) };
-}
 
 /** The Deployment and the ReplicaSets its selector matches (the planner keeps only those it controls). */
 export async function readDeploymentHistory(
@@ -308,7 +291,7 @@ export async function readDeploymentHistory(
   try {
     deployment = DeploymentResponse.parse(await requestJson(kc, "GET", path, { signal }));
   } catch (err) {
-    return { ok: false, error: toActionError(err, { verb: "get", resource: "deployments", namespace, name }) };
+    return { ok: false, error: classifyActionError(err, { verb: "get", resource: "deployments", namespace, name }) };
   }
   const selector = labelSelectorString(deployment.spec?.selector);
   const query = selector ? `?${new URLSearchParams({ labelSelector: selector }).toString()}` : "";
@@ -316,7 +299,7 @@ export async function readDeploymentHistory(
     const list = ReplicaSetListResponse.parse(await requestJson(kc, "GET", `${collectionPath(ResourceTypes.replicaSets, namespace)}${query}`, { signal }));
     return { ok: true, deployment, replicaSets: list.items as V1ReplicaSet[] };
   } catch (err) {
-    return { ok: false, error: toActionError(err, { verb: "list", resource: "replicasets", namespace, name }) };
+    return { ok: false, error: classifyActionError(err, { verb: "list", resource: "replicasets", namespace, name }) };
   }
 }
 
@@ -331,7 +314,7 @@ export async function undoDeployment(kc: KubeConfig, namespace: string, name: st
   try {
     await requestJson(kc, "PATCH", path, { body: plan.patch, contentType: "application/json-patch+json", signal: opts.signal });
   } catch (err) {
-    return failed(toActionError(err, { verb: "patch", resource: "deployments", namespace, name }));
+    return failed(classifyActionError(err, { verb: "patch", resource: "deployments", namespace, name }));
   }
   return {
     ok: true,

@@ -1,13 +1,8 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { manifestLocator, type ManifestLocation } from "./manifestLocations";
 import { ServiceManifest } from "./serviceManifest";
 
-/** 1-based line and column, as editors and linters print them; end is exclusive. */
-export interface SourceRange {
-  readonly line: number;
-  readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-}
+export type SourceRange = ManifestLocation;
 
 export interface ManifestProblem {
   readonly message: string;
@@ -30,7 +25,7 @@ const maxManifestBytes = 256 * 1024;
 export function parseManifest(text: string): ParsedManifest {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text.length > maxManifestBytes ? "" : text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const locate = (path: readonly (string | number)[]): SourceRange => locateIn(doc, lineCounter, path);
+  const locate = manifestLocator(text.length > maxManifestBytes ? "" : text);
   if (text.length > maxManifestBytes) {
     return { ok: false, locate, problems: [{ message: `The manifest is ${Math.round(text.length / 1024)} KB; a service manifest is at most ${maxManifestBytes / 1024} KB.`, path: [], range: locate([]) }] };
   }
@@ -63,30 +58,4 @@ export function parseManifest(text: string): ParsedManifest {
       return { message: `${where}${issue.message}`, path, range: locate(path) };
     }),
   };
-}
-
-/** The range of the node at `path`, else of its nearest existing parent (the key of a missing field's map). */
-function locateIn(doc: Document, lineCounter: LineCounter, path: readonly (string | number)[]): SourceRange {
-  let node: Node | null | undefined = doc.contents;
-  let keyNode: Node | undefined;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      keyNode = isScalar(pair.key) ? pair.key : undefined;
-      node = pair.value as Node | null;
-    } else if (isSeq(node) && typeof segment === "number") {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      keyNode = undefined;
-      node = item;
-    } else break;
-  }
-  // A key with a block value reads best underlined on the key, not the whole block.
-  const target = keyNode && !isScalar(node) ? keyNode : (node ?? keyNode);
-  const range = target?.range;
-  if (!range) return { line: 1, column: 1, endLine: 1, endColumn: 2 };
-  const start = lineCounter.linePos(range[0]);
-  const end = lineCounter.linePos(range[1]);
-  return { line: start.line, column: start.col, endLine: end.line, endColumn: end.line === start.line ? Math.max(end.col, start.col + 1) : end.col };
 }

@@ -77,15 +77,19 @@ const clone = (v: unknown): unknown => (v === undefined ? undefined : (JSON.pars
 const arrayIndex = /^(0|[1-9][0-9]?)$/;
 
 /** A GPU type and a MIG profile exclude each other: setting one drops the other. */
-const exclusive: ReadonlyMap<string, readonly string[]> = new Map([
-  ["resources.gpu.mig", ["resources", "gpu", "type"]],
-  ["resources.gpu.type", ["resources", "gpu", "mig"]],
+const exclusive: ReadonlyMap<string, readonly (readonly string[])[]> = new Map([
+  ["resources.gpu.mig", [["resources", "gpu", "type"]]],
+  ["resources.gpu.type", [["resources", "gpu", "mig"]]],
+  // A model is a registry URI with a version, or a storage URI: naming one drops the other.
+  ["model.registry", [["model", "storageUri"]]],
+  ["model.storageUri", [["model", "registry"], ["model", "version"]]],
 ]);
 
 /**
  * Applies the overrides in order to a copy of `base`. Setting `rollout.strategy` starts that
  * strategy's block afresh (a rolling rollout's maxSurge means nothing to a canary); a canary
- * left without steps gets 10% → 50% → 100%.
+ * left without steps gets 10% → 50% → 100%. `resources.gpu.count=0` removes the GPU, and
+ * `model.registry` / `model.storageUri` replace each other.
  */
 export function applyOverrides(base: Readonly<Record<string, unknown>>, entries: readonly string[]): Result<Record<string, unknown>> {
   const root = clone(base) as Record<string, unknown>;
@@ -97,8 +101,12 @@ export function applyOverrides(base: Readonly<Record<string, unknown>>, entries:
       root.rollout = { strategy: value };
       continue;
     }
-    const other = exclusive.get(path.join("."));
-    if (other) deleteAt(root, other);
+    // `resources.gpu.count=0` means no GPU at all (a GPU block needs at least one).
+    if (path.join(".") === "resources.gpu.count" && value === 0) {
+      deleteAt(root, ["resources", "gpu"]);
+      continue;
+    }
+    for (const other of exclusive.get(path.join(".")) ?? []) deleteAt(root, other);
     const set = setAt(root, path, value);
     if (!set.ok) return { ok: false, error: { entry, key: path.join("."), reason: set.reason } };
   }

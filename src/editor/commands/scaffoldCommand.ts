@@ -9,7 +9,8 @@ import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
 import { refuseUntrusted } from "../environmentTarget";
 import { computeChoices, type FreeGpus } from "../wizard/computeChoices";
-import { answersToSet, runScaffoldWizard, type WizardTemplate } from "../wizard/scaffoldWizard";
+import { runScaffoldWizard } from "../wizard/scaffoldWizard";
+import { answersToSet, type WizardTemplate } from "../wizard/wizardAnswers";
 
 export interface ScaffoldOutcome {
   readonly dir: string;

@@ -1,4 +1,4 @@
-import type { WizardTemplate } from "./scaffoldWizard";
+import type { WizardTemplate } from "./wizardAnswers";
 
 /** One answer to "where does it run?", as the `--set` pairs the scaffold applies. */
 export interface ComputeChoice {

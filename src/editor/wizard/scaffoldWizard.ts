@@ -1,28 +1,10 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { ModelRef, ServiceName } from "../../core/manifest/serviceManifest";
+import { ServiceName } from "../../core/manifest/serviceManifest";
 import type { ComputeChoice } from "./computeChoices";
 import { MultiStepInput, type WizardStep } from "./multiStepInput";
+import { modelProblem, type ScaffoldAnswers, type WizardTemplate } from "./wizardAnswers";
 
-/** A template as the wizard offers it. */
-export interface WizardTemplate {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly detail: string;
-  readonly defaultModel: string;
-  /** Whether the runtime can run without a GPU. */
-  readonly cpuCapable: boolean;
-  readonly gpuRequired: boolean;
-}
-
-export interface ScaffoldAnswers {
-  template: WizardTemplate | undefined;
-  name: string;
-  model: string;
-  compute: ComputeChoice | undefined;
-  parentDir: string | undefined;
-}
 
 export interface ScaffoldWizardInput {
   readonly templates: readonly WizardTemplate[];
@@ -121,40 +103,4 @@ export async function runScaffoldWizard(input: ScaffoldWizardInput): Promise<{ a
 
   const finished = await wizard.run(pickTemplate, answers);
   return finished ? { answers, prompts: wizard.prompts } : undefined;
-}
-
-/** The model field accepts `<registry URI>@<version>` or a storage URI. */
-export function modelProblem(value: string, template: WizardTemplate | undefined): string | undefined {
-  const parsed = parseModelAnswer(value);
-  if (!parsed.ok) return parsed.error;
-  if (template?.id === "kserve" && !("storageUri" in parsed.model)) return "KServe loads the model from a storage URI (s3://, gs://, pvc://, hf://…)";
-  return undefined;
-}
-
-export function parseModelAnswer(value: string): { ok: true; model: ModelRef } | { ok: false; error: string } {
-  const v = value.trim();
-  if (!v) return { ok: false, error: "A model is required" };
-  const at = v.lastIndexOf("@");
-  const candidate = /^(models|runs|azureml|mlflow):/.test(v)
-    ? at > 0
-      ? { registry: v.slice(0, at), version: v.slice(at + 1) }
-      : { registry: v, version: "" }
-    : { storageUri: v };
-  const result = ModelRef.safeParse(candidate);
-  if (result.success) return { ok: true, model: result.data };
-  if ("registry" in candidate && !candidate.version) return { ok: false, error: "A registry model needs a version: append @<version>, e.g. models:/fraud@3" };
-  return { ok: false, error: "Not a model reference: use models:/name@version, or s3://, gs://, pvc://, hf:// …" };
-}
-
-/** The wizard's answers as `aiplat scaffold --set` pairs, so the editor and the CLI share one path. */
-export function answersToSet(a: ScaffoldAnswers): string[] {
-  const set: string[] = [];
-  const parsed = parseModelAnswer(a.model);
-  if (parsed.ok) {
-    const m = parsed.model;
-    if ("registry" in m) set.push(`model.registry=${m.registry}`, `model.version=${m.version}`);
-    else set.push(`model.storageUri=${m.storageUri}`);
-  }
-  if (a.compute) set.push(...a.compute.set);
-  return set;
 }

@@ -126,7 +126,7 @@ describe("what each template writes", () => {
     expect(runbook).toContain("| p95 latency | ≤ 2000 ms |");
     expect(runbook).toContain("| error rate | ≤ 1% of requests |");
     expect(runbook).toContain("| availability | ≥ 99.5% |");
-    expect(runbook).toContain("npx aiplat rollback aiplatform.yaml --env dev");
+    expect(runbook).toContain(`aiplat rollback ml-dev/llama3-chat --context 'sandbox' --reason`);
     expect(runbook).toContain("kubectl --context 'sandbox' -n ml-dev rollout undo deployment/llama3-chat");
     expect(runbook).toContain("## Dashboards");
     expect(runbook).toContain("vllm:e2e_request_latency_seconds_bucket");

@@ -84,6 +84,19 @@ describe("applyOverrides", () => {
     expect(r.ok && r.value.rollout).toEqual({ strategy: "canary", steps: [{ traffic: 5 }, { traffic: 100 }] });
   });
 
+  test("a GPU count of 0 means no GPU: the whole GPU block goes (the wizard's CPU-only choice)", () => {
+    const r = applyOverrides(base, ["resources.gpu.count=0"]);
+    expect(r.ok && r.value["resources"]).toEqual({ cpu: "4" });
+  });
+
+  test("a registry model replaces a storage URI, and a storage URI replaces a registry model and its version", () => {
+    const withStorage = { ...base, model: { storageUri: "hf://org/m" } };
+    const r1 = applyOverrides(withStorage, ["model.registry=models:/fraud", 'model.version="3"']);
+    expect(r1.ok && r1.value["model"]).toEqual({ registry: "models:/fraud", version: "3" });
+    const r2 = applyOverrides({ ...base, model: { registry: "models:/fraud", version: "3" } }, ["model.storageUri=s3://b/m"]);
+    expect(r2.ok && r2.value["model"]).toEqual({ storageUri: "s3://b/m" });
+  });
+
   test("a MIG profile replaces the GPU type, and a type replaces the profile", () => {
     const mig = applyOverrides(base, ["resources.gpu.mig=1g.10gb"]);
     expect(mig.ok && mig.value.resources).toEqual({ cpu: "4", gpu: { count: 1, mig: "1g.10gb" } });

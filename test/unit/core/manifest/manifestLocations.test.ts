@@ -1,6 +1,6 @@
 /** Where a manifest path is in aiplatform.yaml, as line:column ranges an editor and a linter print. */
 import { describe, expect, test } from "vitest";
-import { manifestLocation, manifestLocator } from "../../../../src/core/policy/manifestLocations";
+import { manifestLocation, manifestLocator } from "../../../../src/core/manifest/manifestLocations";
 
 const text = `apiVersion: aiplatform.dev/v1
 kind: InferenceServiceManifest
