@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { Option } from "commander";
 import * as z from "zod";
-import { toKubeYamlStream } from "../core/manifest/kubeYaml";
+import { toKubeYamlStream } from "../core/kube/kubeYaml";
 import { parseManifest } from "../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../core/manifest/renderKubernetes";
 import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";

@@ -42,6 +42,8 @@ describe("the newcomer path", () => {
     onTestFailed(async () => {
       console.error(`[ui] evidence saved in ${await wb.saveEvidence("ship-newcomer")}`);
     });
+    // Synced first, so the wizard counts the cluster's free GPUs.
+    await expandNamespace(wb.page, "ml-dev");
     const prompts = await scaffoldVllmService(wb.page, name);
     expect(prompts).toBeLessThanOrEqual(6);
     const dir = path.join(wb.workspace, name);
@@ -50,11 +52,12 @@ describe("the newcomer path", () => {
     await expect(readFile(path.join(dir, "runbook.md"), "utf8")).resolves.toMatch(/roll back/i);
 
     await deployFromCodeLens(wb.page, "dev", "first deploy");
-    await expandNamespace(wb.page, "ml-dev");
     await workloadRow(wb.page, name, "Healthy").waitFor({ state: "visible", timeout: 90_000 });
     const live = await deployment();
     expect(live.metadata?.annotations?.["kubernetes.io/change-cause"]).toMatch(/first deploy/);
     expect(live.spec?.template.spec?.containers[0]?.resources?.limits?.["nvidia.com/gpu"]).toBe("1");
+    // The wizard recommended the GPU type with free GPUs: the demo's A100s are all taken.
+    expect(live.spec?.template.spec?.nodeSelector?.["nvidia.com/gpu.product"]).toBe("NVIDIA-A10");
     const audit = await verifyAuditLog({ file: path.join(wb.workspace, ".aiplatform", "audit.jsonl") });
     expect(audit).toMatchObject({ ok: true, records: 1 });
   });

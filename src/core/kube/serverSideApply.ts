@@ -1,5 +1,5 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { stringify } from "yaml";
+import { toKubeYaml } from "./kubeYaml";
 import type { KubeObject } from "./kubeObject";
 import { KubeApiError, requestJson } from "./kubeRequest";
 
@@ -91,7 +91,7 @@ export function comparableObject(object: KubeObject): KubeObject {
 
 /** The YAML document of an object for a diff preview: noise removed, keys in the object's own order. */
 export function toComparableYaml(object: KubeObject): string {
-  return stringify(comparableObject(object), { lineWidth: 0 });
+  return toKubeYaml(comparableObject(object));
 }
 
 interface ServedResource {

@@ -1,7 +1,9 @@
 import type { KubeConfig, V1Node, V1Pod, V1Taint } from "@kubernetes/client-node";
-import { isGpuNode } from "../kube/gpuAllocation";
+import { holdsNodeResources, isGpuNode } from "../kube/gpuAllocation";
 import { getJson, KubeApiError } from "../kube/kubeRequest";
 import { groupNodePools } from "../kube/nodePools";
+import { effectivePodRequests } from "../kube/podEffectiveRequests";
+import { parseQuantity } from "../kube/resourceQuantity";
 import { collectionPath, ResourceTypes } from "../kube/resourceTypes";
 
 /**
@@ -30,6 +32,11 @@ export interface GpuNodeCapacity {
   readonly free: Readonly<Record<string, number>>;
   /** Who holds the devices, so an update can count its own pods' GPUs as coming back. */
   readonly holders: readonly GpuHolder[];
+  /** CPU cores and memory bytes not requested by any pod: a GPU is no use to a pod that does not fit beside it. */
+  readonly freeCpu: number;
+  readonly freeMemory: number;
+  /** The CPU and memory each pod on the node requests, so an update can count its own pods' as coming back. */
+  readonly podRequests: readonly { readonly namespace: string; readonly pod: string; readonly cpu: number; readonly memory: number }[];
 }
 
 export interface GpuPoolCapacity {
@@ -60,8 +67,24 @@ function schedulable(node: V1Node): boolean {
   return ready && node.spec?.unschedulable !== true;
 }
 
+/** Per node: the CPU and memory its pods request (effective requests, as the scheduler reserves them). */
+function podRequestsByNode(pods: readonly V1Pod[]): Map<string, GpuNodeCapacity["podRequests"][number][]> {
+  const byNode = new Map<string, GpuNodeCapacity["podRequests"][number][]>();
+  for (const pod of pods) {
+    const node = pod.spec?.nodeName;
+    if (!node || !pod.spec || !holdsNodeResources(pod)) continue;
+    const requests = effectivePodRequests(pod.spec, (r) => r === "cpu" || r === "memory");
+    const list = byNode.get(node) ?? [];
+    list.push({ namespace: pod.metadata?.namespace ?? "", pod: pod.metadata?.name ?? "", cpu: requests.get("cpu") ?? 0, memory: requests.get("memory") ?? 0 });
+    byNode.set(node, list);
+  }
+  return byNode;
+}
+
 export function computeClusterCapacity(nodes: readonly V1Node[], pods: readonly V1Pod[]): ClusterCapacity {
   const eligible = nodes.filter((n) => schedulable(n) && isGpuNode(n));
+  const requestsByNode = podRequestsByNode(pods);
+  const allocatableOf = new Map(eligible.map((n) => [n.metadata?.name ?? "", n.status?.allocatable ?? {}]));
   const labels = new Map(eligible.map((n) => [n.metadata?.name ?? "", n.metadata?.labels ?? {}]));
   const result: GpuNodeCapacity[] = [];
   const pools = new Map<string, { pool: string; product: string | undefined; resource: string; migProfile: string | undefined; nodes: number; allocatable: number; free: number; largest: number }>();
@@ -82,7 +105,11 @@ export function computeClusterCapacity(nodes: readonly V1Node[], pods: readonly 
         entry.largest = Math.max(entry.largest, free[g.resource] ?? 0);
         pools.set(key, entry);
       }
-      result.push({ name: node.node, pool: pool.name, product: node.product, labels: labels.get(node.node) ?? {}, taints: node.taints, allocatable, free, holders });
+      const podRequests = requestsByNode.get(node.node) ?? [];
+      const nodeAllocatable = allocatableOf.get(node.node) ?? {};
+      const freeCpu = (parseQuantity(nodeAllocatable["cpu"]) ?? 0) - podRequests.reduce((sum, p) => sum + p.cpu, 0);
+      const freeMemory = (parseQuantity(nodeAllocatable["memory"]) ?? 0) - podRequests.reduce((sum, p) => sum + p.memory, 0);
+      result.push({ name: node.node, pool: pool.name, product: node.product, labels: labels.get(node.node) ?? {}, taints: node.taints, allocatable, free, holders, freeCpu, freeMemory, podRequests });
     }
   }
   return {

@@ -222,17 +222,23 @@ function constraintText(template: PodTemplate): string {
   return selector.length > 0 ? ` on nodes with ${selector.join(", ")}` : "";
 }
 
+const formatCores = (cores: number): string => `${Math.round(cores * 100) / 100} cores`;
+const formatBytes = (bytes: number): string => `${Math.round((bytes / 2 ** 30) * 10) / 10} GiB`;
+
 const gpuCapacity: PolicyRule = {
   id: "gpu-capacity",
   severity: "error",
   title: "The GPUs are free",
-  message: "The GPUs the service needs at its minimum replica count are free in the target pool (for its GPU type or MIG profile), counting each pod on one node, so the rollout does not wait for GPUs that are not there.",
+  message: "The GPUs the service needs at its minimum replica count are free in the target pool (for its GPU type or MIG profile), counting each pod on one node with the CPU and memory it requests beside them, so the rollout does not wait for GPUs that are not there.",
   fixHint: "lower resources.gpu.count or scaling.minReplicas, choose another resources.gpu.type or MIG profile, or add GPU nodes to the pool",
   manifestPath: ["resources", "gpu"],
   check: (input) =>
     podTemplates(input.objects).flatMap((template): Violation[] => {
       if (template.minPods === 0) return [];
       const requests = [...effectivePodRequests(template.spec, isGpuResourceName)].filter(([, n]) => n > 0);
+      const podCpuMemory = effectivePodRequests(template.spec, (r) => r === "cpu" || r === "memory");
+      const cpuPerPod = podCpuMemory.get("cpu") ?? 0;
+      const memoryPerPod = podCpuMemory.get("memory") ?? 0;
       return requests.map(([resource, perPod]): Violation | undefined => {
         const need = `${template.minPods} ${template.minPods === 1 ? "pod" : "pods"} × ${perPod} ${resource}${constraintText(template)}`;
         const cluster = input.cluster;
@@ -248,14 +254,35 @@ const gpuCapacity: PolicyRule = {
         if (candidates.length === 0) {
           return { message: `${describeRef(template.ref)} needs ${need}, but no ready, schedulable node offers ${resource} to it`, objectRef: template.ref };
         }
-        // On an update the service's own pods give their GPUs back as they are replaced.
+        // On an update the service's own pods give their GPUs (and CPU and memory) back as they are replaced.
         const own = (n: GpuNodeCapacity): number => n.holders.filter((h) => h.resource === resource && template.ownsPod(h.namespace, h.pod)).reduce((s, h) => s + h.count, 0);
+        const ownPods = (n: GpuNodeCapacity) => n.podRequests.filter((p) => template.ownsPod(p.namespace, p.pod));
         const available = candidates.map((n) => (n.free[resource] ?? 0) + own(n));
-        const fits = available.reduce((s, a) => s + Math.floor(a / perPod), 0);
+        const byGpu = available.map((a) => Math.floor(a / perPod));
+        const byNode = candidates.map((n, i) => {
+          const cpu = n.freeCpu + ownPods(n).reduce((s, p) => s + p.cpu, 0);
+          const memory = n.freeMemory + ownPods(n).reduce((s, p) => s + p.memory, 0);
+          const limits = [byGpu[i] ?? 0];
+          if (cpuPerPod > 0) limits.push(Math.floor(cpu / cpuPerPod + 1e-9));
+          if (memoryPerPod > 0) limits.push(Math.floor(memory / memoryPerPod));
+          return { node: n, pods: Math.max(0, Math.min(...limits)), cpu, memory };
+        });
+        const fits = byNode.reduce((s, n) => s + n.pods, 0);
         if (fits >= template.minPods) return undefined;
         const reused = candidates.reduce((s, n) => s + own(n), 0);
         const pools = [...new Set(candidates.map((n) => n.pool))];
         const total = available.reduce((s, a) => s + a, 0);
+        const gpuFits = byGpu.reduce((s, a) => s + a, 0);
+        if (gpuFits >= template.minPods) {
+          // The GPUs are there, but not the CPU or memory beside them: say which, with numbers.
+          const best = byNode.filter((_, i) => (byGpu[i] ?? 0) > 0).sort((a, b) => b.cpu - a.cpu)[0];
+          const short = best ? [cpuPerPod > best.cpu ? `${formatCores(best.cpu)} CPU free (a pod requests ${formatCores(cpuPerPod)})` : undefined, memoryPerPod > best.memory ? `${formatBytes(best.memory)} memory free (a pod requests ${formatBytes(memoryPerPod)})` : undefined].filter(Boolean).join(" and ") : "";
+          return {
+            message: `${describeRef(template.ref)} needs ${need}; the GPUs are free, but only ${fits} ${fits === 1 ? "pod fits" : "pods fit"} beside them${best && short ? `: node ${best.node.name} has ${short}` : ""}`,
+            fixHint: "lower resources.cpu or resources.memory to fit the GPU nodes, or choose a GPU type on larger nodes (resources.gpu.type)",
+            objectRef: template.ref,
+          };
+        }
         return {
           message: `${describeRef(template.ref)} needs ${need}, but only ${fits} ${fits === 1 ? "fits" : "fit"}: ${pools.length === 1 ? `pool ${pools[0] ?? ""} has` : `pools ${pools.join(", ")} have`} ${total} free${reused > 0 ? ` (counting ${reused} its current pods hold)` : ""}, at most ${Math.max(...available)} on one node`,
           objectRef: template.ref,

@@ -1,6 +1,6 @@
 import { Document } from "yaml";
 import type { KubeObject } from "../kube/kubeObject";
-import { toKubeYaml } from "../manifest/kubeYaml";
+import { toKubeYaml } from "../kube/kubeYaml";
 import { renderKubernetesObjects } from "../manifest/renderKubernetes";
 import { gpuResourceName, modelUri } from "../manifest/renderWorkload";
 import { manifestApiVersion, manifestFileName, ServiceManifest, ServiceName } from "../manifest/serviceManifest";

@@ -14,7 +14,7 @@ import type {
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import type { KubeObject } from "../../../../src/core/kube/kubeObject";
-import { toKubeYamlStream } from "../../../../src/core/manifest/kubeYaml";
+import { toKubeYamlStream } from "../../../../src/core/kube/kubeYaml";
 import { renderKubernetesObjects, toLabelValue } from "../../../../src/core/manifest/renderKubernetes";
 import { ServiceManifest, type ServiceManifestInput } from "../../../../src/core/manifest/serviceManifest";
 

@@ -189,6 +189,26 @@ describe("gpu-capacity", () => {
     expect(messages(check("gpu-capacity", [deployment], { cluster }))).toEqual(expected);
   });
 
+  test("free GPUs on a node too small for the pod's CPU or memory do not count (the scheduler's Insufficient cpu)", () => {
+    // The demo's T4 nodes: 1 GPU, 3.86 allocatable cores; a vLLM pod asks for 4 cores.
+    const t4 = { ...gpuNode("t4-small", { pool: "t4pool", product: "Tesla-T4", gpus: 1 }) };
+    t4.status = { ...t4.status, allocatable: { cpu: "3860m", memory: "24034052Ki", "nvidia.com/gpu": "1" } };
+    const small = computeClusterCapacity([t4], []);
+    const onT4 = (cpu: string, memory: string) =>
+      deploymentObject({
+        replicas: 1,
+        containers: [goodContainer({ resources: { requests: { cpu, memory }, limits: { cpu, memory, "nvidia.com/gpu": "1" } } })],
+        pod: { nodeSelector: { "nvidia.com/gpu.product": "Tesla-T4" } },
+      });
+    expect(messages(check("gpu-capacity", [onT4("4", "16Gi")], { cluster: small }))).toEqual([
+      "Deployment llm/chat needs 1 pod × 1 nvidia.com/gpu on nodes with nvidia.com/gpu.product=Tesla-T4; the GPUs are free, but only 0 pods fit beside them: node t4-small has 3.86 cores CPU free (a pod requests 4 cores)",
+    ]);
+    expect(messages(check("gpu-capacity", [onT4("2", "32Gi")], { cluster: small }))).toEqual([
+      "Deployment llm/chat needs 1 pod × 1 nvidia.com/gpu on nodes with nvidia.com/gpu.product=Tesla-T4; the GPUs are free, but only 0 pods fit beside them: node t4-small has 22.9 GiB memory free (a pod requests 32 GiB)",
+    ]);
+    expect(messages(check("gpu-capacity", [onT4("3", "16Gi")], { cluster: small }))).toEqual([]);
+  });
+
   test("an HPA's minReplicas is what must fit, not the Deployment's replicas", () => {
     const hpa: KubeObject = { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "chat", namespace: "llm" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "chat" }, minReplicas: 3, maxReplicas: 6 } };
     expect(messages(check("gpu-capacity", [gpuDeployment(2, 1), hpa], { cluster }))).toEqual([

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import type { KubeObject } from "../../../../src/core/kube/kubeObject";
-import { toKubeYaml } from "../../../../src/core/manifest/kubeYaml";
+import { toKubeYaml } from "../../../../src/core/kube/kubeYaml";
 import { parseManifest } from "../../../../src/core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../../../../src/core/manifest/renderKubernetes";
 import { planScaffold, type PlannedFile, type PlanResult } from "../../../../src/core/scaffold/planScaffold";

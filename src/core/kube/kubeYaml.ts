@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { KubeObject } from "../kube/kubeObject";
+import type { KubeObject } from "./kubeObject";
 
 /**
  * YAML for kubectl. kubectl reads YAML 1.1 (sigs.k8s.io/yaml over go-yaml), where a bare `no`,
