@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startSandbox } from "../sandbox/sandboxLauncher";
 import { openTestWorkbench } from "../test/harness/workbench";
-import { answerInput, clickNotificationButton, deployFromCodeLens, expandNamespace, scaffoldVllmService, workloadRow } from "../test/ui/shipFlow";
+import { answerInput, clickNotificationButton, deployFromCodeLens, expandNamespace, scaffoldVllmService, waitForClusterSynced, workloadRow } from "../test/ui/shipFlow";
 import { openAiPlatformContainer } from "../test/ui/workbenchActions";
 
 const round = (x: number): number => Math.round(x);
@@ -27,11 +27,12 @@ export async function shipBench(vsix: string): Promise<Record<string, unknown>> 
     await wb.page.setViewportSize({ width: 1400, height: 1200 });
     await openAiPlatformContainer(wb.page);
     // The cluster view must be synced before the wizard can count free GPUs.
-    await expandNamespace(wb.page, "ml-dev");
+    await waitForClusterSynced(wb.page);
 
     const started = performance.now();
     const wizardPrompts = await scaffoldVllmService(wb.page, name);
     const deployPrompts = await deployFromCodeLens(wb.page, "dev", "first deploy");
+    await expandNamespace(wb.page, "ml-dev");
     await workloadRow(wb.page, name, "Healthy").waitFor({ state: "visible", timeout: 180_000 });
     const scaffoldToHealthyMs = performance.now() - started;
     console.error(`[bench] ship: scaffold → Healthy in ${round(scaffoldToHealthyMs)} ms`);

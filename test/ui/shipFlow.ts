@@ -48,6 +48,8 @@ export async function scaffoldVllmService(page: Page, name: string): Promise<num
 
 /** Clicks "Deploy to <env>" above the environment, confirms, accepts the default reason. Returns the prompts answered. */
 export async function deployFromCodeLens(page: Page, env: string, reason = ""): Promise<number> {
+  // The last deploy's diff may be in front: bring the manifest back, as a person would.
+  await page.locator(".tabs-container .tab", { hasText: "aiplatform.yaml" }).first().click();
   const lens = page.locator(".contentWidgets .codelens-decoration a, .codelens-decoration a", { hasText: `Deploy to ${env}` }).first();
   await lens.waitFor({ state: "visible", timeout: 20_000 });
   await lens.click();
@@ -64,6 +66,11 @@ export async function deployFromCodeLens(page: Page, env: string, reason = ""): 
 /** The Deployments row of a workload in a given health, e.g. "llama3-chat, Healthy". */
 export function workloadRow(page: Page, name: string, health?: string): Locator {
   return viewPane(page, "Deployments").locator(`.monaco-list-row[aria-label^="${name}, ${health ?? ""}"]`);
+}
+
+/** Waits until the Deployments view shows the cluster's workloads: the connection has synced. */
+export async function waitForClusterSynced(page: Page): Promise<void> {
+  await viewPane(page, "Deployments").locator(".monaco-list-row").first().waitFor({ state: "visible", timeout: 30_000 });
 }
 
 /** Expands a namespace row in the Deployments view when it is collapsed. */

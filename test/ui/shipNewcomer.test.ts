@@ -11,7 +11,7 @@ import type { SandboxApiServer } from "../../sandbox/apiServer";
 import { verifyAuditLog } from "../../src/core/audit/auditVerify";
 import type { Workbench } from "../harness/workbench";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
-import { answerInput, clickNotificationButton, deployFromCodeLens, expandNamespace, scaffoldVllmService, workloadRow } from "./shipFlow";
+import { answerInput, clickNotificationButton, deployFromCodeLens, expandNamespace, scaffoldVllmService, waitForClusterSynced, workloadRow } from "./shipFlow";
 import { openAiPlatformContainer } from "./workbenchActions";
 import { writeFile } from "node:fs/promises";
 
@@ -43,7 +43,7 @@ describe("the newcomer path", () => {
       console.error(`[ui] evidence saved in ${await wb.saveEvidence("ship-newcomer")}`);
     });
     // Synced first, so the wizard counts the cluster's free GPUs.
-    await expandNamespace(wb.page, "ml-dev");
+    await waitForClusterSynced(wb.page);
     const prompts = await scaffoldVllmService(wb.page, name);
     expect(prompts).toBeLessThanOrEqual(6);
     const dir = path.join(wb.workspace, name);
@@ -52,6 +52,7 @@ describe("the newcomer path", () => {
     await expect(readFile(path.join(dir, "runbook.md"), "utf8")).resolves.toMatch(/roll back/i);
 
     await deployFromCodeLens(wb.page, "dev", "first deploy");
+    await expandNamespace(wb.page, "ml-dev");
     await workloadRow(wb.page, name, "Healthy").waitFor({ state: "visible", timeout: 90_000 });
     const live = await deployment();
     expect(live.metadata?.annotations?.["kubernetes.io/change-cause"]).toMatch(/first deploy/);
