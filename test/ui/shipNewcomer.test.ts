@@ -3,17 +3,17 @@
  * delays): the wizard scaffolds a vLLM service, the Deploy lens ships it, the tree turns
  * Healthy; then a broken image turns it Degraded and the one-click Roll Back restores it.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import { AppsV1Api, KubeConfig } from "@kubernetes/client-node";
+import { AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
+import { readAuditLog } from "../../src/core/audit/auditLog";
 import { verifyAuditLog } from "../../src/core/audit/auditVerify";
 import type { Workbench } from "../harness/workbench";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { answerInput, clickNotificationButton, deployFromCodeLens, expandNamespace, scaffoldVllmService, waitForClusterSynced, workloadRow } from "./shipFlow";
-import { openAiPlatformContainer } from "./workbenchActions";
-import { writeFile } from "node:fs/promises";
+import { chooseFromContextMenu, openAiPlatformContainer, viewPane } from "./workbenchActions";
 
 let server: SandboxApiServer;
 let wb: Workbench;
@@ -79,5 +79,35 @@ describe("the newcomer path", () => {
     expect((await deployment()).spec?.template.spec?.containers[0]?.image).toBe(goodImage);
     const audit = await verifyAuditLog({ file: path.join(wb.workspace, ".aiplatform", "audit.jsonl") });
     expect(audit).toMatchObject({ ok: true, records: 3 });
+  });
+
+  test("a KServe canary shows its traffic split in the tree, and Roll Back sends all traffic to the previous revision", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("ship-canary")}`);
+    });
+    const kc = new KubeConfig();
+    kc.loadFromString(server.kubeconfig());
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    // A Serverless (Knative) InferenceService: the mode where KServe splits traffic for a canary.
+    const isvc = { group: "serving.kserve.io", version: "v1beta1", namespace: "ml-dev", plural: "inferenceservices", name: "iris" };
+    const predictor = (version: string) => ({ model: { modelFormat: { name: "sklearn" }, storageUri: `gs://kfserving-examples/models/sklearn/${version}/model` } });
+    await custom.createNamespacedCustomObject({ ...isvc, body: { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "iris" }, spec: { predictor: predictor("1.0") } } });
+    await workloadRow(wb.page, "iris", "Healthy").waitFor({ state: "visible", timeout: 60_000 });
+    await custom.patchNamespacedCustomObject({ ...isvc, body: { spec: { predictor: { canaryTrafficPercent: 20, ...predictor("1.1") } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    const canaryRow = viewPane(wb.page, "Deployments").locator('.monaco-list-row[aria-label^="iris,"]').filter({ hasText: "canary 20%" });
+    await canaryRow.waitFor({ state: "visible", timeout: 60_000 });
+    await chooseFromContextMenu(wb.page, canaryRow, "Roll Back…");
+    const dialog = wb.page.locator(".monaco-dialog-box");
+    await expect.poll(() => dialog.innerText()).toContain("Send all traffic back to the previous revision");
+    await dialog.getByRole("button", { name: "Roll Back", exact: true }).click();
+    await answerInput(wb.page, /^Why roll back/, "canary 5xx");
+    await expect
+      .poll(async () => {
+        const live = (await custom.getNamespacedCustomObject(isvc)) as { spec?: { predictor?: { canaryTrafficPercent?: number } }; status?: { components?: { predictor?: { traffic?: { percent?: number; latestRevision?: boolean }[] } } } };
+        return [live.spec?.predictor?.canaryTrafficPercent, live.status?.components?.predictor?.traffic?.find((t) => !t.latestRevision)?.percent];
+      }, { timeout: 30_000 })
+      .toEqual([0, 100]);
+    const log = await readAuditLog(path.join(wb.workspace, ".aiplatform", "audit.jsonl"));
+    expect(log.ok && log.records.at(-1)).toMatchObject({ action: "rollback", reason: "canary 5xx", object: { kind: "InferenceService", name: "iris" } });
   });
 });

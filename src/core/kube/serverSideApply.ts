@@ -72,7 +72,16 @@ export type LiveObject =
 
 /** What the cluster and its controllers write into an object and a person did not: left out of diffs and comparisons. */
 const noisyMetadata = ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink"];
-const noisyAnnotations = ["kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision"];
+const noisyAnnotations = [
+  "kubectl.kubernetes.io/last-applied-configuration",
+  "deployment.kubernetes.io/revision",
+  // Who changed it last and why: rewritten by every change, so a diff of them says nothing about the change.
+  "kubernetes.io/change-cause",
+  "aiplatform.dev/last-action",
+  "aiplatform.dev/last-actor",
+  "aiplatform.dev/last-reason",
+  "aiplatform.dev/last-change-at",
+];
 
 /** A copy without server-written noise (managed fields, resourceVersion, uid, status…), for diffs and equality. */
 export function comparableObject(object: KubeObject): KubeObject {
