@@ -77,4 +77,66 @@ suite("AI Platform extension in the extension host", () => {
     await writeFile(file, original.replace("contexts:\n", "contexts:\n  - name: added-later\n    context:\n      cluster: staging-eastus\n      user: ci-bot\n"));
     assert.equal(await eventually(() => select("added-later"), "the edited kubeconfig to be read again"), "added-later");
   });
+
+  test("aiplatform.yaml problems show at their field as it is edited, and the Deploy lens sits above each environment", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "aiplat-manifest-"));
+    const file = path.join(dir, "aiplatform.yaml");
+    const text = [
+      "apiVersion: aiplatform.dev/v1",
+      "kind: InferenceServiceManifest",
+      "name: fraud-scorer",
+      "runtime: python",
+      "model: {registry: models:/fraud, version: '3'}",
+      "image: registry.example.com/fraud:1.4.2",
+      "resources:",
+      "  cpu: lots",
+      "environments:",
+      "  dev: {context: sandbox, namespace: ml-dev}",
+      "  prod: {context: aks-prod, namespace: ml-prod, production: true, approvalRequired: true}",
+      "",
+    ].join("\n");
+    await writeFile(file, text);
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const diagnostics = await eventually(() => Promise.resolve(vscode.languages.getDiagnostics(doc.uri).length > 0 ? vscode.languages.getDiagnostics(doc.uri) : undefined), "schema diagnostics");
+    assert.equal(diagnostics.length, 1);
+    assert.match(diagnostics[0]?.message ?? "", /^resources\.cpu: /);
+    assert.equal(diagnostics[0]?.range.start.line, 7);
+    assert.equal(diagnostics[0]?.severity, vscode.DiagnosticSeverity.Error);
+    // While the manifest does not parse there is nothing to deploy.
+    assert.deepEqual(await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri), []);
+
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, diagnostics[0]?.range ?? new vscode.Range(0, 0, 0, 0), '"2"');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await eventually(() => Promise.resolve(vscode.languages.getDiagnostics(doc.uri).length === 0 ? true : undefined), "the diagnostic to clear");
+    const lenses = await eventually(async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri, 10);
+      return l.length > 0 ? l : undefined;
+    }, "code lenses");
+    const titles = lenses.map((l) => `${l.range.start.line}:${l.command?.title ?? ""}`);
+    assert.ok(titles.includes("9:$(rocket) Deploy to dev"), titles.join(", "));
+    assert.ok(titles.includes("10:$(rocket) Deploy to prod (production)"), titles.join(", "));
+    assert.ok(titles.includes("10:$(pass) Approve"), titles.join(", "));
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  });
+
+  test("Verify Audit Log names the first record someone edited", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "aiplat-audit-"));
+    const file = path.join(dir, "audit.jsonl");
+    await vscode.workspace.getConfiguration().update(SettingKey.auditPath, file, vscode.ConfigurationTarget.Global);
+    try {
+      const { appendAuditRecord } = await import("../../src/core/audit/auditLog");
+      const entry = (reason: string) => ({ actor: { kubeUser: "alice", osUser: "alice" }, cluster: "https://aks", context: "prod", namespace: "ml", object: { apiVersion: "apps/v1", kind: "Deployment", name: "chat" }, action: "rollback" as const, reason, outcome: "succeeded" as const });
+      for (const reason of ["one", "two", "three"]) assert.ok((await appendAuditRecord(file, entry(reason))).ok);
+      const intact = await vscode.commands.executeCommand<{ ok: boolean; records?: number }>(CommandId.verifyAuditLog);
+      assert.deepEqual([intact.ok, intact.records], [true, 3]);
+      await writeFile(file, (await readFile(file, "utf8")).replace('"reason":"two"', '"reason":"2"'));
+      const broken = await vscode.commands.executeCommand<{ ok: boolean; firstBroken?: { line: number; problem: string } }>(CommandId.verifyAuditLog);
+      assert.equal(broken.ok, false);
+      assert.deepEqual([broken.firstBroken?.line, broken.firstBroken?.problem], [2, "edited"]);
+    } finally {
+      await vscode.workspace.getConfiguration().update(SettingKey.auditPath, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -452,7 +452,7 @@ describe("the demo scenario under controllers", () => {
       const mixtral = get("", "pods", "llm-serving", "vllm-mixtral-8x7b-5f7d8c9b6-x2k9p") as V1Pod & KubeObject;
       expect(mixtral.spec?.nodeName).toBeUndefined();
       expect(mixtral.status?.conditions?.find((c) => c.type === "PodScheduled")?.message).toBe(
-        "0/12 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 4 Insufficient nvidia.com/gpu, 7 node(s) didn't match Pod's node affinity/selector. preemption: 0/12 nodes are available: 4 No preemption victims found for incoming pod, 8 Preemption is not helpful for scheduling.",
+        "0/14 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 4 Insufficient nvidia.com/gpu, 9 node(s) didn't match Pod's node affinity/selector. preemption: 0/14 nodes are available: 10 Preemption is not helpful for scheduling, 4 No preemption victims found for incoming pod.",
       );
       const bert = get("apps", "deployments", "onnx-api", "bert-classifier") as V1Deployment & KubeObject;
       expect(bert.status?.conditions?.find((c) => c.type === "Progressing")?.reason).toBe("ProgressDeadlineExceeded");

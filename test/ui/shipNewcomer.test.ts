@@ -107,7 +107,12 @@ describe("the newcomer path", () => {
         return [live.spec?.predictor?.canaryTrafficPercent, live.status?.components?.predictor?.traffic?.find((t) => !t.latestRevision)?.percent];
       }, { timeout: 30_000 })
       .toEqual([0, 100]);
-    const log = await readAuditLog(path.join(wb.workspace, ".aiplatform", "audit.jsonl"));
-    expect(log.ok && log.records.at(-1)).toMatchObject({ action: "rollback", reason: "canary 5xx", object: { kind: "InferenceService", name: "iris" } });
+    // Recorded once the rollout it started has been followed to the end.
+    await expect
+      .poll(async () => {
+        const log = await readAuditLog(path.join(wb.workspace, ".aiplatform", "audit.jsonl"));
+        return log.ok ? log.records.at(-1) : undefined;
+      }, { timeout: 30_000 })
+      .toMatchObject({ action: "rollback", reason: "canary 5xx", object: { kind: "InferenceService", name: "iris" } });
   });
 });

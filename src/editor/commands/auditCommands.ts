@@ -27,8 +27,7 @@ export function registerAuditCommands(trail: AuditTrail, log: vscode.LogOutputCh
         void vscode.window.showWarningMessage(text);
         return result;
       }
-      const choice = await vscode.window.showErrorMessage(text, "Open Audit Log");
-      if (choice) await openAt(file, broken.line);
+      void vscode.window.showErrorMessage(text, "Open Audit Log").then((choice) => choice && openAt(file, broken.line));
       return result;
     }),
     vscode.commands.registerCommand(CommandId.exportAuditLog, async () => {

@@ -32,8 +32,7 @@ export function registerClusterActions(connection: ClusterConnection, deployment
     }
     const text = describeActionError(result.error);
     log.error(`${title}: ${text}`);
-    const choice = await vscode.window.showErrorMessage(`${title} failed. ${text}`, "Show Log");
-    if (choice) log.show(true);
+    void vscode.window.showErrorMessage(`${title} failed. ${text}`, "Show Log").then((choice) => choice && log.show(true));
     return false;
   };
   const workloadOf = (node: unknown): { namespace: string; name: string; deployment: string | undefined; kind: string } | undefined => {

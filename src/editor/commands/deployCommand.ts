@@ -80,11 +80,10 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length > 0) {
     deps.log.warn(`Deploy of ${manifest.name} to ${target.name} blocked: ${errors.map((e) => e.ruleId).join(", ")}.`);
-    const choice = await vscode.window.showErrorMessage(
-      `Deploy blocked: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"} for ${target.name}. ${errors[0]?.message ?? ""}`,
-      "Show Problems",
-    );
-    if (choice) await vscode.commands.executeCommand("workbench.actions.view.problems");
+    // Not awaited: the command ends now; the button stays on the notification.
+    void vscode.window
+      .showErrorMessage(`Deploy blocked: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"} for ${target.name}. ${errors[0]?.message ?? ""}`, "Show Problems")
+      .then((choice) => choice && vscode.commands.executeCommand("workbench.actions.view.problems"));
     return "blocked";
   }
 
@@ -145,7 +144,7 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
     : { apiVersion: "v1", kind: "Service", namespace: target.environment.namespace, name: manifest.name };
   if (!applied.ok) {
     await deps.trail.record({ kc: target.kc, context: target.context, object: objectRef, action: "deploy", reason, revisionBefore, diffDigest, outcome: "failed", detail: `${applied.stage}: ${applied.error}` });
-    await showFailure(deps, `Deploy of ${manifest.name} failed at the ${applied.stage}: ${applied.error}`);
+    showFailure(deps, `Deploy of ${manifest.name} failed at the ${applied.stage}: ${applied.error}`);
     return "failed";
   }
   deps.log.info(`Applied ${manifest.name} to ${target.name} (${target.context.name}): ${applied.outcomes.map((o) => `${o.ref.kind}/${o.ref.name} ${o.ok ? o.action : "failed"}`).join(", ")}.`);
@@ -195,7 +194,7 @@ async function showPreview(deps: DeployDeps, prepared: Prepared, label: string):
   const live = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading live objects" }, () => fetchLiveObjects(target.kc, objects, {}));
   const unreadable = live.find((l) => !l.ok);
   if (unreadable && !unreadable.ok) {
-    await showFailure(deps, `Could not read the live objects from ${target.context.name}: ${describeApplyError(unreadable.ref, unreadable.error)}`);
+    showFailure(deps, `Could not read the live objects from ${target.context.name}: ${describeApplyError(unreadable.ref, unreadable.error)}`);
     return undefined;
   }
   const liveObjects = live.map((l) => (l.ok ? l.live : undefined));
@@ -311,10 +310,9 @@ function annotateForDeploy(objects: readonly KubeObject[], opts: { annotations: 
   });
 }
 
-async function showFailure(deps: DeployDeps, text: string): Promise<void> {
+function showFailure(deps: DeployDeps, text: string): void {
   deps.log.error(text);
-  const choice = await vscode.window.showErrorMessage(text, "Show Log");
-  if (choice) deps.log.show(true);
+  void vscode.window.showErrorMessage(text, "Show Log").then((choice) => choice && deps.log.show(true));
 }
 
 /** Finds the manifest, parses it, picks the environment, renders and runs the policy gates. */
@@ -331,8 +329,9 @@ async function prepare(
   const parsed = parseManifest(doc.getText());
   if (!parsed.ok) {
     deps.diagnostics.validate(doc);
-    const choice = await vscode.window.showErrorMessage(`${path.basename(doc.uri.fsPath)} has ${parsed.problems.length} problems: ${parsed.problems[0]?.message ?? ""}`, "Show Problems");
-    if (choice) await vscode.commands.executeCommand("workbench.actions.view.problems");
+    void vscode.window
+      .showErrorMessage(`${path.basename(doc.uri.fsPath)} has ${parsed.problems.length} problems: ${parsed.problems[0]?.message ?? ""}`, "Show Problems")
+      .then((choice) => choice && vscode.commands.executeCommand("workbench.actions.view.problems"));
     return undefined;
   }
   const manifest = parsed.manifest;
