@@ -1,4 +1,3 @@
-import { readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { Option } from "commander";
 import * as z from "zod";
@@ -10,6 +9,7 @@ import { fetchClusterCapacity, type ClusterCapacity } from "../core/policy/clust
 import { manifestLocator, type ManifestLocation } from "../core/manifest/manifestLocations";
 import { evaluatePolicies, type PolicyFinding } from "../core/policy/policyEvaluator";
 import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
+import { readManifestFile } from "../core/manifest/readManifestFile";
 
 const CheckOptions = z.object({
   env: z.string().min(1, "--env needs an environment name, e.g. --env prod").optional(),
@@ -19,8 +19,6 @@ const CheckOptions = z.object({
 });
 type CheckOptions = z.infer<typeof CheckOptions>;
 
-/** Larger than any manifest; stops `aiplat check /dev/zero` from reading forever. */
-const maxFileBytes = 1024 * 1024;
 
 export function registerCheckCommand({ program, io, setExitCode }: CliCommandHost): void {
   program
@@ -34,18 +32,6 @@ export function registerCheckCommand({ program, io, setExitCode }: CliCommandHos
     .action(async (manifest: string, raw: unknown) => {
       setExitCode(await check(manifest, CheckOptions.parse(raw), io));
     });
-}
-
-async function readText(file: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return { ok: false, message: `${file} is not a file` };
-    if (info.size > maxFileBytes) return { ok: false, message: `${file} is ${Math.round(info.size / 1024)} KB; a service manifest is far smaller` };
-    return { ok: true, text: await readFile(file, "utf8") };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, message: code === "ENOENT" ? `${file} does not exist` : `cannot read ${file} (${err instanceof Error ? err.message : String(err)})` };
-  }
 }
 
 interface Located extends PolicyFinding {
@@ -69,7 +55,7 @@ async function liveCapacity(loaded: KubeconfigResult, manifest: ServiceManifest,
 async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promise<number> {
   const file = path.resolve(io.cwd, manifestArg);
   const shown = path.relative(io.cwd, file) || file;
-  const read = await readText(file);
+  const read = await readManifestFile(file);
   if (!read.ok) {
     io.err(`aiplat: ${read.message}\n`);
     return ExitCode.failed;

@@ -1,4 +1,3 @@
-import { readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { Option } from "commander";
 import * as z from "zod";
@@ -6,14 +5,13 @@ import { toKubeYamlStream } from "../core/kube/kubeYaml";
 import { parseManifest } from "../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../core/manifest/renderKubernetes";
 import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
+import { readManifestFile } from "../core/manifest/readManifestFile";
 
 const RenderOptions = z.object({
   env: z.string().min(1, "--env needs an environment name, e.g. --env dev"),
   output: z.enum(["yaml", "json"]),
 });
 
-/** Larger than any manifest; stops `aiplat render /dev/zero` from reading forever. */
-const maxFileBytes = 1024 * 1024;
 
 export function registerRenderCommand({ program, io, setExitCode }: CliCommandHost): void {
   program
@@ -28,21 +26,9 @@ export function registerRenderCommand({ program, io, setExitCode }: CliCommandHo
     });
 }
 
-async function readManifestText(file: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return { ok: false, message: `${file} is not a file` };
-    if (info.size > maxFileBytes) return { ok: false, message: `${file} is ${Math.round(info.size / 1024)} KB; a service manifest is far smaller` };
-    return { ok: true, text: await readFile(file, "utf8") };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, message: code === "ENOENT" ? `${file} does not exist` : `cannot read ${file} (${err instanceof Error ? err.message : String(err)})` };
-  }
-}
-
 async function render(manifestArg: string, opts: z.infer<typeof RenderOptions>, io: CliIo): Promise<number> {
   const file = path.resolve(io.cwd, manifestArg);
-  const read = await readManifestText(file);
+  const read = await readManifestFile(file);
   if (!read.ok) {
     io.err(`aiplat: ${read.message}\n`);
     return ExitCode.failed;

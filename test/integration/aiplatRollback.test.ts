@@ -9,24 +9,15 @@ import * as path from "node:path";
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { oneNodeScenario } from "./oneNodeScenario";
 import { ExitCode } from "../../src/cli/aiplat";
 import { readAuditLog } from "../../src/core/audit/auditLog";
 import { verifyAuditLog } from "../../src/core/audit/auditVerify";
 import { runAiplat } from "../unit/cli/runAiplat";
 import { eventually } from "./eventually";
 
-const scenario = parseScenario(`
-namespaces:
-  - metadata: {name: ml}
-nodes:
-  - metadata: {name: cpu-0, labels: {kubernetes.io/hostname: cpu-0}}
-    status:
-      allocatable: {cpu: "16", memory: 64Gi, pods: "110"}
-      conditions: [{type: Ready, status: "True", reason: KubeletReady}]
-      addresses: [{type: InternalIP, address: 10.224.0.5}]
-`);
+const scenario = oneNodeScenario(["ml"], { cpu: "16", memory: "64Gi" });
 
 let server: SandboxApiServer;
 let kc: KubeConfig;

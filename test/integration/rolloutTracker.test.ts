@@ -6,21 +6,12 @@
 import { AppsV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { oneNodeScenario } from "./oneNodeScenario";
 import { type RolloutProgress, trackRollout } from "../../src/core/kube/rolloutTracker";
 import { applyObjects } from "../../src/core/kube/serverSideApply";
 
-const scenario = parseScenario(`
-namespaces:
-  - metadata: {name: ml}
-nodes:
-  - metadata: {name: cpu-0, labels: {kubernetes.io/hostname: cpu-0}}
-    status:
-      allocatable: {cpu: "64", memory: 256Gi, pods: "110"}
-      conditions: [{type: Ready, status: "True", reason: KubeletReady}]
-      addresses: [{type: InternalIP, address: 10.224.0.5}]
-`);
+const scenario = oneNodeScenario(["ml"], { cpu: "64", memory: "256Gi" });
 
 let server: SandboxApiServer;
 let kc: KubeConfig;

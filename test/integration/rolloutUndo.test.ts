@@ -14,8 +14,8 @@ import { promisify } from "node:util";
 import { AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { oneNodeScenario } from "./oneNodeScenario";
 import {
   canaryState,
   planInferenceServiceRollback,
@@ -27,18 +27,7 @@ import {
 import { deploymentRevisions, readDeploymentHistory, undoDeployment, type UndoResult } from "../../src/core/kube/rolloutUndo";
 import { eventually } from "./eventually";
 
-const scenario = parseScenario(`
-namespaces:
-  - metadata: {name: ours}
-  - metadata: {name: theirs}
-  - metadata: {name: ml}
-nodes:
-  - metadata: {name: cpu-0, labels: {kubernetes.io/hostname: cpu-0}}
-    status:
-      allocatable: {cpu: "16", memory: 64Gi, pods: "110"}
-      conditions: [{type: Ready, status: "True", reason: KubeletReady}]
-      addresses: [{type: InternalIP, address: 10.224.0.5}]
-`);
+const scenario = oneNodeScenario(["ours", "theirs", "ml"], { cpu: "16", memory: "64Gi" });
 
 let server: SandboxApiServer;
 let kc: KubeConfig;

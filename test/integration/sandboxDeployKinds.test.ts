@@ -10,21 +10,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { type KubeObject } from "../../sandbox/kubeObject";
 import { findResource } from "../../sandbox/resourceTypes";
-import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { oneNodeScenario } from "./oneNodeScenario";
 import { eventually } from "./eventually";
 import { kubectlCli } from "./kubectlCli";
 
-const scenario = parseScenario(`
-namespaces:
-  - metadata: {name: ml}
-nodes:
-  - metadata: {name: cpu-0, labels: {kubernetes.io/hostname: cpu-0}}
-    status:
-      allocatable: {cpu: "8", memory: 32Gi, pods: "110"}
-      conditions: [{type: Ready, status: "True", reason: KubeletReady}]
-      addresses: [{type: InternalIP, address: 10.224.0.5}]
-`);
+const scenario = oneNodeScenario(["ml"], { cpu: "8", memory: "32Gi" });
 
 let server: SandboxApiServer;
 let dir: string;
