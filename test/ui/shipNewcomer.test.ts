@@ -3,6 +3,7 @@
  * delays): the wizard scaffolds a vLLM service, the Deploy lens ships it, the tree turns
  * Healthy; then a broken image turns it Degraded and the one-click Roll Back restores it.
  */
+import { readdirSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
@@ -13,7 +14,7 @@ import { verifyAuditLog } from "../../src/core/audit/auditVerify";
 import type { Workbench } from "../harness/workbench";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { answerInput, clickNotificationButton, deployFromCodeLens, expandNamespace, scaffoldVllmService, waitForClusterSynced, workloadRow } from "./shipFlow";
-import { chooseFromContextMenu, openAiPlatformContainer, viewPane } from "./workbenchActions";
+import { chooseFromContextMenu, openAiPlatformContainer, runCommand, viewPane } from "./workbenchActions";
 
 let server: SandboxApiServer;
 let wb: Workbench;
@@ -38,6 +39,32 @@ const deployment = async () => {
 };
 
 describe("the newcomer path", () => {
+  test("the wizard checks each answer as it is typed, Back keeps what was entered, and Escape writes nothing", async () => {
+    onTestFailed(async () => {
+      console.error(`[ui] evidence saved in ${await wb.saveEvidence("ship-wizard-back")}`);
+    });
+    const widget = wb.page.locator(".quick-input-widget");
+    const title = (n: number) => widget.locator(".quick-input-title", { hasText: `New Inference Service (${n}/5)` });
+    await runCommand(wb.page, "AI Platform: New Inference Service…");
+    await title(1).waitFor({ state: "visible", timeout: 15_000 });
+    await widget.locator(".monaco-list-row", { hasText: "vLLM" }).first().click();
+    await title(2).waitFor({ state: "visible" });
+    const input = widget.locator("input");
+    await input.fill("Llama_3/../x");
+    await expect.poll(() => widget.innerText()).toMatch(/DNS-1123/);
+    await input.press("Enter");
+    await expect.poll(() => title(2).isVisible()).toBe(true);
+    await input.fill("llama3-back");
+    await input.press("Enter");
+    await title(3).waitFor({ state: "visible" });
+    await widget.locator('[aria-label^="Back"]').first().click();
+    await title(2).waitFor({ state: "visible" });
+    expect(await input.inputValue()).toBe("llama3-back");
+    await input.press("Escape");
+    await widget.waitFor({ state: "hidden" });
+    expect(readdirSync(wb.workspace).filter((f) => !f.startsWith("."))).toEqual([]);
+  });
+
   test("the wizard scaffolds a vLLM service, Deploy ships it to the sandbox, and the tree shows it Healthy", async () => {
     onTestFailed(async () => {
       console.error(`[ui] evidence saved in ${await wb.saveEvidence("ship-newcomer")}`);
