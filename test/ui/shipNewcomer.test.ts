@@ -88,6 +88,11 @@ describe("the newcomer path", () => {
     expect(live.spec?.template.spec?.nodeSelector?.["nvidia.com/gpu.product"]).toBe("NVIDIA-A10");
     const audit = await verifyAuditLog({ file: path.join(wb.workspace, ".aiplatform", "audit.jsonl") });
     expect(audit).toMatchObject({ ok: true, records: 1 });
+
+    // Deploying again changes nothing: the diff is taken against a server-side dry run, as kubectl diff does.
+    await wb.page.locator(".tabs-container .tab", { hasText: "aiplatform.yaml" }).first().click();
+    await wb.page.locator(".codelens-decoration a", { hasText: "Deploy to dev" }).first().click();
+    await wb.page.locator(".notification-toast", { hasText: "Nothing to deploy: llama3-chat in dev already matches aiplatform.yaml" }).waitFor({ state: "visible", timeout: 30_000 });
   });
 
   test("a broken image turns it Degraded, and Roll Back on the failure brings it back Healthy", async () => {

@@ -90,6 +90,10 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
   const preview = await showPreview(deps, prepared, "to apply");
   if (!preview) return "failed";
   const { liveObjects, liveRevisions, diffDigest, desiredDigest } = preview;
+  if (preview.unchanged) {
+    void vscode.window.showInformationMessage(`Nothing to deploy: ${manifest.name} in ${target.name} already matches aiplatform.yaml.`);
+    return "deployed";
+  }
   if (target.environment.approvalRequired) {
     const approval = await checkApproval(deps, prepared, desiredDigest);
     if (!approval) return "blocked";
@@ -186,25 +190,37 @@ interface Preview {
   readonly diffDigest: string;
   /** Of the desired objects alone: what an approval approves. */
   readonly desiredDigest: string;
+  /** Every object is in the cluster as desired already. */
+  readonly unchanged: boolean;
 }
 
 /** Reads the live objects and opens the live ↔ desired diff; undefined (after saying why) when the cluster cannot be read. */
 async function showPreview(deps: DeployDeps, prepared: Prepared, label: string): Promise<Preview | undefined> {
   const { manifest, target, objects } = prepared;
-  const live = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading live objects" }, () => fetchLiveObjects(target.kc, objects, {}));
+  // As `kubectl diff` does: the desired side is what a server-side dry run of the apply returns, so
+  // API defaults and fields other managers own do not show as changes, and a bad object fails here.
+  const [live, dry] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading live objects" }, () =>
+    Promise.all([fetchLiveObjects(target.kc, objects, {}), applyObjects(target.kc, objects, { dryRun: true })]),
+  );
   const unreadable = live.find((l) => !l.ok);
   if (unreadable && !unreadable.ok) {
     showFailure(deps, `Could not read the live objects from ${target.context.name}: ${describeApplyError(unreadable.ref, unreadable.error)}`);
+    return undefined;
+  }
+  if (!dry.ok) {
+    showFailure(deps, `The cluster refused ${manifest.name} in a server-side dry run: ${applyFailures(dry)}`);
     return undefined;
   }
   const liveObjects = live.map((l) => (l.ok ? l.live : undefined));
   // The revision annotation is noise in a diff, but the audit record wants it.
   const liveRevisions = live.map((l) => (l.ok ? l.raw?.metadata?.annotations?.["deployment.kubernetes.io/revision"] : undefined));
   const liveText = liveObjects.map((o, i) => (o ? toComparableYaml(o) : `# ${objects[i]?.kind} ${objects[i]?.metadata.name}: not in the cluster yet\n`)).join("---\n");
-  const desiredText = objects.map((o) => toComparableYaml(o)).join("---\n");
+  const desiredText = dry.outcomes.flatMap((o) => (o.ok ? [toComparableYaml(o.object)] : [])).join("---\n");
   const uris = deps.previews.set(manifest.name, target.name, liveText, desiredText);
   await vscode.commands.executeCommand("vscode.diff", uris.live, uris.desired, `${manifest.name}: live ↔ ${target.name} (${label})`, { preview: true, preserveFocus: true });
-  return { liveObjects, liveRevisions, diffDigest: auditDiffDigest(`${liveText}\0${desiredText}`), desiredDigest: auditDiffDigest(desiredText) };
+  // An approval is of the rendered objects, which do not change from one dry run to the next (a dry-run Service gets a new IP each time).
+  const renderedText = objects.map((o) => toComparableYaml(o)).join("---\n");
+  return { liveObjects, liveRevisions, diffDigest: auditDiffDigest(`${liveText}\0${desiredText}`), desiredDigest: auditDiffDigest(renderedText), unchanged: liveText === desiredText };
 }
 
 const approvalWindowMs = 7 * 24 * 3600 * 1000;
