@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
 /**
  * Where a field of aiplatform.yaml is in the text, for Problems-panel diagnostics and linter
@@ -22,7 +22,11 @@ const fileStart: ManifestLocation = { line: 1, column: 1, endLine: 1, endColumn:
 /** Parses once; the returned function locates any number of paths. Text that is not YAML locates everything at the start. */
 export function manifestLocator(text: string): (path: readonly ManifestPathSegment[]) => ManifestLocation {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return documentLocator(parseDocument(text, { lineCounter, prettyErrors: false }), lineCounter);
+}
+
+/** The same, over a document already parsed with `lineCounter`, so a caller that parsed it does not parse it again. */
+export function documentLocator(doc: Document, lineCounter: LineCounter): (path: readonly ManifestPathSegment[]) => ManifestLocation {
   return (path) => {
     let node: Node | null | undefined = doc.contents;
     let key: Node | undefined;

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from "yaml";
-import { manifestLocator, type ManifestLocation } from "./manifestLocations";
+import { documentLocator, type ManifestLocation } from "./manifestLocations";
 import { ServiceManifest } from "./serviceManifest";
 
 export type SourceRange = ManifestLocation;
@@ -23,10 +23,11 @@ const maxManifestBytes = 256 * 1024;
  * the schema's issues, each pointed at the field it is about.
  */
 export function parseManifest(text: string): ParsedManifest {
+  const tooLarge = text.length > maxManifestBytes;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text.length > maxManifestBytes ? "" : text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const locate = manifestLocator(text.length > maxManifestBytes ? "" : text);
-  if (text.length > maxManifestBytes) {
+  const doc = parseDocument(tooLarge ? "" : text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const locate = documentLocator(doc, lineCounter);
+  if (tooLarge) {
     return { ok: false, locate, problems: [{ message: `The manifest is ${Math.round(text.length / 1024)} KB; a service manifest is at most ${maxManifestBytes / 1024} KB.`, path: [], range: locate([]) }] };
   }
   if (doc.errors.length > 0) {

@@ -110,7 +110,6 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
     "Deploy",
   );
   if (confirm !== "Deploy") return "cancelled";
-  let reason: string | undefined;
   if (target.environment.production) {
     const typed = await vscode.window.showInputBox({
       title: `Deploy ${manifest.name} to production (${target.name})`,
@@ -120,15 +119,15 @@ async function deploy(deps: DeployDeps, arg: ManifestTarget | vscode.Uri | undef
     });
     if (typed !== manifest.name) return "cancelled";
   }
-  reason = await vscode.window.showInputBox({
+  const given = await vscode.window.showInputBox({
     title: `Why deploy ${manifest.name}?`,
     prompt: target.environment.production ? "The change cause, recorded in the audit log and on the Deployment (required in production)" : "The change cause, recorded in the audit log and on the Deployment (optional)",
     placeHolder: "e.g. model v4: better recall on fraud cases",
     validateInput: (v) => (target.environment.production && !v.trim() ? "A reason is required in production" : /[\n\r]/.test(v) ? "One line" : v.length > 300 ? "At most 300 characters" : undefined),
     ignoreFocusOut: true,
   });
-  if (reason === undefined) return "cancelled";
-  reason = reason.trim() || `deploy ${manifest.image ?? manifest.runtime} (${modelLabel(manifest)})`;
+  if (given === undefined) return "cancelled";
+  const reason = given.trim() || `deploy ${manifest.image ?? manifest.runtime} (${modelLabel(manifest)})`;
 
   const revisionBefore = workload ? liveRevisions[objects.indexOf(workload)] : undefined;
   const annotated = annotateForDeploy(objects, { annotations: await deps.trail.annotations(target.context, "deploy", reason), livePredictor: liveWorkload?.kind === "InferenceService" ? (liveWorkload as { spec?: { predictor?: unknown } }).spec?.predictor : undefined });

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { parseManifest, type SourceRange } from "../../core/manifest/parseManifest";
+import { parseManifest, type ParsedManifest, type SourceRange } from "../../core/manifest/parseManifest";
 import { manifestFileName } from "../../core/manifest/serviceManifest";
 import type { PolicyFinding } from "../../core/policy/policyEvaluator";
 
@@ -42,17 +42,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
   /** Schema problems of the document, published; returns how many there are. */
   validate(doc: vscode.TextDocument): number {
     if (!isManifestDocument(doc)) return 0;
-    const parsed = parseManifest(doc.getText());
-    const schema = parsed.ok
-      ? []
-      : parsed.problems.map((p) => {
-          const d = new vscode.Diagnostic(toRange(p.range), p.message, vscode.DiagnosticSeverity.Error);
-          d.source = "aiplatform";
-          d.code = "schema";
-          return d;
-        });
-    this.collection.set(doc.uri, [...schema, ...(this.policy.get(doc.uri.toString()) ?? [])]);
-    return schema.length;
+    return this.publish(doc, parseManifest(doc.getText()));
   }
 
   /** Policy findings for the document, placed on the manifest fields they are about. */
@@ -66,7 +56,21 @@ export class ManifestDiagnostics implements vscode.Disposable {
       return d;
     });
     this.policy.set(doc.uri.toString(), diagnostics);
-    this.validate(doc);
+    if (isManifestDocument(doc)) this.publish(doc, parsed);
+  }
+
+  /** Schema problems from one parse, with the policy findings kept for the document. */
+  private publish(doc: vscode.TextDocument, parsed: ParsedManifest): number {
+    const schema = parsed.ok
+      ? []
+      : parsed.problems.map((p) => {
+          const d = new vscode.Diagnostic(toRange(p.range), p.message, vscode.DiagnosticSeverity.Error);
+          d.source = "aiplatform";
+          d.code = "schema";
+          return d;
+        });
+    this.collection.set(doc.uri, [...schema, ...(this.policy.get(doc.uri.toString()) ?? [])]);
+    return schema.length;
   }
 
   dispose(): void {
