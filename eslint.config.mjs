@@ -11,6 +11,13 @@ const vscode = { paths: [{ name: "vscode", message: "Only src/editor and src/ext
 const editor = { patterns: [{ group: ["**/editor/**", "**/extension"], message: "core, cli and shared never import the editor layer." }] };
 const sandbox = { patterns: [{ group: ["**/sandbox/**"], message: "Product code never imports the sandbox." }] };
 const coreAndNode = { patterns: [{ group: ["**/core/**", "**/cli/**", "node:*"], message: "Webviews and the shared protocol see only src/shared." }] };
+const cli = { patterns: [{ group: ["**/cli/**"], message: "core never imports the CLI." }] };
+/**
+ * Inside core/kube arrows point inward: client <- objects <- cache, workloads, gpu <- rollout.
+ * @param {string[]} above the concepts a layer may not import
+ */
+const kubeLayer = (above) => ({ patterns: [{ regex: `(^|/)kube/(${above.join("|")})/|^\\.\\./(${above.join("|")})/`, message: "core/kube arrows point inward: client <- objects <- cache, workloads, gpu <- rollout." }] });
+const onlyZod = { patterns: [{ regex: "^(?!zod$|\\./)", message: "src/shared imports only zod (and its own files)." }] };
 /** @param {...{paths?: object[], patterns?: object[]}} parts */
 const restricted = (...parts) => ({ paths: parts.flatMap((p) => p.paths ?? []), patterns: parts.flatMap((p) => p.patterns ?? []) });
 
@@ -27,8 +34,13 @@ export default tseslint.config(
       "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "Use named exports." }],
     },
   },
-  { files: ["src/core/**/*.ts", "src/cli/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox)] } },
-  { files: ["src/shared/**/*.ts", "webview/**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode)] } },
+  { files: ["src/cli/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox)] } },
+  { files: ["src/core/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, cli)] } },
+  { files: ["src/core/kube/client/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, cli, kubeLayer(["objects", "cache", "workloads", "gpu", "rollout"]))] } },
+  { files: ["src/core/kube/objects/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, cli, kubeLayer(["cache", "workloads", "gpu", "rollout"]))] } },
+  { files: ["src/core/kube/{cache,workloads,gpu}/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, cli, kubeLayer(["rollout"]))] } },
+  { files: ["webview/**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode)] } },
+  { files: ["src/shared/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode, onlyZod)] } },
   { files: ["src/editor/**/*.ts", "src/extension.ts"], rules: { "no-restricted-imports": ["error", restricted(sandbox)] } },
   // Tools read their configuration from a default export.
   { files: ["*.config.ts", "*.config.mts"], rules: { "no-restricted-syntax": "off" } },

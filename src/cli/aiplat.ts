@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import * as z from "zod";
-import { describeKubeconfigError, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/kubeconfig";
+import { describeKubeconfigError, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/client/kubeconfig";
 import { productVersion } from "../core/productVersion";
 import { registerRenderCommand } from "./renderCommand";
 import { registerScaffoldCommand } from "./scaffoldCommand";

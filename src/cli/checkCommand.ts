@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Option } from "commander";
 import * as z from "zod";
-import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type KubeconfigResult } from "../core/kube/kubeconfig";
+import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type KubeconfigResult } from "../core/kube/client/kubeconfig";
 import { parseManifest } from "../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../core/manifest/renderKubernetes";
 import type { ServiceManifest } from "../core/manifest/serviceManifest";

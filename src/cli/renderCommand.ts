@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Option } from "commander";
 import * as z from "zod";
-import { toKubeYamlStream } from "../core/kube/kubeYaml";
+import { toKubeYamlStream } from "../core/kube/objects/kubeYaml";
 import { parseManifest } from "../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../core/manifest/renderKubernetes";
 import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";

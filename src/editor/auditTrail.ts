@@ -3,8 +3,8 @@ import * as vscode from "vscode";
 import { resolveActor } from "../core/audit/auditActor";
 import type { Actor, AuditAction, AuditEntry } from "../core/audit/auditRecord";
 import { recordClusterChange } from "../core/audit/recordChange";
-import type { ContextSummary } from "../core/kube/kubeconfig";
-import { changeAnnotations } from "../core/kube/changeRecord";
+import type { ContextSummary } from "../core/kube/client/kubeconfig";
+import { changeAnnotations } from "../core/kube/rollout/changeRecord";
 import { readAuditPath } from "./config";
 
 export interface ObjectChange {

@@ -1,7 +1,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import { ClusterCache, type CacheChange, type ClusterState } from "../core/kube/clusterCache";
-import { kubeConfigForContext, type ContextSummary, type LoadedKubeconfig } from "../core/kube/kubeconfig";
+import { ClusterCache, type CacheChange, type ClusterState } from "../core/kube/cache/clusterCache";
+import { kubeConfigForContext, type ContextSummary, type LoadedKubeconfig } from "../core/kube/client/kubeconfig";
 import { ContextKey } from "./contributionIds";
 import type { KubeContextModel, KubeContextState } from "./kubeContextModel";
 

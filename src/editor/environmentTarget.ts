@@ -1,6 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import { kubeConfigForContext, type ContextSummary } from "../core/kube/kubeconfig";
+import { kubeConfigForContext, type ContextSummary } from "../core/kube/client/kubeconfig";
 import type { Environment, ServiceManifest } from "../core/manifest/serviceManifest";
 import { CommandId } from "./contributionIds";
 import type { KubeContextModel } from "./kubeContextModel";

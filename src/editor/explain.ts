@@ -1,4 +1,4 @@
-import { describeKubeconfigError, type KubeconfigError } from "../core/kube/kubeconfig";
+import { describeKubeconfigError, type KubeconfigError } from "../core/kube/client/kubeconfig";
 import type { ConnectionState } from "./clusterConnection";
 import { CommandId } from "./contributionIds";
 

@@ -8,7 +8,7 @@ import {
   type KubeconfigError,
   type KubeconfigSearch,
   type LoadedKubeconfig,
-} from "../core/kube/kubeconfig";
+} from "../core/kube/client/kubeconfig";
 import { readKubeconfigPaths } from "./config";
 import { ContextKey, SettingKey } from "./contributionIds";
 import type { SelectedContextStore } from "./selectedContextStore";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { requestJson } from "../../src/core/kube/kubeRequest";
+import { requestJson } from "../../src/core/kube/client/kubeRequest";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
 

@@ -1,9 +1,9 @@
 /** 401 and 403 from the sandbox, through the informer and the cluster cache, as a person reads them. */
 import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ClusterCache } from "../../src/core/kube/clusterCache";
-import { Informer } from "../../src/core/kube/informer";
-import { ResourceTypes } from "../../src/core/kube/resourceTypes";
+import { ClusterCache } from "../../src/core/kube/cache/clusterCache";
+import { Informer } from "../../src/core/kube/cache/informer";
+import { ResourceTypes } from "../../src/core/kube/client/resourceTypes";
 import { describeForbidden } from "../../src/editor/explain";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
 import { startSandbox } from "../../sandbox/sandboxLauncher";

@@ -4,9 +4,9 @@
  */
 import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { Informer, objectKey, type InformerState } from "../../src/core/kube/informer";
-import { getJson } from "../../src/core/kube/kubeRequest";
-import { ResourceTypes } from "../../src/core/kube/resourceTypes";
+import { Informer, objectKey, type InformerState } from "../../src/core/kube/cache/informer";
+import { getJson } from "../../src/core/kube/client/kubeRequest";
+import { ResourceTypes } from "../../src/core/kube/client/resourceTypes";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
 

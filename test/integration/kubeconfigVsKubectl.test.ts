@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { kubeconfigSearchPath, loadKubeconfig } from "../../src/core/kube/kubeconfig";
+import { kubeconfigSearchPath, loadKubeconfig } from "../../src/core/kube/client/kubeconfig";
 
 const fixtures = path.resolve(__dirname, "../fixtures/kubeconfig");
 

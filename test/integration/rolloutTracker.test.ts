@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
 import { oneNodeScenario } from "./oneNodeScenario";
-import { type RolloutProgress, trackRollout } from "../../src/core/kube/rolloutTracker";
-import { applyObjects } from "../../src/core/kube/serverSideApply";
+import { type RolloutProgress, trackRollout } from "../../src/core/kube/rollout/rolloutTracker";
+import { applyObjects } from "../../src/core/kube/rollout/serverSideApply";
 
 const scenario = oneNodeScenario(["ml"], { cpu: "64", memory: "256Gi" });
 

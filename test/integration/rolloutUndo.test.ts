@@ -23,8 +23,8 @@ import {
   promoteInferenceServiceCanary,
   readInferenceService,
   rollbackInferenceService,
-} from "../../src/core/kube/inferenceServiceRollout";
-import { deploymentRevisions, readDeploymentHistory, undoDeployment, type UndoResult } from "../../src/core/kube/rolloutUndo";
+} from "../../src/core/kube/rollout/inferenceServiceRollout";
+import { deploymentRevisions, readDeploymentHistory, undoDeployment, type UndoResult } from "../../src/core/kube/rollout/rolloutUndo";
 import { eventually } from "./eventually";
 
 const scenario = oneNodeScenario(["ours", "theirs", "ml"], { cpu: "16", memory: "64Gi" });

@@ -5,8 +5,8 @@ import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { findResource } from "../../sandbox/resourceTypes";
 import { parseScenario } from "../../sandbox/scenario";
 import { startSandbox } from "../../sandbox/sandboxLauncher";
-import type { KubeObject } from "../../src/core/kube/kubeObject";
-import { applyObjects, fetchLiveObjects, toComparableYaml } from "../../src/core/kube/serverSideApply";
+import type { KubeObject } from "../../src/core/kube/objects/kubeObject";
+import { applyObjects, fetchLiveObjects, toComparableYaml } from "../../src/core/kube/rollout/serverSideApply";
 
 const scenario = parseScenario(`
 namespaces:

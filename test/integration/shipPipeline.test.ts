@@ -14,10 +14,10 @@ import { parseManifest } from "../../src/core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../../src/core/manifest/renderKubernetes";
 import { fetchClusterCapacity } from "../../src/core/policy/clusterCapacity";
 import { evaluatePolicies, hasErrors } from "../../src/core/policy/policyEvaluator";
-import { trackRollout } from "../../src/core/kube/rolloutTracker";
-import { undoDeployment } from "../../src/core/kube/rolloutUndo";
-import { applyObjects } from "../../src/core/kube/serverSideApply";
-import { classifyWorkloadHealth } from "../../src/core/kube/workloadHealth";
+import { trackRollout } from "../../src/core/kube/rollout/rolloutTracker";
+import { undoDeployment } from "../../src/core/kube/rollout/rolloutUndo";
+import { applyObjects } from "../../src/core/kube/rollout/serverSideApply";
+import { classifyWorkloadHealth } from "../../src/core/kube/workloads/workloadHealth";
 import { scaffoldService } from "../../src/core/scaffold/scaffoldService";
 import type { ServiceManifest } from "../../src/core/manifest/serviceManifest";
 

@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { describeActionError } from "../kube/clusterActions";
-import { recordChangeOnObject } from "../kube/changeRecord";
-import type { ContextSummary } from "../kube/kubeconfig";
+import { describeActionError } from "../kube/rollout/clusterActions";
+import { recordChangeOnObject } from "../kube/rollout/changeRecord";
+import type { ContextSummary } from "../kube/client/kubeconfig";
 import { appendAuditRecord } from "./auditLog";
 import type { Actor, AuditAction, AuditEntry, AuditOutcome } from "./auditRecord";
 

@@ -1,5 +1,5 @@
-import { modelVersionAnnotation, kserveInferenceServiceLabel, serviceLabel } from "../kube/inferenceWorkload";
-import type { JsonValue, KubeObject } from "../kube/kubeObject";
+import { modelVersionAnnotation, kserveInferenceServiceLabel, serviceLabel } from "../kube/workloads/inferenceWorkload";
+import type { JsonValue, KubeObject } from "../kube/objects/kubeObject";
 import {
   containerResources,
   containerSecurityContext,

@@ -1,4 +1,4 @@
-import type { JsonValue } from "../kube/kubeObject";
+import type { JsonValue } from "../kube/objects/kubeObject";
 import type { ServiceManifest } from "./serviceManifest";
 
 /**

@@ -1,10 +1,10 @@
 import type { KubeConfig, V1Node, V1Pod, V1Taint } from "@kubernetes/client-node";
-import { holdsNodeResources, isGpuNode } from "../kube/gpuAllocation";
-import { getJson, KubeApiError } from "../kube/kubeRequest";
-import { groupNodePools } from "../kube/nodePools";
-import { effectivePodRequests } from "../kube/podEffectiveRequests";
-import { parseQuantity } from "../kube/resourceQuantity";
-import { collectionPath, ResourceTypes } from "../kube/resourceTypes";
+import { holdsNodeResources, isGpuNode } from "../kube/gpu/gpuAllocation";
+import { getJson, KubeApiError } from "../kube/client/kubeRequest";
+import { groupNodePools } from "../kube/gpu/nodePools";
+import { effectivePodRequests } from "../kube/objects/podEffectiveRequests";
+import { parseQuantity } from "../kube/objects/resourceQuantity";
+import { collectionPath, ResourceTypes } from "../kube/client/resourceTypes";
 
 /**
  * Free GPUs per node, and per pool and GPU product or MIG profile, on the nodes a new pod could

@@ -1,5 +1,5 @@
 import type { V1Container, V1PodSpec } from "@kubernetes/client-node";
-import type { KubeObject } from "../kube/kubeObject";
+import type { KubeObject } from "../kube/objects/kubeObject";
 
 /**
  * The pods a Kubernetes object will run, whatever its kind: a Pod, a workload's pod template,

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { KubeObject } from "../kube/kubeObject";
+import type { KubeObject } from "../kube/objects/kubeObject";
 import type { Environment, ServiceManifest } from "../manifest/serviceManifest";
 import type { ClusterCapacity } from "./clusterCapacity";
 import { policyRules, type PolicyRule } from "./policyRules";

@@ -1,7 +1,7 @@
 import type { V1Container, V1NodeSelectorRequirement, V1Toleration } from "@kubernetes/client-node";
-import { isGpuResourceName } from "../kube/gpuResource";
-import { parseImageReference } from "../kube/imageReference";
-import { effectivePodRequests } from "../kube/podEffectiveRequests";
+import { isGpuResourceName } from "../kube/objects/gpuResource";
+import { parseImageReference } from "../kube/objects/imageReference";
+import { effectivePodRequests } from "../kube/objects/podEffectiveRequests";
 import type { GpuNodeCapacity } from "./clusterCapacity";
 import type { PolicyInput, PolicySeverity } from "./policyEvaluator";
 import { describeRef, type PodTemplate, podTemplates, type PolicyObjectRef } from "./podTemplates";

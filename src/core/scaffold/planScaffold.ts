@@ -1,6 +1,6 @@
 import { Document } from "yaml";
-import type { KubeObject } from "../kube/kubeObject";
-import { toKubeYaml } from "../kube/kubeYaml";
+import type { KubeObject } from "../kube/objects/kubeObject";
+import { toKubeYaml } from "../kube/objects/kubeYaml";
 import { renderKubernetesObjects } from "../manifest/renderKubernetes";
 import { gpuResourceName, modelUri } from "../manifest/renderWorkload";
 import { manifestApiVersion, manifestFileName, ServiceManifest, ServiceName } from "../manifest/serviceManifest";

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { describeActionError, restartDeployment, scaleDeployment, setNodeSchedulable, type ActionResult } from "../../core/kube/clusterActions";
+import { describeActionError, restartDeployment, scaleDeployment, setNodeSchedulable, type ActionResult } from "../../core/kube/rollout/clusterActions";
 import type { AuditTrail, ObjectChange } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";

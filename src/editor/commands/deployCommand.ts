@@ -1,12 +1,12 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { KubeObject } from "../../core/kube/kubeObject";
-import { previousPredictorAnnotation } from "../../core/kube/inferenceServiceRollout";
+import type { KubeObject } from "../../core/kube/objects/kubeObject";
+import { previousPredictorAnnotation } from "../../core/kube/rollout/inferenceServiceRollout";
 import { describeMissingApproval, findApproval } from "../../core/audit/approvals";
 import { readAuditLog } from "../../core/audit/auditLog";
 import { auditDiffDigest } from "../../core/audit/auditRecord";
 import { describeVerification, verifyAuditLog } from "../../core/audit/auditVerify";
-import { applyObjects, describeApplyError, fetchLiveObjects, toComparableYaml, type ApplyResult } from "../../core/kube/serverSideApply";
+import { applyObjects, describeApplyError, fetchLiveObjects, toComparableYaml, type ApplyResult } from "../../core/kube/rollout/serverSideApply";
 import { parseManifest } from "../../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../../core/manifest/renderKubernetes";
 import type { ServiceManifest } from "../../core/manifest/serviceManifest";

@@ -1,6 +1,6 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import type { LogSource } from "../../core/kube/podLogs";
+import type { LogSource } from "../../core/kube/workloads/podLogs";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId, ViewId } from "../contributionIds";
 import { yamlUri, type ObjectRef } from "../documents/kubeYamlDocuments";

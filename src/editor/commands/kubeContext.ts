@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import * as z from "zod";
-import type { ContextSummary } from "../../core/kube/kubeconfig";
+import type { ContextSummary } from "../../core/kube/client/kubeconfig";
 import { CommandId, SettingKey } from "../contributionIds";
 import { explainKubeconfigError, type UserMessage } from "../explain";
 import type { ClusterConnection } from "../clusterConnection";

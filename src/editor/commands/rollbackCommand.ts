@@ -1,8 +1,8 @@
 import * as vscode from "vscode";
-import { formatDuration } from "../../core/kube/kubeTime";
-import { canaryState, promoteInferenceServiceCanary } from "../../core/kube/inferenceServiceRollout";
-import { deploymentRevisions } from "../../core/kube/rolloutUndo";
-import type { Workload } from "../../core/kube/workloadIndex";
+import { formatDuration } from "../../core/kube/objects/kubeTime";
+import { canaryState, promoteInferenceServiceCanary } from "../../core/kube/rollout/inferenceServiceRollout";
+import { deploymentRevisions } from "../../core/kube/rollout/rolloutUndo";
+import type { Workload } from "../../core/kube/workloads/workloadIndex";
 import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";

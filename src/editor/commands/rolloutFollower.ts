@@ -1,11 +1,11 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import type { ContextSummary } from "../../core/kube/kubeconfig";
-import { rollbackInferenceService, type InferenceServiceRollbackResult } from "../../core/kube/inferenceServiceRollout";
-import { getJson } from "../../core/kube/kubeRequest";
-import { collectionPath, ResourceTypes } from "../../core/kube/resourceTypes";
-import { trackRollout } from "../../core/kube/rolloutTracker";
-import { undoDeployment, type UndoResult } from "../../core/kube/rolloutUndo";
+import type { ContextSummary } from "../../core/kube/client/kubeconfig";
+import { rollbackInferenceService, type InferenceServiceRollbackResult } from "../../core/kube/rollout/inferenceServiceRollout";
+import { getJson } from "../../core/kube/client/kubeRequest";
+import { collectionPath, ResourceTypes } from "../../core/kube/client/resourceTypes";
+import { trackRollout } from "../../core/kube/rollout/rolloutTracker";
+import { undoDeployment, type UndoResult } from "../../core/kube/rollout/rolloutUndo";
 import type { AuditTrail } from "../auditTrail";
 import { CommandId } from "../contributionIds";
 import { withAbortSignal } from "../lifecycle";

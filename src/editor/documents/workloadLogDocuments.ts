@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import * as z from "zod";
-import { followPodLog, formatLogLine, mergeByTime, readPodLog, type LogSource } from "../../core/kube/podLogs";
+import { followPodLog, formatLogLine, mergeByTime, readPodLog, type LogSource } from "../../core/kube/workloads/podLogs";
 import type { ClusterConnection } from "../clusterConnection";
 import { withAbortSignal } from "../lifecycle";
 

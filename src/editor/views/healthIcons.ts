@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { Health } from "../../core/kube/workloadHealth";
+import type { Health } from "../../core/kube/workloads/workloadHealth";
 
 /** Health as a codicon in a theme colour, the same in every tree. */
 export function healthIcon(health: Health): vscode.ThemeIcon {

@@ -1,11 +1,11 @@
 import type { CoreV1Event, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import { canaryState, type CanaryState } from "../../../core/kube/inferenceServiceRollout";
-import { describeQualification, modelVersionAnnotation, servedVersion } from "../../../core/kube/inferenceWorkload";
-import { eventTime, formatDuration, timeOf } from "../../../core/kube/kubeTime";
-import { podGpuRequests } from "../../../core/kube/gpuAllocation";
-import type { WorkloadHealth } from "../../../core/kube/workloadHealth";
-import type { Workload } from "../../../core/kube/workloadIndex";
+import { canaryState, type CanaryState } from "../../../core/kube/rollout/inferenceServiceRollout";
+import { describeQualification, modelVersionAnnotation, servedVersion } from "../../../core/kube/workloads/inferenceWorkload";
+import { eventTime, formatDuration, timeOf } from "../../../core/kube/objects/kubeTime";
+import { podGpuRequests } from "../../../core/kube/gpu/gpuAllocation";
+import type { WorkloadHealth } from "../../../core/kube/workloads/workloadHealth";
+import type { Workload } from "../../../core/kube/workloads/workloadIndex";
 import { escapeMarkdown, healthIcon } from "../healthIcons";
 
 /** Tree elements are ids: the provider resolves them against the live cache on every read. */

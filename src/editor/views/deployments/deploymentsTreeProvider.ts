@@ -1,10 +1,10 @@
 import type { CoreV1Event, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import type { CacheChange } from "../../../core/kube/clusterCache";
-import { describeWorkload } from "../../../core/kube/describeWorkload";
-import type { KubeObject } from "../../../core/kube/informer";
-import { classifyWorkloadHealth, type WorkloadHealth } from "../../../core/kube/workloadHealth";
-import { WorkloadIndex, type Workload } from "../../../core/kube/workloadIndex";
+import type { CacheChange } from "../../../core/kube/cache/clusterCache";
+import { describeWorkload } from "../../../core/kube/workloads/describeWorkload";
+import type { KubeObject } from "../../../core/kube/cache/informer";
+import { classifyWorkloadHealth, type WorkloadHealth } from "../../../core/kube/workloads/workloadHealth";
+import { WorkloadIndex, type Workload } from "../../../core/kube/workloads/workloadIndex";
 import type { ClusterConnection } from "../../clusterConnection";
 import { eventItem, groupItem, podItem, revisionItem, sortedEvents, sortedRevisions, workloadItem, type DeploymentsNode } from "./deploymentNodes";
 

@@ -1,9 +1,9 @@
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import type { CacheChange } from "../../../core/kube/clusterCache";
-import { isGpuNode, type GpuResourceAllocation, type NodeGpuAllocation } from "../../../core/kube/gpuAllocation";
-import { groupNodePools, nodePoolOf, type NodePool } from "../../../core/kube/nodePools";
-import { pendingGpuPods, type PendingGpuPod } from "../../../core/kube/pendingGpuPods";
+import type { CacheChange } from "../../../core/kube/cache/clusterCache";
+import { isGpuNode, type GpuResourceAllocation, type NodeGpuAllocation } from "../../../core/kube/gpu/gpuAllocation";
+import { groupNodePools, nodePoolOf, type NodePool } from "../../../core/kube/gpu/nodePools";
+import { pendingGpuPods, type PendingGpuPod } from "../../../core/kube/gpu/pendingGpuPods";
 import type { ClusterConnection } from "../../clusterConnection";
 import { escapeMarkdown } from "../healthIcons";
 

@@ -9,7 +9,7 @@ import type {
   V1PodCondition,
   V1ReplicaSet,
 } from "@kubernetes/client-node";
-import type { InferenceService, KnativeCondition } from "../../../../src/core/kube/inferenceService";
+import type { InferenceService, KnativeCondition } from "../../../../src/core/kube/objects/inferenceService";
 
 /**
  * Small factories for realistic Kubernetes objects, shaped like what the API server returns

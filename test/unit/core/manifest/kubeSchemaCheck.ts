@@ -5,7 +5,7 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Service } from "kubernetes-models/v1";
-import { InferenceService } from "../../../../src/core/kube/inferenceService";
+import { InferenceService } from "../../../../src/core/kube/objects/inferenceService";
 
 /**
  * Checks a rendered object against the official Kubernetes OpenAPI schemas, the way the API

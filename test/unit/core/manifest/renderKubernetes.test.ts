@@ -13,8 +13,8 @@ import type {
 } from "@kubernetes/client-node";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import type { KubeObject } from "../../../../src/core/kube/kubeObject";
-import { toKubeYamlStream } from "../../../../src/core/kube/kubeYaml";
+import type { KubeObject } from "../../../../src/core/kube/objects/kubeObject";
+import { toKubeYamlStream } from "../../../../src/core/kube/objects/kubeYaml";
 import { renderKubernetesObjects, toLabelValue } from "../../../../src/core/manifest/renderKubernetes";
 import { ServiceManifest, type ServiceManifestInput } from "../../../../src/core/manifest/serviceManifest";
 

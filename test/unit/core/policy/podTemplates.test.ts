@@ -1,6 +1,6 @@
 /** Which pods an object runs, for each kind that runs any, and how many at the least. */
 import { describe, expect, test } from "vitest";
-import type { KubeObject } from "../../../../src/core/kube/kubeObject";
+import type { KubeObject } from "../../../../src/core/kube/objects/kubeObject";
 import { podTemplateOf } from "../../../../src/core/policy/podTemplates";
 import { deploymentObject, inferenceServiceObject } from "./policyFixtures";
 

@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
-import type { JsonValue, KubeObject } from "../../../../src/core/kube/kubeObject";
+import type { JsonValue, KubeObject } from "../../../../src/core/kube/objects/kubeObject";
 import { ServiceManifest, type Environment } from "../../../../src/core/manifest/serviceManifest";
 import type { PolicyInput } from "../../../../src/core/policy/policyEvaluator";
 

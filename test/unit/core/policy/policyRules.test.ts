@@ -5,7 +5,7 @@
  * rules for where a GPU pod fits (nodeSelector, required node affinity, taints, whole pods per node).
  */
 import { describe, expect, test } from "vitest";
-import type { KubeObject } from "../../../../src/core/kube/kubeObject";
+import type { KubeObject } from "../../../../src/core/kube/objects/kubeObject";
 import { computeClusterCapacity } from "../../../../src/core/policy/clusterCapacity";
 import { policyRule, type Violation } from "../../../../src/core/policy/policyRules";
 import { deploymentObject, digest, goodContainer, gpuNode, gpuPod, inferenceServiceObject, input, nonRoot } from "./policyFixtures";
