@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import * as z from "zod";
+import { ReadOnlyContextPatterns } from "../core/access/readOnlyContexts";
 import { SettingKey } from "./contributionIds";
 
 const KubeconfigPaths = z.array(z.string().trim().min(1, "an empty path")).max(50);
@@ -52,4 +53,22 @@ export function readAuditPath(workspaceDir: string | undefined, fallbackDir: str
     return { value: fallback, problem: `The workspace setting ${SettingKey.auditPath} points outside the workspace (${resolved}); set it in your user settings to write there. Writing to ${fallback}.` };
   }
   return { value: resolved, problem: undefined };
+}
+
+/**
+ * The read-only context patterns. Every scope adds to the list: a workspace can mark more
+ * contexts read-only, but cannot lift what the user's own settings protect.
+ */
+export function readReadOnlyContexts(): SettingsRead<string[]> {
+  const inspected = vscode.workspace.getConfiguration().inspect<unknown>(SettingKey.readOnlyContexts);
+  const scopes = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
+  const patterns = new Set<string>();
+  for (const raw of scopes) {
+    const parsed = ReadOnlyContextPatterns.safeParse(raw);
+    if (!parsed.success) {
+      return { value: [...patterns], problem: `Setting ${SettingKey.readOnlyContexts} must be a list of context names or patterns with * (${parsed.error.issues[0]?.message ?? "invalid"}); a bad entry is ignored, so check which contexts are protected.` };
+    }
+    for (const p of parsed.data) patterns.add(p);
+  }
+  return { value: [...patterns], problem: undefined };
 }
