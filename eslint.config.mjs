@@ -42,6 +42,17 @@ export default tseslint.config(
   { files: ["webview/**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode)] } },
   { files: ["src/shared/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode, onlyZod)] } },
   { files: ["src/editor/**/*.ts", "src/extension.ts"], rules: { "no-restricted-imports": ["error", restricted(sandbox)] } },
+  // client-node loads on first use (src/core/kube/client/clientNode.ts): elsewhere only its types.
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/core/kube/client/clientNodeExports.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@kubernetes/client-node", allowTypeImports: true, message: "Import client-node values through loadClientNode() (src/core/kube/client/clientNode.ts), so activation does not load it." }] },
+      ],
+    },
+  },
   // Tools read their configuration from a default export.
   { files: ["*.config.ts", "*.config.mts"], rules: { "no-restricted-syntax": "off" } },
 );

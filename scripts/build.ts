@@ -11,6 +11,23 @@ import * as esbuild from "esbuild";
 
 const root = path.resolve(__dirname, "..");
 
+/**
+ * Modules the extension host loads on first use, each bundled into its own file under dist/vendor/
+ * so that activation neither reads nor evaluates them: source module → output name.
+ */
+const lazyModules: Readonly<Record<string, string>> = { "src/core/kube/client/clientNodeExports.ts": "client-node" };
+
+const lazyModulePlugin: esbuild.Plugin = {
+  name: "lazy-modules",
+  setup(build) {
+    build.onResolve({ filter: /Exports$/ }, (args) => {
+      const source = path.relative(root, path.resolve(args.resolveDir, `${args.path}.ts`));
+      const name = lazyModules[source];
+      return name ? { path: `./vendor/${name}.js`, external: true } : undefined;
+    });
+  },
+};
+
 /** Webview apps: name → entry. Each becomes dist/webview/<name>.js, loaded by its panel in src/editor/panels. */
 export const webviewEntries: Readonly<Record<string, string>> = {};
 
@@ -38,7 +55,8 @@ async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
   const node: esbuild.BuildOptions = { ...common, platform: "node", format: "cjs", target: "node20" };
   if (flags.tests) return testConfigs(node);
   const list: esbuild.BuildOptions[] = [
-    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"] },
+    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], plugins: [lazyModulePlugin] },
+    ...Object.entries(lazyModules).map(([source, name]): esbuild.BuildOptions => ({ ...node, entryPoints: [source], outfile: `dist/vendor/${name}.js` })),
     { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   ];
   if (Object.keys(webviewEntries).length > 0) {

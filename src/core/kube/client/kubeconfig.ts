@@ -1,7 +1,8 @@
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { KubeConfig, type Cluster, type Context, type User } from "@kubernetes/client-node";
+import type { Cluster, Context, KubeConfig, User } from "@kubernetes/client-node";
+import { loadClientNode } from "./clientNode";
 
 /** How a context's user proves who it is; never the secret itself. */
 export type AuthKind = "exec" | "auth-provider" | "client-certificate" | "token" | "basic" | "none";
@@ -77,6 +78,7 @@ export async function loadKubeconfig(search: KubeconfigSearch, signal?: AbortSig
   const files: string[] = [];
   const missing: string[] = [];
   let currentContext: string | undefined;
+  const { KubeConfig } = await loadClientNode();
 
   for (const file of search.paths) {
     signal?.throwIfAborted();
@@ -139,7 +141,8 @@ export async function loadKubeconfig(search: KubeconfigSearch, signal?: AbortSig
 export function kubeConfigForContext(loaded: LoadedKubeconfig, name: string): { kubeConfig: KubeConfig; context: ContextSummary } | undefined {
   const context = loaded.contexts.find((c) => c.name === name);
   if (!context) return undefined;
-  const kc = new KubeConfig();
+  // The merged config's own class: the package is loaded already, as loadKubeconfig made it.
+  const kc = new (loaded.kubeConfig.constructor as new () => KubeConfig)();
   kc.loadFromOptions({ clusters: loaded.kubeConfig.clusters, users: loaded.kubeConfig.users, contexts: loaded.kubeConfig.contexts, currentContext: name });
   return { kubeConfig: kc, context };
 }
