@@ -5,16 +5,19 @@
  *   kubectlMs     `kubectl get pods -A -o json` against the same server
  *   updateP95Ms   watch event → tree refresh, with 200 pod updates/s for 30 s
  *   heapMB        extension-host heap after sync
+ *   heapAfterChurnMB  extension-host heap after pods were replaced continuously (delete + create,
+ *                 at the same watch-event rate) for `churnSeconds` (default 10 minutes): a
+ *                 model or tree that keeps what went grows here
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { ExtensionId } from "../src/editor/contributionIds";
 import type { SandboxApiServer } from "../sandbox/apiServer";
 import { resourceTypes } from "../sandbox/resourceTypes";
-import { scaleScenario } from "../sandbox/scaleScenario";
+import { replacementPod, scaleScenario } from "../sandbox/scaleScenario";
 import { startSandbox } from "../sandbox/sandboxLauncher";
 import { repoRoot } from "../scripts/vsix";
 import type { HarnessSpec } from "../test/harness/harnessSpec";
@@ -26,7 +29,11 @@ export interface ClusterBenchOptions {
   readonly pods: number;
   readonly eventsPerSecond: number;
   readonly loadSeconds: number;
+  /** How long pods are replaced after the update measurement; default 600 (AIPLAT_BENCH_CHURN_SECONDS overrides). */
+  readonly churnSeconds?: number;
 }
+
+const defaultChurnSeconds = 600;
 
 const p95 = (xs: readonly number[]): number => {
   if (xs.length === 0) return Number.NaN;
@@ -70,6 +77,50 @@ async function drivePodUpdates(server: SandboxApiServer, perSecond: number, seco
   return sent;
 }
 
+/**
+ * Replaces pods continuously, as a ReplicaSet controller does when pods are evicted or rolled:
+ * each replacement deletes one pod and creates its successor on the same node, two watch events,
+ * so `perSecond` events a second means perSecond / 2 replacements.
+ */
+async function churnPods(server: SandboxApiServer, perSecond: number, seconds: number): Promise<number> {
+  const podType = resourceTypes.find((t) => t.kind === "Pod");
+  if (!podType) throw new Error("the sandbox serves no pods");
+  const live = server.store.list(podType);
+  const tickMs = 50;
+  const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000 / 2));
+  let replaced = 0;
+  const end = performance.now() + seconds * 1000;
+  let next = performance.now();
+  while (performance.now() < end) {
+    for (let i = 0; i < perTick; i++) {
+      const slot = replaced % live.length;
+      const old = live[slot];
+      if (!old) break;
+      server.store.remove(podType, old.metadata.namespace, old.metadata.name ?? "");
+      const successor = server.store.put(podType, replacementPod(old, replaced));
+      live[slot] = successor;
+      replaced++;
+    }
+    next += tickMs;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+  }
+  return replaced;
+}
+
+/** Waits for a stage's JSON from the runner, failing early with its stack if the runner crashed. */
+async function stage<T>(file: string, resultsPath: string, timeoutMs: number, what: string): Promise<T> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    for (const f of [file, resultsPath]) {
+      const value = await readFile(f, "utf8").then((t) => JSON.parse(t) as T & { crashed?: string }, () => undefined);
+      if (value?.crashed) throw new Error(`the bench runner crashed: ${value.crashed}`);
+      if (value && f === file) return value;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not finish within ${timeoutMs / 1000} s`);
+}
+
 export async function clusterBench(vsix: string, runnerVsix: string, options: ClusterBenchOptions): Promise<Record<string, unknown>> {
   const { server } = await startSandbox({ scenario: scaleScenario({ nodes: options.nodes, deployments: options.deployments, pods: options.pods }) });
   const dir = await mkdtemp(path.join(tmpdir(), "aiplat-bench-"));
@@ -84,6 +135,7 @@ export async function clusterBench(vsix: string, runnerVsix: string, options: Cl
     const spec: HarnessSpec = { mode: "cluster-bench", resultsPath: path.join(results, "bench-cluster.json"), extensionId: ExtensionId, loadDonePath: path.join(dir, "load-done") };
     await rm(spec.resultsPath, { force: true });
     await rm(`${spec.resultsPath}.ready.json`, { force: true });
+    await rm(`${spec.resultsPath}.load.json`, { force: true });
     const specPath = path.join(dir, "spec.json");
     await writeFile(specPath, JSON.stringify(spec));
     const wb = await openTestWorkbench({ trusted: true, vsix, extraVsixes: [runnerVsix], env: { AIPLAT_TEST_SPEC: specPath, KUBECONFIG: kubeconfig } });
@@ -91,7 +143,12 @@ export async function clusterBench(vsix: string, runnerVsix: string, options: Cl
       const ready = await readJsonWhenWritten<{ treeReadyMs: number; heapMB: number }>(`${spec.resultsPath}.ready.json`, 180_000, "the cluster sync");
       const sent = await drivePodUpdates(server, options.eventsPerSecond, options.loadSeconds);
       await writeFile(spec.loadDonePath, "done");
-      const done = await readJsonWhenWritten<{ latencies: number[]; heapAfterLoadMB: number }>(spec.resultsPath, 60_000, "the update measurement");
+      const done = await stage<{ latencies: number[]; heapAfterLoadMB: number }>(`${spec.resultsPath}.load.json`, spec.resultsPath, 60_000, "the update measurement");
+      const churnSeconds = options.churnSeconds ?? Number(process.env["AIPLAT_BENCH_CHURN_SECONDS"] ?? defaultChurnSeconds);
+      console.error(`[bench] cluster: replacing pods at ${options.eventsPerSecond} watch events/s for ${churnSeconds} s`);
+      const replaced = await churnPods(server, options.eventsPerSecond, churnSeconds);
+      await writeFile(`${spec.loadDonePath}.churn`, "done");
+      const churned = await stage<{ heapAfterChurnMB: number }>(spec.resultsPath, spec.resultsPath, 60_000, "the churn measurement");
       return {
         bench: "cluster",
         pods: options.pods,
@@ -105,6 +162,9 @@ export async function clusterBench(vsix: string, runnerVsix: string, options: Cl
         refreshes: done.latencies.length,
         heapMB: round(ready.heapMB),
         heapAfterLoadMB: round(done.heapAfterLoadMB),
+        heapAfterChurnMB: round(churned.heapAfterChurnMB),
+        churnSeconds,
+        podsReplaced: replaced,
       };
     } finally {
       await wb.close();

@@ -3,6 +3,7 @@
  * and P running pods spread over them, built as plain objects (no YAML, no validation) so
  * that 10,000 pods load in a fraction of a second.
  */
+import { randomUUID } from "node:crypto";
 import { type KubeObject } from "./kubeObject";
 import { type Scenario } from "./scenario";
 
@@ -94,4 +95,20 @@ export function scaleScenario(options: ScaleScenarioOptions): Scenario {
     events: [],
     logs: [],
   } as Scenario;
+}
+
+/**
+ * The pod a ReplicaSet controller would create in place of `old`: same owner, labels and
+ * node, a new name (the controller's random 5-character suffix, here a sequence) and uid,
+ * Running at `now`. The bench replaces pods with it to churn the cache for minutes.
+ */
+export function replacementPod(old: KubeObject, seq: number, now: Date = new Date()): KubeObject {
+  const owner = old.metadata.ownerReferences?.find((o) => o.kind === "ReplicaSet");
+  const startedAt = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const { resourceVersion: _rv, uid: _uid, creationTimestamp: _created, ...metadata } = old.metadata;
+  return {
+    ...old,
+    metadata: { ...metadata, name: `${owner?.name ?? "pod"}-c${seq.toString(36).padStart(5, "0")}`, uid: randomUUID(), creationTimestamp: startedAt },
+    status: { ...(old.status as object), phase: "Running", containerStatuses: [{ name: "server", ready: true, restartCount: 0, state: { running: { startedAt } } }] },
+  };
 }

@@ -1,14 +1,15 @@
 /**
  * npm test: every suite, in the order that fails fastest.
  *   1. unit and integration tests in plain Node (vitest);
- *   2. the extension-host suites, inside code-server, through the runner extension;
+ *   2. the extension-host suites, inside code-server, through the runner extension: on the
+ *      current VS Code and on the oldest that engines.vscode allows;
  *   3. the UI tests, Playwright driving code-server in Chromium (vitest).
  * Ends with one line "N passed, N failed" summed over all of them.
  */
 import { spawn } from "node:child_process";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import * as path from "node:path";
-import { ensureCodeServer } from "../test/harness/codeServerInstall";
+import { CurrentCodeServer, ensureCodeServer, OldestCodeServer, type CodeServerTarget } from "../test/harness/codeServerInstall";
 import { isSuiteResults, runInExtensionHost } from "../test/harness/runExtensionHost";
 import { buildRunnerVsix } from "../test/harness/runnerVsix";
 import { ensureCommands, ensureSystemPackages, SystemNeeds } from "../test/harness/systemPackages";
@@ -43,18 +44,22 @@ async function vitest(projects: readonly string[], name: string, env: Record<str
   }
 }
 
-async function extensionHost(vsix: string, runnerVsix: string): Promise<Tally> {
+async function extensionHost(vsix: string, runnerVsix: string, target: CodeServerTarget): Promise<Tally> {
+  let suite = `extension-host (code-server ${target.codeServer})`;
   try {
-    const r = await runInExtensionHost("mocha", { vsix, runnerVsix });
+    const install = await ensureCodeServer(console.log, target);
+    suite = `extension-host (VS Code ${install.vscodeVersion})`;
+    console.log(`\n[test] extension-host suites (mocha in code-server ${target.codeServer}, VS Code ${install.vscodeVersion})`);
+    const r = await runInExtensionHost("mocha", { vsix, runnerVsix }, target);
     if (!isSuiteResults(r)) throw new Error(`the runner crashed: ${JSON.stringify(r)}`);
     for (const t of r.tests) {
       console.log(`  ${t.state === "passed" ? "✓" : t.state === "failed" ? "✗" : "-"} ${t.title} (${Math.round(t.durationMs)} ms)`);
       if (t.error) console.log(`      ${t.error.split("\n").slice(0, 8).join("\n      ")}`);
     }
-    return { suite: "extension-host", passed: r.passed, failed: r.failed, skipped: r.pending };
+    return { suite, passed: r.passed, failed: r.failed, skipped: r.pending };
   } catch (err) {
-    console.error(`[test] extension-host suites did not run: ${err instanceof Error ? err.message : String(err)}`);
-    return { suite: "extension-host", passed: 0, failed: 1, skipped: 0 };
+    console.error(`[test] ${suite} did not run: ${err instanceof Error ? err.message : String(err)}`);
+    return { suite, passed: 0, failed: 1, skipped: 0 };
   }
 }
 
@@ -72,17 +77,19 @@ async function main(): Promise<void> {
 
   console.log("\n[test] preparing code-server");
   const runnerVsix = await buildRunnerVsix();
-  const install = await ensureCodeServer();
-  console.log(`[test] VS Code ${install.vscodeVersion} (code-server)`);
+  const install = await ensureCodeServer(console.log, CurrentCodeServer);
+  console.log(`[test] VS Code ${install.vscodeVersion} (code-server ${CurrentCodeServer.codeServer})`);
 
-  console.log("\n[test] extension-host suites (mocha in code-server)");
-  tallies.push(await extensionHost(vsix, runnerVsix));
+  tallies.push(await extensionHost(vsix, runnerVsix, CurrentCodeServer));
+  // The oldest VS Code that engines.vscode allows, so the range it claims is tested at both
+  // ends. Its first install takes a few minutes, then it is cached like the current one.
+  tallies.push(await extensionHost(vsix, runnerVsix, OldestCodeServer));
 
   console.log("\n[test] UI (Playwright, Chromium, code-server)");
   tallies.push(await vitest(["ui"], "ui", { AIPLAT_VSIX: vsix }));
 
   console.log("\n[test] summary");
-  for (const t of tallies) console.log(`  ${t.suite.padEnd(16)} ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+  for (const t of tallies) console.log(`  ${t.suite.padEnd(36)} ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
   const failed = tallies.reduce((n, t) => n + t.failed, 0);
   if (failed > 0) console.log(`  screenshots and logs of failures: ${path.relative(repoRoot, results)}/`);
   console.log(`${tallies.reduce((n, t) => n + t.passed, 0)} passed, ${failed} failed`);

@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const views = createClusterViews(model, connection);
   const yamlDocuments = new KubeYamlDocuments(connection);
   const logDocuments = new WorkloadLogDocuments(connection, log);
-  const describeDocuments = new WorkloadDescribeDocuments(connection, views.deployments);
+  const describeDocuments = new WorkloadDescribeDocuments(connection);
   const trail = new AuditTrail(log, context.globalStorageUri.fsPath);
   const rollouts = new RolloutFollower(trail, log);
   const previews = new DeployPreviewDocuments();
@@ -57,17 +57,17 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...views.disposables,
     ...createContextStatusBar(model),
     ...registerKubeContextCommands(model, connection, log),
-    ...registerClusterActions(connection, views.deployments, trail, log),
+    ...registerClusterActions(connection, trail, log),
     ...registerScaffoldCommand(connection, path.join(context.extensionPath, "templates"), log),
     ...registerDeployCommands({ model, trail, previews, diagnostics, rollouts, log }),
-    ...registerRollbackCommands({ connection, deployments: views.deployments, rollouts, trail, log }),
+    ...registerRollbackCommands({ connection, rollouts, trail, log }),
     ...registerAuditCommands(trail, log),
     vscode.workspace.registerTextDocumentContentProvider(previewScheme, previews),
     previews,
     diagnostics,
     vscode.languages.registerCodeLensProvider({ scheme: "file", pattern: "**/aiplatform.{yaml,yml}" }, codeLenses),
     codeLenses,
-    ...registerInspectCommands(connection, views.deployments, views.gpuNodes, views.gpuNodesView),
+    ...registerInspectCommands(connection, views.gpuNodes, views.gpuNodesView),
     vscode.workspace.registerTextDocumentContentProvider(yamlScheme, yamlDocuments),
     yamlDocuments,
     vscode.workspace.registerTextDocumentContentProvider(describeScheme, describeDocuments),

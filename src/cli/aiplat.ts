@@ -1,13 +1,14 @@
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import * as z from "zod";
-import { describeKubeconfigError, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/client/kubeconfig";
+import { describeKubeconfigError, kubeconfigSearchPath, loadKubeconfig, type ContextSummary, type KubeconfigResult } from "../core/kube/client/kubeconfig";
 import { productVersion } from "../core/productVersion";
 import { registerRenderCommand } from "./renderCommand";
 import { registerScaffoldCommand } from "./scaffoldCommand";
 import { registerAuditCommand } from "./auditCommand";
 import { registerRollbackCommand } from "./rollbackCommand";
 import { registerCheckCommand } from "./checkCommand";
+import { registerDeployCommand } from "./deployCommand";
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
@@ -20,6 +21,10 @@ export interface CliIo {
   readonly cwd: string;
   /** Where the scaffold templates live (templates/ beside dist/ in the package). */
   readonly templatesDir: string;
+  /** Aborts on Ctrl-C (main.ts); long waits stop cleanly instead of the process dying mid-change. */
+  readonly signal?: AbortSignal;
+  /** Asks the person at the terminal and returns the answer; absent when stdin is not a terminal (CI). */
+  readonly ask?: (question: string) => Promise<string | undefined>;
 }
 
 /**
@@ -34,7 +39,7 @@ export interface CliCommandHost {
 }
 
 /** Every subcommand, in the order `aiplat --help` lists them. */
-const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand];
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
@@ -82,10 +87,28 @@ function registerContextsCommand({ program, io, setExitCode }: CliCommandHost): 
     });
 }
 
+/**
+ * The kubeconfig files a `--kubeconfig` value names, resolved as the caller meant them: relative
+ * to the caller's folder (io.cwd), not this process's; "~" is left for the search to expand.
+ */
+export function kubeconfigFlagPaths(flag: string | undefined, cwd: string): string[] {
+  return flag ? flag.split(path.delimiter).map((p) => resolveCallerPath(p, cwd)) : [];
+}
+
+const resolveCallerPath = (p: string, cwd: string): string => (p === "" || p.startsWith("~") || path.isAbsolute(p) ? p : path.resolve(cwd, p));
+
+/**
+ * The kubeconfig every subcommand uses: --kubeconfig, else KUBECONFIG, else ~/.kube/config,
+ * merged as kubectl merges. Relative paths in either are the caller's (io.cwd).
+ */
+export function loadCliKubeconfig(flag: string | undefined, io: Pick<CliIo, "cwd" | "env">): Promise<KubeconfigResult> {
+  const fromEnv = io.env["KUBECONFIG"];
+  const env = fromEnv ? { ...io.env, KUBECONFIG: fromEnv.split(path.delimiter).map((p) => resolveCallerPath(p, io.cwd)).join(path.delimiter) } : io.env;
+  return loadKubeconfig(kubeconfigSearchPath({ configured: kubeconfigFlagPaths(flag, io.cwd), env }));
+}
+
 async function listContexts(opts: z.infer<typeof ContextsOptions>, io: CliIo): Promise<number> {
-  const configured = opts.kubeconfig ? opts.kubeconfig.split(path.delimiter) : [];
-  const search = kubeconfigSearchPath({ configured, env: io.env });
-  const result = await loadKubeconfig(search);
+  const result = await loadCliKubeconfig(opts.kubeconfig, io);
   if (!result.ok) {
     io.err(`aiplat: ${describeKubeconfigError(result.error)}\n`);
     return ExitCode.failed;

@@ -1,14 +1,14 @@
 import * as path from "node:path";
 import { Option } from "commander";
 import * as z from "zod";
-import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type KubeconfigResult } from "../core/kube/client/kubeconfig";
+import { describeKubeconfigError, kubeConfigForContext, type KubeconfigResult } from "../core/kube/client/kubeconfig";
 import { parseManifest } from "../core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../core/manifest/renderKubernetes";
 import type { ServiceManifest } from "../core/manifest/serviceManifest";
 import { fetchClusterCapacity, type ClusterCapacity } from "../core/policy/clusterCapacity";
 import { manifestLocator, type ManifestLocation } from "../core/manifest/manifestLocations";
 import { evaluatePolicies, type PolicyFinding } from "../core/policy/policyEvaluator";
-import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
+import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
 import { readManifestFile } from "../core/manifest/readManifestFile";
 
 const CheckOptions = z.object({
@@ -16,6 +16,7 @@ const CheckOptions = z.object({
   live: z.boolean().default(false),
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
   output: z.enum(["text", "json"]),
+  unpinnedProd: z.enum(["error", "warning"]).default("error"),
 });
 type CheckOptions = z.infer<typeof CheckOptions>;
 
@@ -29,10 +30,24 @@ export function registerCheckCommand({ program, io, setExitCode }: CliCommandHos
     .option("--live", "read free GPUs from each environment's cluster (its kubeconfig context) for the gpu-capacity rule")
     .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" for --live (default: KUBECONFIG, else ~/.kube/config)`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--unpinned-prod <severity>", "how a production image without a digest counts: error, or warning (\"not yet deployable\"; deploy still refuses it)")
+        .choices(["error", "warning"])
+        .default("error"),
+    )
     .action(async (manifest: string, raw: unknown) => {
       setExitCode(await check(manifest, CheckOptions.parse(raw), io));
     });
 }
+
+/**
+ * A freshly scaffolded service has a tag, not a digest, in production until its first image is
+ * built and pushed. `--unpinned-prod warning` (what the scaffolded CI workflow passes for
+ * production environments) reports that as "not yet deployable" instead of failing the build,
+ * so the golden path is green on the first pull request while every other production gate still
+ * fails it; deploy runs the same rule as an error regardless, so production stays safe.
+ */
+const unpinnedRule = "immutable-image-in-production";
 
 interface Located extends PolicyFinding {
   readonly location: ManifestLocation;
@@ -81,9 +96,10 @@ async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promis
   const envs = opts.env !== undefined ? [opts.env] : names;
 
   let failed = false;
-  const loaded = opts.live ? await loadKubeconfig(kubeconfigSearchPath({ configured: opts.kubeconfig ? opts.kubeconfig.split(path.delimiter) : [], env: io.env })) : undefined;
+  const loaded = opts.live ? await loadCliKubeconfig(opts.kubeconfig, io) : undefined;
   const locate = manifestLocator(read.text);
   const findings: Located[] = [];
+  const notYetDeployable = new Set<string>();
   for (const env of envs) {
     const environment = manifest.environments[env];
     const rendered = renderKubernetesObjects(manifest, env);
@@ -101,7 +117,11 @@ async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promis
         failed = true;
       }
     }
-    const found = evaluatePolicies({ manifest, envName: env, environment, objects: rendered.objects, ...(cluster ? { cluster } : {}) });
+    const found = evaluatePolicies({ manifest, envName: env, environment, objects: rendered.objects, ...(cluster ? { cluster } : {}) }).map((f) => {
+      if (f.ruleId !== unpinnedRule || opts.unpinnedProd !== "warning") return f;
+      notYetDeployable.add(env);
+      return { ...f, severity: "warning" as const };
+    });
     const located = found.map((f) => ({ ...f, location: locate(f.manifestPath) }));
     // Linter order within an environment: by place in the file.
     located.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
@@ -111,11 +131,12 @@ async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promis
   const count = (s: PolicyFinding["severity"]): number => findings.filter((f) => f.severity === s).length;
   const summary = { errors: count("error"), warnings: count("warning"), info: count("info") };
   if (opts.output === "json") {
-    io.out(`${JSON.stringify({ file: shown, valid: true, environments: envs, findings, summary }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ file: shown, valid: true, environments: envs, findings, summary, notYetDeployable: [...notYetDeployable] }, null, 2)}\n`);
   } else {
     for (const f of findings) io.out(`${at(shown, f.location)} ${f.severity} ${f.ruleId}: ${f.message} [${f.environment}]  fix: ${f.fixHint}\n`);
     const tally = findings.length === 0 ? "no findings" : [plural(summary.errors, "error"), plural(summary.warnings, "warning"), plural(summary.info, "info")].join(", ");
     io.out(`${shown}: ${tally} (${envs.join(", ")})\n`);
+    for (const env of notYetDeployable) io.out(`${env} is not yet deployable: its image is not pinned by digest, so aiplat deploy and the editor refuse it until image: is <repository>@sha256:<digest>\n`);
   }
   return summary.errors > 0 || failed ? ExitCode.failed : ExitCode.ok;
 }

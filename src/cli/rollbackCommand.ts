@@ -1,30 +1,30 @@
 import * as path from "node:path";
-import type { KubeConfig, V1Container, V1Deployment, V1PodTemplateSpec } from "@kubernetes/client-node";
+import type { KubeConfig, V1Container, V1PodTemplateSpec } from "@kubernetes/client-node";
 import { Option } from "commander";
 import * as z from "zod";
-import { inferenceServiceRolloutStatus, readInferenceService, rollbackInferenceService } from "../core/kube/rollout/inferenceServiceRollout";
+import { checkWritable, readOnlyPatternsEnv, readOnlyPolicyFromEnv, unlockedContextsEnv } from "../core/access/readOnlyContexts";
+import { rollbackInferenceService } from "../core/kube/rollout/inferenceServiceRollout";
 import { resolveActor } from "../core/audit/auditActor";
 import type { AuditOutcome } from "../core/audit/auditRecord";
 import { recordClusterChange } from "../core/audit/recordChange";
 import { changeAnnotations } from "../core/kube/rollout/changeRecord";
 import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/client/kubeconfig";
-import { getJson } from "../core/kube/client/kubeRequest";
-import { collectionPath, ResourceTypes } from "../core/kube/client/resourceTypes";
-import { deploymentRolloutStatus } from "../core/kube/workloads/rolloutStatus";
+import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
+import { apiVersionOf, type WorkloadRef } from "../core/kube/objects/workloadRef";
+import { trackRollout, type TrackResult } from "../core/kube/rollout/rolloutTracker";
 import { undoDeployment } from "../core/kube/rollout/rolloutUndo";
 import { type CliCommandHost, type CliIo, ExitCode } from "./aiplat";
+import { parseDuration } from "./deployCommand";
 
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const Target = z.string().transform((text, ctx) => {
   const [namespace, name, ...rest] = text.split("/");
   const why =
     name === undefined || rest.length > 0
       ? "expected <namespace>/<name>"
-      : !dns1123Label.test(namespace ?? "") || (namespace ?? "").length > 63
+      : !isDns1123Label(namespace ?? "")
         ? `namespace "${namespace}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`
-        : !dns1123Subdomain.test(name) || name.length > 253
+        : !isDns1123Subdomain(name)
           ? `name "${name}" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)`
           : undefined;
   if (why) {
@@ -37,9 +37,10 @@ const Target = z.string().transform((text, ctx) => {
 const RollbackOptions = z
   .object({
     reason: z.string().trim().min(1, "--reason must say why you roll back; it is recorded on the object and in the audit trail"),
+    // As kubectl rollout undo --to-revision: 0 is the previous revision.
     toRevision: z
       .string()
-      .regex(/^[1-9][0-9]*$/, "--to-revision must be a positive integer, a revision from the rollout history")
+      .regex(/^(0|[1-9][0-9]*)$/, "--to-revision must be a revision from the rollout history, or 0 for the previous one")
       .transform(Number)
       .optional(),
     kind: z.enum(["deployment", "inferenceservice"]),
@@ -47,17 +48,27 @@ const RollbackOptions = z
     kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
     dryRun: z.boolean().optional(),
     wait: z.boolean().optional(),
+    timeout: z
+      .string()
+      .transform((t, ctx) => {
+        // kubectl rollout status --timeout: a Go duration, 0 for ever.
+        const ms = t === "0" ? 0 : parseDuration(t);
+        if (ms === undefined) ctx.addIssue({ code: "custom", message: `--timeout ${t}: expected a duration such as 90s, 10m or 1h, or 0 to wait for ever` });
+        return ms ?? 0;
+      })
+      .optional(),
     auditLog: z.string().min(1, "--audit-log needs a file path").regex(/^[^\0\n\r]*$/, "--audit-log must be one line").optional(),
     output: z.enum(["text", "json"]),
   })
-  .refine((o) => o.kind === "deployment" || o.toRevision === undefined, { message: "--to-revision is for Deployments; an InferenceService goes back to its previous revision or predictor" })
-  .refine((o) => !(o.dryRun && o.wait), { message: "--wait has nothing to follow with --dry-run" });
+  .refine((o) => o.kind === "deployment" || !o.toRevision, { message: "--to-revision is for Deployments; an InferenceService goes back to its previous revision or predictor" })
+  .refine((o) => !(o.dryRun && o.wait), { message: "--wait has nothing to follow with --dry-run" })
+  .refine((o) => o.timeout === undefined || o.wait, { message: "--timeout is how long --wait waits; add --wait" });
 type RollbackOptions = z.infer<typeof RollbackOptions>;
 
 const defaultAuditRelative = ".aiplatform/audit.jsonl";
 
-/** How often --wait reads the object again. */
-const pollMs = 500;
+/** How long --wait waits by default; kubectl's own default (0) waits for ever, which a CI job should not. */
+const defaultTimeoutMs = 10 * 60_000;
 
 /**
  * `aiplat rollback <namespace>/<name>`: a Deployment goes back as `kubectl rollout undo` takes it
@@ -70,12 +81,13 @@ export function registerRollbackCommand({ program, io, setExitCode }: CliCommand
     .description("roll a Deployment back as kubectl rollout undo does, or a KServe InferenceService (canary to 0%, or its previous predictor)")
     .argument("<namespace/name>", "the Deployment or InferenceService, e.g. ml/sentiment")
     .requiredOption("--reason <text>", "why you roll back (required): recorded as the change-cause and in the audit trail")
-    .option("--to-revision <n>", "the Deployment revision to go back to (default: the previous one; see the rollout history)")
+    .option("--to-revision <n>", "the Deployment revision to go back to (default, or 0: the previous one; see the rollout history)")
     .addOption(new Option("--kind <kind>", "what the name is").choices(["deployment", "inferenceservice"]).default("deployment"))
     .option("--context <name>", "the kubeconfig context (default: its current context)")
     .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
     .option("--dry-run", "have the API server check the change without keeping it")
-    .option("--wait", "follow the rollout until it completes, printing each new status")
+    .option("--wait", "follow the rollout until it completes, fails or --timeout passes, printing each new status (exit 1 unless it completes)")
+    .option("--timeout <duration>", "with --wait: how long to wait, e.g. 90s, 10m, or 0 for ever (default 10m)")
     .option("--audit-log <file>", `the hash-chained audit log to append to (default: ${defaultAuditRelative} under the current folder)`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (targetText: string, raw: unknown) => {
@@ -96,14 +108,28 @@ interface Change {
 type Attempt = { readonly ok: true; readonly change: Change } | { readonly ok: true; readonly skipped: string } | { readonly ok: false; readonly message: string };
 
 async function rollback(target: { namespace: string; name: string }, opts: RollbackOptions, io: CliIo): Promise<number> {
+  const policy = readOnlyPolicyFromEnv(io.env);
+  if (!policy.ok) {
+    io.err(`aiplat: error: ${policy.variable}: ${policy.problem}\n`);
+    return ExitCode.usage;
+  }
   const cluster = await connect(opts, io);
   if (!cluster) return ExitCode.failed;
   const { kc, context: contextSummary } = cluster;
   const context = contextSummary.name;
+  // A server dry run changes nothing, so it stays allowed: it is how a rollback is checked before unlocking.
+  const refusal = opts.dryRun ? undefined : checkWritable(context, policy.policy);
+  if (refusal) {
+    io.err(
+      `aiplat: error: context ${refusal.context} is read-only (it matches "${refusal.pattern}" in ${readOnlyPatternsEnv}); nothing was changed. To roll back there, unlock it for this shell session: export ${unlockedContextsEnv}=${refusal.context}\n`,
+    );
+    return ExitCode.failed;
+  }
   const actor = await resolveActor({ kubeUser: contextSummary.user, cwd: io.cwd });
   const annotations = changeAnnotations({ action: "rollback", reason: opts.reason, actor, outcome: "succeeded" }, new Date());
   const auditFile = path.resolve(io.cwd, opts.auditLog ?? defaultAuditRelative);
-  const object = { apiVersion: opts.kind === "deployment" ? "apps/v1" : "serving.kserve.io/v1beta1", kind: opts.kind === "deployment" ? "Deployment" : "InferenceService", namespace: target.namespace, name: target.name };
+  const workload: WorkloadRef = { kind: opts.kind === "deployment" ? "Deployment" : "InferenceService", namespace: target.namespace, name: target.name };
+  const object = { apiVersion: apiVersionOf(workload.kind), ...workload };
   const record = async (outcome: AuditOutcome, extra: { revisionBefore?: string | undefined; revisionAfter?: string | undefined; detail?: string }): Promise<void> => {
     // A server dry run changed nothing: there is nothing to record.
     if (opts.dryRun) return;
@@ -132,24 +158,48 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
     io.out(`${ref} ${change.message}\n`);
     for (const d of change.details) io.out(d.before === d.after ? `  ${d.what}: ${d.after} (unchanged)\n` : `  ${d.what}: ${d.before} → ${d.after}\n`);
   }
-  let rollout: { state: string; message: string } | undefined;
-  if (opts.wait) {
-    const onMessage = opts.output === "text" ? (m: string) => io.out(`${m}\n`) : () => undefined;
-    rollout = opts.kind === "deployment" ? await followDeployment(kc, target, onMessage) : await followInferenceService(kc, target, onMessage);
-  }
-  await record(rollout && rollout.state !== "complete" ? "failed" : "succeeded", {
+  const rollout = opts.wait ? await follow(kc, workload, opts, io) : undefined;
+  const ended = rollout && rolloutEnd(rollout);
+  await record(ended?.outcome ?? "succeeded", {
     revisionBefore: change.fromRevision,
     revisionAfter: change.toRevision,
-    ...(rollout && rollout.state !== "complete" ? { detail: rollout.message } : {}),
+    ...(ended && ended.outcome !== "succeeded" ? { detail: ended.message } : {}),
   });
   if (opts.output === "json") {
-    io.out(`${JSON.stringify({ ...base, outcome: "rolled-back", ...change, ...(rollout ? { rollout } : {}) }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ ...base, outcome: "rolled-back", ...change, ...(ended ? { rollout: { outcome: rollout?.outcome, message: ended.message } } : {}) }, null, 2)}\n`);
   }
-  if (rollout && rollout.state !== "complete") {
-    io.err(`aiplat: error: ${rollout.message}\n`);
+  if (ended && ended.outcome !== "succeeded") {
+    io.err(`aiplat: error: ${ended.message}\n`);
     return ExitCode.failed;
   }
   return ExitCode.ok;
+}
+
+/** `kubectl rollout status --timeout`, with our stuck-pod detection: each new status line printed once. */
+async function follow(kc: KubeConfig, workload: WorkloadRef, opts: RollbackOptions, io: CliIo): Promise<TrackResult> {
+  let last = "";
+  const print = (message: string): void => {
+    if (opts.output === "text" && message !== last) io.out(`${message}\n`);
+    last = message;
+  };
+  const result = await trackRollout(kc, workload, { timeoutMs: opts.timeout ?? defaultTimeoutMs, onProgress: ({ message }) => print(message), ...(io.signal ? { signal: io.signal } : {}) });
+  if (result.outcome === "complete") print(result.message);
+  return result;
+}
+
+/** How the rollout's end is recorded and said. */
+function rolloutEnd(result: TrackResult): { readonly outcome: AuditOutcome; readonly message: string } {
+  switch (result.outcome) {
+    case "complete":
+      return { outcome: "succeeded", message: result.message };
+    case "cancelled":
+      return { outcome: "cancelled", message: "stopped following the rollout (interrupted); the rollback itself was applied" };
+    case "failed":
+    case "failing":
+      return { outcome: "failed", message: `the rollout after the rollback failed: ${result.message}` };
+    case "timedOut":
+      return { outcome: "failed", message: `the rollout after the rollback did not finish in time: ${result.message}` };
+  }
 }
 
 async function connect(opts: RollbackOptions, io: CliIo): Promise<{ kc: KubeConfig; context: ContextSummary } | undefined> {
@@ -218,37 +268,4 @@ async function rollBackInferenceService(kc: KubeConfig, target: { namespace: str
     .map((what) => ({ what, before: before.get(what) ?? "(none)", after: after.get(what) ?? "(none)" }))
     .filter((d) => result.action === "restore-predictor" || d.before !== d.after);
   return { ok: true, change: { message: result.message, fromRevision: result.fromRevision, toRevision: result.toRevision, details, dryRun: result.dryRun } };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `kubectl rollout status`, by polling: each new message printed once. */
-async function followDeployment(kc: KubeConfig, target: { namespace: string; name: string }, onMessage: (m: string) => void): Promise<{ state: string; message: string }> {
-  let last = "";
-  for (;;) {
-    let deployment: V1Deployment;
-    try {
-      deployment = (await getJson(kc, `${collectionPath(ResourceTypes.deployments, target.namespace)}/${encodeURIComponent(target.name)}`)) as V1Deployment;
-    } catch (err) {
-      return { state: "failed", message: `cannot follow the rollout: ${err instanceof Error ? err.message : String(err)}` };
-    }
-    const status = deploymentRolloutStatus(deployment);
-    if (status.message !== last) onMessage(status.message);
-    last = status.message;
-    if (status.state !== "waiting") return { state: status.state, message: status.message };
-    await sleep(pollMs);
-  }
-}
-
-async function followInferenceService(kc: KubeConfig, target: { namespace: string; name: string }, onMessage: (m: string) => void): Promise<{ state: string; message: string }> {
-  let last = "";
-  for (;;) {
-    const read = await readInferenceService(kc, target.namespace, target.name);
-    if (!read.ok) return { state: "failed", message: `cannot follow the rollout: ${read.message}` };
-    const status = inferenceServiceRolloutStatus(read.isvc);
-    if (status.message !== last) onMessage(status.message);
-    last = status.message;
-    if (status.state === "complete") return status;
-    await sleep(pollMs);
-  }
 }

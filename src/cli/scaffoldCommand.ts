@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Option } from "commander";
 import * as z from "zod";
-import { describeScaffoldError, type ScaffoldError } from "../core/scaffold/scaffoldError";
+import { quoteInput, type ScaffoldError, type TargetConflict } from "../core/scaffold/scaffoldError";
 import { scaffoldService } from "../core/scaffold/scaffoldService";
 import { listTemplates, type TemplateSummary } from "../core/scaffold/templateCatalog";
 import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
@@ -60,7 +60,7 @@ function exitCodeOf(e: ScaffoldError): number {
 async function listCommand(opts: ScaffoldOptions, io: CliIo): Promise<number> {
   const result = await listTemplates(io.templatesDir);
   if (!result.ok) {
-    io.err(`aiplat: ${describeScaffoldError(result.error)}\n`);
+    io.err(`aiplat: ${describeScaffoldErrorForTerminal(result.error)}\n`);
     return ExitCode.failed;
   }
   io.out(opts.output === "json" ? `${JSON.stringify(result.value, null, 2)}\n` : formatTemplates(result.value));
@@ -77,7 +77,7 @@ async function scaffoldCommand(opts: ScaffoldOptions, io: CliIo): Promise<number
   const outDir = path.resolve(io.cwd, opts.out ?? "");
   const result = await scaffoldService({ templatesDir: io.templatesDir, templateId: opts.template ?? "", name: opts.name ?? "", outDir, set: opts.set });
   if (!result.ok) {
-    io.err(`aiplat: ${describeScaffoldError(result.error)}\n`);
+    io.err(`aiplat: ${describeScaffoldErrorForTerminal(result.error)}\n`);
     return exitCodeOf(result.error);
   }
   const firstEnv = Object.keys(result.manifest.environments)[0] ?? "dev";
@@ -99,4 +99,33 @@ async function scaffoldCommand(opts: ScaffoldOptions, io: CliIo): Promise<number
     ].join("\n"),
   );
   return ExitCode.ok;
+}
+
+const conflict: Record<TargetConflict, string> = {
+  symlink: "is a symbolic link",
+  "not-a-directory": "already exists and is not a directory",
+  "not-empty": "already exists and is not empty",
+  "appeared-while-writing": "appeared while the files were being written",
+};
+
+/** A scaffold error in a terminal's terms: flags, `aiplat scaffold --list`, exit-code-worthy sentences. */
+export function describeScaffoldErrorForTerminal(e: ScaffoldError): string {
+  switch (e.kind) {
+    case "unknown-template":
+      return `There is no template ${quoteInput(e.templateId)}. Choose one of: ${e.known.join(", ")} (aiplat scaffold --list describes them).`;
+    case "invalid-template":
+      return `The template ${quoteInput(e.templateId)} is broken: ${e.message}. Nothing was written; report this to the template's maintainers.`;
+    case "invalid-name":
+      return `The name ${quoteInput(e.name)} cannot be used: ${e.reason}. Every Kubernetes object is named after the service, so the name must be a DNS-1123 label.`;
+    case "invalid-set":
+      return `--set ${quoteInput(e.entry)}: ${e.reason}. Give one key=value per --set, the key a dotted manifest path, e.g. --set resources.gpu.count=2 or --set environments.dev.namespace=ml-team.`;
+    case "invalid-manifest":
+      return `The service manifest would not be valid, so nothing was written:\n${e.issues.map((i) => `  - ${i}`).join("\n")}\nChange the --set values that name these fields.`;
+    case "target-exists":
+      return `${e.dir} ${conflict[e.reason]}; nothing was written. Choose another --out directory, or move the existing one away first.`;
+    case "outside-target":
+      return `The template would write ${quoteInput(e.path)} outside ${e.dir}; nothing was written. The template is broken: report it to its maintainers.`;
+    case "io":
+      return `Could not write ${e.path}: ${e.message}. Nothing was left behind; check the directory's permissions and free space, then try again.`;
+  }
 }

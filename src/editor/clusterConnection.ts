@@ -1,8 +1,9 @@
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
 import { ClusterCache, type CacheChange, type ClusterState } from "../core/kube/cache/clusterCache";
+import { ClusterModel, type ClusterModelChange } from "../core/kube/cache/clusterModel";
 import { kubeConfigForContext, type ContextSummary, type LoadedKubeconfig } from "../core/kube/client/kubeconfig";
-import { ContextKey } from "./contributionIds";
+import { ContextKey, SettingKey } from "./contributionIds";
 import type { KubeContextModel, KubeContextState } from "./kubeContextModel";
 
 export type ConnectionState = { readonly kind: "none" } | (ClusterState & { readonly context: ContextSummary; readonly namespace: string | undefined });
@@ -22,26 +23,43 @@ export class ClusterConnection implements vscode.Disposable {
   connectedAt = 0;
   /** Logged on changes of kind only, not on every retry. */
   private lastKind: ClusterState["kind"] = "connecting";
+  private clusterModel: ClusterModel | undefined;
   private readonly cacheChanged = new vscode.EventEmitter<ClusterCache | undefined>();
+  private readonly modelChanged = new vscode.EventEmitter<ClusterModel | undefined>();
+  private readonly modelDataChanged = new vscode.EventEmitter<ClusterModelChange>();
   private readonly objectsChanged = new vscode.EventEmitter<CacheChange>();
   private readonly stateChanged = new vscode.EventEmitter<ConnectionState>();
   /** A new cache (or none): views rebuild from scratch. */
   readonly onDidChangeCache = this.cacheChanged.event;
   /** Objects changed in the current cache: views refresh what they show of them. */
   readonly onDidChangeObjects = this.objectsChanged.event;
+  /** A new model (or none), with the new cache: views start afresh. */
+  readonly onDidChangeModel = this.modelChanged.event;
+  /** What a change batch changed in the current model: surfaces refresh those rows. */
+  readonly onDidChangeModelData = this.modelDataChanged.event;
   readonly onDidChangeState = this.stateChanged.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     model: KubeContextModel,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscription = model.onDidChange((s) => this.follow(s));
+    this.subscriptions = [
+      model.onDidChange((s) => this.follow(s)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SettingKey.showAllDeployments)) this.clusterModel?.setOptions(this.modelOptions());
+      }),
+    ];
     this.follow(model.state);
   }
 
   get current(): ClusterCache | undefined {
     return this.cache;
+  }
+
+  /** The read models of the current cache: what views, commands and documents ask. */
+  get model(): ClusterModel | undefined {
+    return this.clusterModel;
   }
 
   /** The credentials of the current context, for changes the user asks for. */
@@ -56,8 +74,10 @@ export class ClusterConnection implements vscode.Disposable {
 
   dispose(): void {
     this.disconnect();
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.cacheChanged.dispose();
+    this.modelChanged.dispose();
+    this.modelDataChanged.dispose();
     this.objectsChanged.dispose();
     this.stateChanged.dispose();
   }
@@ -68,6 +88,7 @@ export class ClusterConnection implements vscode.Disposable {
       if (this.cache) {
         this.disconnect();
         this.cacheChanged.fire(undefined);
+        this.modelChanged.fire(undefined);
         this.publishState();
       }
       return;
@@ -81,16 +102,20 @@ export class ClusterConnection implements vscode.Disposable {
 
   private connect(loaded: LoadedKubeconfig, context: ContextSummary, namespace: string | undefined): void {
     this.disconnect();
-    const kc = kubeConfigForContext(loaded, context.name)?.kubeConfig ?? new KubeConfig();
+    const kc = kubeConfigForContext(loaded, context.name)?.kubeConfig ?? loaded.kubeConfig;
     this.connectedAt = performance.now();
     this.kc = kc;
     const cache = new ClusterCache(kc, namespace);
     this.cache = cache;
+    const clusterModel = new ClusterModel(cache, this.modelOptions());
+    this.clusterModel = clusterModel;
     this.lastKind = "connecting";
     this.context = context;
     this.log.info(`Connecting to ${context.name} (${context.server ?? "no server"}), ${namespace ? `namespace ${namespace}` : "all namespaces"}.`);
     this.cacheSubscriptions = [
       cache.onDidChange((change) => this.objectsChanged.fire(change)),
+      clusterModel.onDidChange((change) => this.modelDataChanged.fire(change)),
+      clusterModel,
       cache.onDidChangeState((s) => {
         const previous = this.lastKind;
         this.lastKind = s.kind;
@@ -109,6 +134,7 @@ export class ClusterConnection implements vscode.Disposable {
     ];
     cache.start();
     this.cacheChanged.fire(cache);
+    this.modelChanged.fire(clusterModel);
     this.publishState();
   }
 
@@ -116,7 +142,12 @@ export class ClusterConnection implements vscode.Disposable {
     for (const s of this.cacheSubscriptions.splice(0)) s.dispose();
     this.cache?.stop();
     this.cache = undefined;
+    this.clusterModel = undefined;
     this.kc = undefined;
+  }
+
+  private modelOptions(): { showAllDeployments: boolean } {
+    return { showAllDeployments: vscode.workspace.getConfiguration().get<boolean>(SettingKey.showAllDeployments) === true };
   }
 
   private publishState(): void {

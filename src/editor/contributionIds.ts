@@ -85,3 +85,41 @@ export const SettingKey = {
   auditPath: "aiPlatform.audit.path",
   readOnlyContexts: "aiPlatform.readOnlyContexts",
 } as const;
+
+/**
+ * Tree rows' contextValues: what a row is, so `viewItem` clauses in package.json's menus pick
+ * its actions. A unit test checks every clause against `allViewItems()` and back.
+ */
+export const ViewItem = {
+  namespace: "namespace",
+  group: (type: "pods" | "revisions" | "events") => `group.${type}` as const,
+  /** `workload.deployment.degraded`, `workload.inferenceService.healthy.canary`. */
+  workload: (kind: "Deployment" | "InferenceService", health: "Healthy" | "Progressing" | "Degraded" | "Failed" | "Unknown", canary: boolean) =>
+    `workload.${kind === "InferenceService" ? "inferenceService" : "deployment"}.${health.toLowerCase()}${canary ? ".canary" : ""}`,
+  /** A pod bound to a node, or one the scheduler has not placed. */
+  pod: (scheduled: boolean) => (scheduled ? "pod.scheduled" : "pod.pending"),
+  revision: (current: boolean) => (current ? "revision.current" : "revision"),
+  event: (type: "normal" | "warning") => `event.${type}` as const,
+  nodePool: "nodePool",
+  /** `node.ready.schedulable`, `node.notReady.cordoned`. */
+  node: (ready: boolean, cordoned: boolean) => `node.${ready ? "ready" : "notReady"}.${cordoned ? "cordoned" : "schedulable"}`,
+  pendingGpuPods: "pendingGpuPods",
+} as const;
+
+/** Every contextValue a row can have. */
+export function allViewItems(): string[] {
+  const bools = [false, true];
+  const healths = ["Healthy", "Progressing", "Degraded", "Failed", "Unknown"] as const;
+  return [
+    ViewItem.namespace,
+    ...(["pods", "revisions", "events"] as const).map(ViewItem.group),
+    // Only an InferenceService runs a canary.
+    ...(["Deployment", "InferenceService"] as const).flatMap((kind) => healths.flatMap((h) => bools.filter((c) => !c || kind === "InferenceService").map((c) => ViewItem.workload(kind, h, c)))),
+    ...bools.map(ViewItem.pod),
+    ...bools.map(ViewItem.revision),
+    ...(["normal", "warning"] as const).map(ViewItem.event),
+    ViewItem.nodePool,
+    ...bools.flatMap((ready) => bools.map((cordoned) => ViewItem.node(ready, cordoned))),
+    ViewItem.pendingGpuPods,
+  ];
+}

@@ -2,6 +2,12 @@ import { describeKubeconfigError, type KubeconfigError } from "../core/kube/clie
 import type { ConnectionState } from "./clusterConnection";
 import type { ReadOnlyRefusal } from "../core/access/readOnlyContexts";
 import { CommandId, SettingKey } from "./contributionIds";
+import type { DeployError, ObjectFailure } from "../core/deploy/deployError";
+import { describeMissingApproval } from "../core/audit/approvals";
+import { maxReasonLength, type ReasonProblem } from "../core/deploy/deployReason";
+import { describeVerification } from "../core/audit/auditVerify";
+import { describeApplyError } from "../core/kube/rollout/serverSideApply";
+import { quoteInput, type ScaffoldError, type TargetConflict } from "../core/scaffold/scaffoldError";
 
 export interface UserMessage {
   readonly text: string;
@@ -65,4 +71,101 @@ export function explainReadOnly(action: string, refusal: ReadOnlyRefusal): UserM
       { title: "Open Settings", command: "workbench.action.openSettings", args: [SettingKey.readOnlyContexts] },
     ],
   };
+}
+
+/** The first objects a cluster refused, named; the rest are in the log. */
+export function describeObjectFailures(failures: readonly ObjectFailure[]): string {
+  const shown = failures.slice(0, 2).map((f) => describeApplyError(f.ref, f.error));
+  return shown.join(" ") + (failures.length > 2 ? ` (and ${failures.length - 2} more)` : "");
+}
+
+/**
+ * Why a deploy, check or approval did not go ahead, for the editor. `action` is the command's
+ * word ("Deploy", "Approve"); undefined for a cancellation, which is quiet.
+ */
+export function explainDeployError(action: string, error: DeployError, where: { readonly service: string; readonly file: string }): UserMessage | undefined {
+  const showLog = { title: "Show Log", command: CommandId.showLog } as const;
+  const problems = { title: "Show Problems", command: "workbench.actions.view.problems" } as const;
+  const contextHelp = [
+    { title: "Select Kubernetes Context", command: CommandId.selectContext },
+    { title: "Open Kubeconfig Settings", command: CommandId.openKubeconfigSettings },
+  ] as const;
+  switch (error.kind) {
+    case "invalid-manifest":
+      return { text: `${where.file} has ${error.problems.length} problems: ${error.problems[0]?.message ?? ""}`, actions: [problems] };
+    case "unknown-environment":
+      return { text: `${where.service} has no environment "${error.env}"; it has ${error.known.join(", ")}.`, actions: contextHelp };
+    case "render-failed":
+      return { text: error.message, actions: [showLog] };
+    case "unknown-context":
+      return {
+        text: `Environment ${error.env} deploys with kube context "${error.context}", which is not in your kubeconfig (${error.files.join(", ")}). Add it, or change environments.${error.env}.context in aiplatform.yaml.`,
+        actions: contextHelp,
+      };
+    case "read-only-context":
+      return explainReadOnly(action, error);
+    case "blocked":
+      return { text: `${action} blocked: ${error.findings.length} policy ${error.findings.length === 1 ? "error" : "errors"} for ${error.env}. ${error.findings[0]?.message ?? ""}`, actions: [problems] };
+    case "unreachable":
+      return { text: `Could not read the live objects from ${error.context}: the cluster did not answer (${error.message}). Nothing was changed.`, actions: [showLog, ...contextHelp] };
+    case "live-unreadable":
+      return { text: `Could not read the live objects from ${error.context}: ${describeObjectFailures(error.failures)}`, actions: [showLog] };
+    case "dry-run-refused":
+      return { text: `The cluster refused ${where.service} in a server-side dry run: ${describeObjectFailures(error.failures)}`, actions: [showLog] };
+    case "audit-log-broken":
+      return {
+        text: `${action} blocked: ${error.env} needs an approval, and the audit log that holds approvals does not verify (${describeVerification(error.verification)}).`,
+        actions: [{ title: "Verify Audit Log", command: CommandId.verifyAuditLog }],
+      };
+    case "approval-missing":
+      return { text: `${action} blocked: ${error.env} requires approval. ${describeMissingApproval(error.why, error.desiredDigest)}`, actions: [] };
+    case "cancelled":
+      return undefined;
+  }
+}
+
+/** A deploy whose apply the cluster refused part-way (or in the final dry run). */
+export function explainApplyFailure(service: string, stage: "dry-run" | "apply", failures: readonly ObjectFailure[]): UserMessage {
+  return { text: `Deploy of ${service} failed at the ${stage === "dry-run" ? "server-side dry run" : "apply"}: ${describeObjectFailures(failures)}`, actions: [{ title: "Show Log", command: CommandId.showLog }] };
+}
+
+/** The change stands, but compliance depends on the record that could not be written. */
+export function explainAuditWriteFailure(error: string): UserMessage {
+  return { text: `The change was made, but the audit log could not be written: ${error}`, actions: [{ title: "Show Log", command: CommandId.showLog }] };
+}
+
+/** An input box's complaint about a change cause (deploy reason, approval ticket). */
+export function explainReasonProblem(problem: ReasonProblem | undefined, required: string): string | undefined {
+  if (problem === undefined) return undefined;
+  return { required, "multi-line": "One line", "too-long": `At most ${maxReasonLength} characters` }[problem];
+}
+
+const targetConflict: Record<TargetConflict, string> = {
+  symlink: "is a symbolic link",
+  "not-a-directory": "is a file, not a folder",
+  "not-empty": "already exists and is not empty",
+  "appeared-while-writing": "appeared while the files were being written",
+};
+
+/** A scaffold error in the editor's terms: folders, the wizard's steps and the template picker, not flags. */
+export function explainScaffoldError(e: ScaffoldError): UserMessage {
+  const showLog = { title: "Show Log", command: CommandId.showLog } as const;
+  switch (e.kind) {
+    case "unknown-template":
+      return { text: `There is no template ${quoteInput(e.templateId)}; pick one of ${e.known.join(", ")} in New Inference Service.`, actions: [] };
+    case "invalid-template":
+      return { text: `The template ${quoteInput(e.templateId)} is broken (${e.message}). Nothing was written; report it to the template's maintainers.`, actions: [showLog] };
+    case "invalid-name":
+      return { text: `The name ${quoteInput(e.name)} cannot be used: ${e.reason}. Every Kubernetes object is named after the service.`, actions: [] };
+    case "invalid-set":
+      return { text: `The answer for ${quoteInput(e.key ?? e.entry)} cannot be used: ${e.reason}. Run New Inference Service again and change it.`, actions: [] };
+    case "invalid-manifest":
+      return { text: `These answers would not make a valid service manifest, so nothing was written: ${e.issues.join("; ")}. Run New Inference Service again and change them.`, actions: [showLog] };
+    case "target-exists":
+      return { text: `The folder ${e.dir} ${targetConflict[e.reason]}; nothing was written. Choose another parent folder or name, or move the existing folder away first.`, actions: [] };
+    case "outside-target":
+      return { text: `The template would write ${quoteInput(e.path)} outside the new folder; nothing was written. The template is broken: report it to its maintainers.`, actions: [showLog] };
+    case "io":
+      return { text: `Could not write ${e.path}: ${e.message}. Nothing was left behind; check the folder's permissions and free space, then try again.`, actions: [showLog] };
+  }
 }

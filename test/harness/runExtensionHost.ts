@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { ExtensionId } from "../../src/editor/contributionIds";
-import { repoRoot } from "./codeServerInstall";
+import { CurrentCodeServer, repoRoot, type CodeServerTarget } from "./codeServerInstall";
 import type { HarnessSpec, SuiteResults } from "./harnessSpec";
 import { openTestWorkbench, readJsonWhenWritten } from "./workbench";
 
@@ -9,25 +9,30 @@ export const fixturesDir = path.join(repoRoot, "test/fixtures");
 
 /**
  * Runs the mocha suites in out/test/extensionHost inside code-server's extension host, through
- * the runner extension, or takes the activation figures for the bench.
+ * the runner extension, or takes the activation figures for the bench. codeServer picks the
+ * VS Code they run in; default the current one.
  */
-export async function runInExtensionHost(mode: "mocha" | "bench", vsixes: { readonly vsix: string; readonly runnerVsix: string }): Promise<unknown> {
-  const wb = await openTestWorkbenchForRunner(mode, vsixes);
+export async function runInExtensionHost(
+  mode: "mocha" | "bench",
+  vsixes: { readonly vsix: string; readonly runnerVsix: string },
+  codeServer: CodeServerTarget = CurrentCodeServer,
+): Promise<unknown> {
+  const wb = await openTestWorkbenchForRunner(mode, vsixes, codeServer);
   try {
     return await readJsonWhenWritten<unknown>(wb.resultsPath, mode === "mocha" ? 600_000 : 120_000, `the extension-host ${mode} run`);
   } catch (err) {
-    const evidence = await wb.workbench.saveEvidence(`extension-host-${mode}`);
+    const evidence = await wb.workbench.saveEvidence(`extension-host-${mode}-code-server-${codeServer.codeServer}`);
     throw new Error(`${err instanceof Error ? err.message : String(err)}; screenshot and logs in ${evidence}`, { cause: err });
   } finally {
     await wb.workbench.close();
   }
 }
 
-async function openTestWorkbenchForRunner(mode: "mocha" | "bench", { vsix, runnerVsix }: { readonly vsix: string; readonly runnerVsix: string }) {
+async function openTestWorkbenchForRunner(mode: "mocha" | "bench", { vsix, runnerVsix }: { readonly vsix: string; readonly runnerVsix: string }, codeServer: CodeServerTarget) {
   const suitesDir = path.join(repoRoot, "out/test/extensionHost");
   const resultsDir = path.join(repoRoot, "test-results");
   await mkdir(resultsDir, { recursive: true });
-  const resultsPath = path.join(resultsDir, `extension-host-${mode}.json`);
+  const resultsPath = path.join(resultsDir, `extension-host-${mode}-code-server-${codeServer.codeServer}.json`);
   await rm(resultsPath, { force: true });
   const spec: HarnessSpec =
     mode === "mocha"
@@ -36,13 +41,18 @@ async function openTestWorkbenchForRunner(mode: "mocha" | "bench", { vsix, runne
           resultsPath,
           extensionId: ExtensionId,
           mochaPath: path.join(repoRoot, "node_modules/mocha"),
-          files: (await readdir(suitesDir)).filter((f) => f.endsWith(".test.js")).map((f) => path.join(suitesDir, f)),
+          // In name order: activation.test must run before anything activates the extension.
+          files: (await readdir(suitesDir))
+            .filter((f) => f.endsWith(".test.js"))
+            .sort()
+            .map((f) => path.join(suitesDir, f)),
         }
       : { mode, resultsPath, extensionId: ExtensionId };
-  const specPath = path.join(resultsDir, `extension-host-${mode}.spec.json`);
+  const specPath = path.join(resultsDir, `extension-host-${mode}-code-server-${codeServer.codeServer}.spec.json`);
   await writeFile(specPath, JSON.stringify(spec, null, 2));
   const workbench = await openTestWorkbench({
     trusted: true,
+    codeServer,
     vsix,
     extraVsixes: [runnerVsix],
     env: {

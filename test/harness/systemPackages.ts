@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 export const SystemNeeds = {
   /** Building code-server's native modules: node-gyp's toolchain and the gssapi headers for `kerberos`. */
   codeServerBuild: ["python3", "make", "g++", "libkrb5-dev"],
+  /** rg for VS Code versions whose @vscode/ripgrep downloads it from GitHub (code-server 4.90). */
+  ripgrep: ["ripgrep"],
   /** The browser Playwright drives. */
   browser: ["chromium"],
   /** Commands the tests compare against, and the Debian package that has each. */

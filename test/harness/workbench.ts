@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, openWorkbench } from "./browser";
 import { createProfile, startCodeServer, userSettings, waitFor, type RunningCodeServer } from "./codeServer";
-import { ensureCodeServer, repoRoot } from "./codeServerInstall";
+import { ensureCodeServer, repoRoot, type CodeServerTarget } from "./codeServerInstall";
 
 export interface WorkbenchOptions {
   /** false puts the workspace in Restricted Mode. */
@@ -17,6 +17,8 @@ export interface WorkbenchOptions {
   readonly vsix?: string;
   /** Extra VSIXs installed beside the extension under test. */
   readonly extraVsixes?: readonly string[];
+  /** Which code-server (and so VS Code); default the current one. */
+  readonly codeServer?: CodeServerTarget;
 }
 
 export interface Workbench {
@@ -41,7 +43,7 @@ export const evidenceRoot = path.join(repoRoot, "test-results");
 
 /** code-server with the packed extension installed, a workspace, and Chromium on the workbench. */
 export async function openTestWorkbench(opts: WorkbenchOptions): Promise<Workbench> {
-  const install = await ensureCodeServer();
+  const install = await ensureCodeServer(console.log, opts.codeServer);
   const dir = await mkdtemp(path.join(tmpdir(), "aiplat-ui-"));
   const workspace = path.join(dir, "workspace");
   await mkdir(workspace, { recursive: true });

@@ -87,9 +87,10 @@ describe("aiplat rollback: the command line", () => {
     { args: ["ml/web/extra", "--reason", "x"], says: "expected <namespace>/<name>" },
     { args: ["ML/web", "--reason", "x"], says: 'namespace "ML" is not a DNS-1123 label' },
     { args: ["ml/Web_1", "--reason", "x"], says: 'name "Web_1" is not a DNS-1123 subdomain' },
-    { args: ["ml/web", "--reason", "x", "--to-revision", "0"], says: "--to-revision must be a positive integer" },
-    { args: ["ml/web", "--reason", "x", "--to-revision", "-2"], says: "--to-revision must be a positive integer" },
-    { args: ["ml/web", "--reason", "x", "--to-revision", "1.5"], says: "--to-revision must be a positive integer" },
+    { args: ["ml/web", "--reason", "x", "--to-revision", "-2"], says: "--to-revision must be a revision from the rollout history, or 0 for the previous one" },
+    { args: ["ml/web", "--reason", "x", "--to-revision", "1.5"], says: "--to-revision must be a revision from the rollout history, or 0 for the previous one" },
+    { args: ["ml/web", "--reason", "x", "--timeout", "10m"], says: "--timeout is how long --wait waits; add --wait" },
+    { args: ["ml/web", "--reason", "x", "--wait", "--timeout", "soon"], says: "--timeout soon: expected a duration such as 90s, 10m or 1h" },
     { args: ["ml/web", "--reason", "x", "--kind", "statefulset"], says: "Allowed choices are deployment, inferenceservice" },
     { args: ["ml/iris", "--reason", "x", "--kind", "inferenceservice", "--to-revision", "2"], says: "--to-revision is for Deployments" },
     { args: ["ml/web", "--reason", "x", "--dry-run", "--wait"], says: "--wait has nothing to follow with --dry-run" },
@@ -102,10 +103,11 @@ describe("aiplat rollback: the command line", () => {
     expect(await unchanged()).toEqual(before);
   });
 
-  test("--help says the reason is required", async () => {
+  test("--help says the reason is required, and how long --wait waits", async () => {
     const r = await aiplat("--help");
     expect(r.code).toBe(ExitCode.ok);
     expect(r.out).toMatch(/--reason <text>\s+why you roll back \(required\)/);
+    expect(r.out).toMatch(/--timeout <duration>\s+with --wait: how long to wait, e\.g\. 90s, 10m, or 0 for\s+ever \(default 10m\)/);
   });
 });
 
@@ -159,6 +161,11 @@ describe("aiplat rollback of a Deployment", () => {
     await settled("4");
   });
 
+  test("--to-revision 0 is the previous revision, as kubectl rollout undo --to-revision=0", async () => {
+    const r = await aiplat("ml/web", "--reason", "back one", "--to-revision", "0", "--dry-run");
+    expect(r).toEqual({ code: 0, err: "", out: `deployment.apps/web rolled back (server dry run): revision 4 → 3\n  image app: ${image("2.0")} → ${image("1.0")}\n` });
+  });
+
   test.each([
     { name: "a revision not in history", args: ["ml/web", "--to-revision", "9"], says: "aiplat: error: unable to find specified revision 9 in history\n" },
     { name: "a Deployment that does not exist", args: ["ml/nope"], says: "aiplat: error: deployments nope no longer exists.\n" },
@@ -207,5 +214,84 @@ describe("aiplat rollback --kind inferenceservice", () => {
 
     const again = await aiplat("ml/iris", "--kind", "inferenceservice", "--reason", "canary 5xx");
     expect(again).toEqual({ code: 0, err: "", out: "inferenceservice.serving.kserve.io/iris skipped rollback (the canary iris-predictor-00002 already has 0% of traffic; iris-predictor-00001 has it all)\n" });
+  });
+});
+
+describe("aiplat rollback on a read-only context", () => {
+  const auditLines = async (): Promise<number> => {
+    const log = await readAuditLog(path.join(dir, ".aiplatform", "audit.jsonl"));
+    return log.ok ? log.records.length : 0;
+  };
+  const withEnv = (env: Record<string, string>, ...args: string[]) => runAiplat(["rollback", ...args], { env: { KUBECONFIG: kubeconfig, ...env }, cwd: dir });
+
+  test("refuses, says how to unlock it for the session, exit 1, nothing written", async () => {
+    const context = kc.getCurrentContext();
+    const before = await unchanged();
+    const records = await auditLines();
+    const r = await withEnv({ AIPLAT_READONLY_CONTEXTS: "staging,*sandbox*,prod-*" }, "ml/web", "--reason", "x");
+    const pattern = ["staging", "*sandbox*", "prod-*"].find((p) => new RegExp(`^${p.replace(/\*/g, ".*")}$`).test(context));
+    // The sandbox's context is named after it; the test means nothing if no pattern matched.
+    expect(pattern).toBeDefined();
+    expect(r).toEqual({
+      code: ExitCode.failed,
+      out: "",
+      err: `aiplat: error: context ${context} is read-only (it matches "${pattern}" in AIPLAT_READONLY_CONTEXTS); nothing was changed. To roll back there, unlock it for this shell session: export AIPLAT_UNLOCK_CONTEXTS=${context}\n`,
+    });
+    expect(await unchanged()).toEqual(before);
+    expect(await auditLines()).toBe(records);
+  });
+
+  test("a server dry run, which changes nothing, is allowed; so is everything once the context is unlocked", async () => {
+    const context = kc.getCurrentContext();
+    const dry = await withEnv({ AIPLAT_READONLY_CONTEXTS: "*" }, "ml/web", "--reason", "x", "--dry-run");
+    expect(dry.code).toBe(ExitCode.ok);
+    expect(dry.out).toMatch(/^deployment\.apps\/web rolled back \(server dry run\)/);
+    // Revision 4 already runs: kubectl's skip, reached only past the read-only check.
+    const unlocked = await withEnv({ AIPLAT_READONLY_CONTEXTS: "*", AIPLAT_UNLOCK_CONTEXTS: `other,${context}` }, "ml/web", "--reason", "x", "--to-revision", "4");
+    expect(unlocked).toEqual({ code: 0, err: "", out: "deployment.apps/web skipped rollback (current template already matches revision 4)\n" });
+  });
+
+  test("a pattern that cannot be a context name is a usage error", async () => {
+    const r = await withEnv({ AIPLAT_READONLY_CONTEXTS: "prod cluster" }, "ml/web", "--reason", "x");
+    expect(r).toMatchObject({ code: ExitCode.usage, err: "aiplat: error: AIPLAT_READONLY_CONTEXTS: no spaces or commas in a pattern\n" });
+  });
+});
+
+describe("aiplat rollback --wait on an InferenceService whose rollout fails", () => {
+  const group = { group: "serving.kserve.io", version: "v1beta1", namespace: "ml", plural: "inferenceservices" };
+  // The sandbox's registry lacks every image whose tag contains "does-not-exist": the new predictor pod cannot pull.
+  const predictor = (version: string, runtimeVersion?: string) => ({ model: { modelFormat: { name: "sklearn" }, storageUri: `gs://models/flaky/${version}`, ...(runtimeVersion ? { runtimeVersion } : {}) } });
+  type Status = { status?: { conditions?: { type: string; status: string }[]; components?: { predictor?: { latestReadyRevision?: string } } } };
+
+  beforeAll(async () => {
+    await custom.createNamespacedCustomObject({
+      ...group,
+      body: { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "flaky" }, spec: { predictor: predictor("1") } },
+    });
+    await eventually(async () => {
+      const isvc = (await custom.getNamespacedCustomObject({ ...group, name: "flaky" })) as Status;
+      expect(isvc.status?.components?.predictor?.latestReadyRevision).toBe("flaky-predictor-00001");
+    }, 10_000);
+  });
+
+  /** Records a predictor whose image cannot be pulled as the one before: rolling back restores it. */
+  const recordBadPrevious = (runtimeVersion: string) =>
+    custom.patchNamespacedCustomObject({ ...group, name: "flaky", body: { metadata: { annotations: { "aiplatform.dev/previous-predictor": JSON.stringify(predictor("0", runtimeVersion)) } } } }, merge);
+
+  test("new predictor pods that cannot pull their image: exit 1, saying why, recorded as failed", async () => {
+    await recordBadPrevious("does-not-exist-1");
+    const r = await aiplat("ml/flaky", "--kind", "inferenceservice", "--reason", "back to 0", "--wait", "--timeout", "2m");
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.out.split("\n")[0]).toBe("inferenceservice.serving.kserve.io/flaky rolled back: predictor restored from aiplatform.dev/previous-predictor");
+    expect(r.err).toMatch(/^aiplat: error: the rollout after the rollback failed: the new pods have not started for \d+ s: .*(ImagePullBackOff|ErrImagePull)/);
+    const log = await readAuditLog(path.join(dir, ".aiplatform", "audit.jsonl"));
+    expect(log.ok && log.records.at(-1)).toMatchObject({ action: "rollback", outcome: "failed", object: { kind: "InferenceService", name: "flaky" } });
+  });
+
+  test("--timeout shorter than that: exit 1 once it passes, with kubectl's words and the last status", async () => {
+    await recordBadPrevious("does-not-exist-2");
+    const r = await aiplat("ml/flaky", "--kind", "inferenceservice", "--reason", "back again", "--wait", "--timeout", "2s");
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.err).toMatch(/^aiplat: error: the rollout after the rollback did not finish in time: timed out waiting for the condition: Waiting for inferenceservice "flaky"/);
   });
 });

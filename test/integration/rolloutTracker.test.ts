@@ -99,6 +99,15 @@ describe("Deployments", () => {
     expect(result).toEqual({ outcome: "failed", reason: "ProgressDeadlineExceeded", message: 'deployment "late" exceeded its progress deadline' });
   });
 
+  test("timeoutMs ends a rollout that is neither done nor failing as kubectl rollout status --timeout does, with the last status line", async () => {
+    // Pods that never become ready, a progress deadline far away: only the timeout ends this wait.
+    await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("patient", { behaviour: "readiness-fails", replicas: 1 }) });
+    const lines: string[] = [];
+    const result = await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "patient" }, { ...fast, timeoutMs: 1500, onProgress: ({ message }) => lines.push(message) });
+    expect(result).toEqual({ outcome: "timedOut", message: `timed out waiting for the condition: ${lines.at(-1) ?? ""}` });
+    expect(lines.at(-1)).toMatch(/^Waiting for deployment "patient" rollout to finish: 0 of 1 updated replicas are available\.\.\.$/);
+  });
+
   test("the watch is re-established when it drops, and the rollout is still seen to complete", async () => {
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("dropped", { behaviour: "slow-start", replicas: 1 }) });
     const tracking = trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "dropped" }, { ...fast, pollIntervalMs: 60_000 });

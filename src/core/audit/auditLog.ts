@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { auditHeadPath, writeAuditHead } from "./auditHead";
 import { acquireFileLock } from "./auditLock";
 import { AuditEntry, type AuditLineProblem, type AuditRecord, auditRecordHash, genesisHash, parseAuditLine } from "./auditRecord";
 
@@ -81,6 +82,12 @@ async function appendLocked(file: string, entry: AuditEntry, now: Date): Promise
       // Take back whatever part of the line got in (a full disk), so the chain stays whole.
       await handle.truncate(size).catch(() => undefined);
       return { ok: false, error: `cannot write to ${file}: ${message(err)}` };
+    }
+    try {
+      await writeAuditHead(file, { seq: record.seq, hash: record.hash });
+    } catch (err) {
+      // The record is written; an anchor left behind only weakens the truncation check.
+      notes.push(`could not update ${auditHeadPath(file)}: ${message(err)}`);
     }
     return { ok: true, record, notes };
   } finally {

@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { dns1123Label, dns1123LabelMaxLength } from "../kube/objects/dns1123";
+import { checkResourceQuantity } from "../kube/objects/resourceQuantity";
 
 /**
  * `aiplatform.yaml`: one declarative file per inference service. This schema is the single
@@ -10,19 +12,38 @@ export const manifestFileName = "aiplatform.yaml";
 export const manifestApiVersion = "aiplatform.dev/v1";
 
 /** DNS-1123 label (RFC 1123): what a Service name must be, so it holds for every object we render. */
-export const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const ServiceName = z
   .string()
   .min(1, "a name is required")
-  .max(63, "at most 63 characters (a DNS-1123 label)")
+  .max(dns1123LabelMaxLength, "at most 63 characters (a DNS-1123 label)")
   .regex(dns1123Label, "lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123), e.g. llama3-chat");
 
-/** Kubernetes quantities: "500m", "4", "16Gi", "1.5". */
-const quantity = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
-export const Quantity = z.union([
-  z.string().regex(quantity, 'a Kubernetes quantity such as "500m", "4" or "16Gi"'),
-  z.number().nonnegative(),
-]);
+/**
+ * Kubernetes quantities ("500m", "4", "16Gi", "1.5"), checked as the API server would
+ * (resourceQuantity.ts follows apimachinery's grammar), with the message at the field.
+ */
+const quantityShape = /^[+-]?[0-9.]+([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const quantityIssue: Record<string, (unit: "cpu" | "bytes") => string> = {
+  "not-a-quantity": (unit) => `not a Kubernetes quantity; write it like ${unit === "cpu" ? '"500m" or "4"' : '"512Mi" or "16Gi"'} (suffixes Ki Mi Gi Ti Pi Ei, m k M G T P E, or an exponent such as 1e3)`,
+  negative: () => "must not be negative: the API server refuses a negative request or limit",
+  "too-large": (unit) => `too large: Kubernetes counts ${unit === "cpu" ? "CPU in int64 millicores" : "bytes in an int64"}, so this would overflow`,
+  "not-whole": () => "must be a whole number",
+};
+function resourceQuantity(unit: "cpu" | "bytes") {
+  return z
+    // zod's number refuses Infinity (YAML's 1e309 and .inf) before the refinement could word it.
+    .union([z.string().regex(quantityShape, 'a Kubernetes quantity such as "500m", "4" or "16Gi"'), z.number().min(0, quantityIssue["negative"]?.(unit))], {
+      error: (iss) => (typeof iss.input === "number" ? quantityIssue[iss.input < 0 ? "negative" : "too-large"]?.(unit) : quantityIssue["not-a-quantity"]?.(unit)),
+    })
+    .superRefine((q, ctx) => {
+      // zod runs refinements after a failed union too; the union has spoken for these.
+      if ((typeof q === "string" && !quantityShape.test(q)) || (typeof q !== "string" && typeof q !== "number")) return;
+      const problem = checkResourceQuantity(q, unit);
+      if (problem) ctx.addIssue({ code: "custom", message: quantityIssue[problem.kind]?.(unit) ?? "not a Kubernetes quantity" });
+    });
+}
+export const CpuQuantity = resourceQuantity("cpu");
+export const MemoryQuantity = resourceQuantity("bytes");
 
 export const Runtime = z.enum(["vllm", "triton", "kserve", "python"]);
 export type Runtime = z.infer<typeof Runtime>;
@@ -65,11 +86,11 @@ export const Gpu = z
 
 export const Resources = z
   .object({
-    cpu: Quantity.optional(),
-    memory: Quantity.optional(),
+    cpu: CpuQuantity.optional(),
+    memory: MemoryQuantity.optional(),
     /** Limits default to the requests; set them to allow bursting. */
-    cpuLimit: Quantity.optional(),
-    memoryLimit: Quantity.optional(),
+    cpuLimit: CpuQuantity.optional(),
+    memoryLimit: MemoryQuantity.optional(),
     gpu: Gpu.optional(),
   })
   .strict();

@@ -33,9 +33,9 @@ export function isSafeRelativePath(p: string): boolean {
 async function targetProblem(dir: string): Promise<ScaffoldError | undefined> {
   try {
     const stat = await lstat(dir);
-    if (stat.isSymbolicLink()) return { kind: "target-exists", dir, reason: "is a symbolic link" };
-    if (!stat.isDirectory()) return { kind: "target-exists", dir, reason: "already exists and is not a directory" };
-    if ((await readdir(dir)).length > 0) return { kind: "target-exists", dir, reason: "already exists and is not empty" };
+    if (stat.isSymbolicLink()) return { kind: "target-exists", dir, reason: "symlink" };
+    if (!stat.isDirectory()) return { kind: "target-exists", dir, reason: "not-a-directory" };
+    if ((await readdir(dir)).length > 0) return { kind: "target-exists", dir, reason: "not-empty" };
     return undefined;
   } catch (err) {
     if (errorCode(err) === "ENOENT") return undefined;
@@ -71,7 +71,7 @@ export async function writeDirectoryAtomically(outDir: string, files: readonly P
   } catch (err) {
     const code = errorCode(err);
     if (temp && (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR" || code === "EISDIR")) {
-      return await failed({ kind: "target-exists", dir: target, reason: "appeared while the files were being written" });
+      return await failed({ kind: "target-exists", dir: target, reason: "appeared-while-writing" });
     }
     return await failed({ kind: "io", path: target, message: errorMessage(err) });
   }

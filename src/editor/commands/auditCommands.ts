@@ -23,6 +23,11 @@ export function registerAuditCommands(trail: AuditTrail, log: vscode.LogOutputCh
       const broken = result.firstBroken;
       const text = describeVerification(result);
       log.error(`${text} ${file}`);
+      if (result.behindAnchor) {
+        // The chain verifies but is shorter than what was appended: records were removed from the end.
+        void vscode.window.showErrorMessage(`Audit log lost records: ${text}.`, "Open Audit Log").then((choice) => choice && openAt(file, Math.max(1, result.behindAnchor?.records ?? 1)));
+        return result;
+      }
       if (!broken) {
         void vscode.window.showWarningMessage(text);
         return result;

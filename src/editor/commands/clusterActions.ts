@@ -5,15 +5,14 @@ import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
 import { refuseUntrusted } from "../environmentTarget";
 import { withAbortSignal } from "../lifecycle";
-import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
-import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
-import type { GpuNodesNode } from "../views/gpuNodes/gpuNodesTreeProvider";
+import { workloadIdOfNode, type DeploymentsNode } from "../views/deployments/deploymentsTree";
+import type { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
 
 /**
  * Restart, scale, cordon and uncordon: each asks first, is refused in Restricted Mode with the
  * reason, and reports failures through the log with a Show Log button.
  */
-export function registerClusterActions(connection: ClusterConnection, deployments: DeploymentsTreeProvider, trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerClusterActions(connection: ClusterConnection, trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const trusted = (action: string): boolean => !refuseUntrusted(action);
   const run = async (title: string, audit: Pick<ObjectChange, "object" | "action" | "detail">, work: (signal: AbortSignal) => Promise<ActionResult>): Promise<boolean> => {
     const kc = connection.kubeConfig;
@@ -36,7 +35,8 @@ export function registerClusterActions(connection: ClusterConnection, deployment
     return false;
   };
   const workloadOf = (node: unknown): { namespace: string; name: string; deployment: string | undefined; kind: string } | undefined => {
-    const w = node ? deployments.workloadOf(node as DeploymentsNode) : undefined;
+    const id = node ? workloadIdOfNode(node as DeploymentsNode) : undefined;
+    const w = id ? connection.model?.workloads.workload(id) : undefined;
     return w ? { namespace: w.namespace, name: w.name, deployment: w.deployment?.metadata?.name, kind: w.kind } : undefined;
   };
 

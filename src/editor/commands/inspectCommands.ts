@@ -1,14 +1,15 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import * as vscode from "vscode";
 import type { LogSource } from "../../core/kube/workloads/podLogs";
+import type { Workload } from "../../core/kube/workloads/workloadIndex";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId, ViewId } from "../contributionIds";
 import { yamlUri, type ObjectRef } from "../documents/kubeYamlDocuments";
 import { describeUri } from "../documents/workloadDescribeDocuments";
 import { logUri } from "../documents/workloadLogDocuments";
-import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
-import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
-import type { GpuNodesNode, GpuNodesTreeProvider } from "../views/gpuNodes/gpuNodesTreeProvider";
+import { workloadIdOfNode, type DeploymentsNode } from "../views/deployments/deploymentsTree";
+import type { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
+import type { GpuNodesTreeProvider } from "../views/gpuNodes/gpuNodesTreeProvider";
 
 interface ContainerPick extends vscode.QuickPickItem {
   readonly sources: readonly LogSource[];
@@ -17,10 +18,13 @@ interface ContainerPick extends vscode.QuickPickItem {
 /** YAML, logs and "reveal related": read-only, so they work in Restricted Mode too. */
 export function registerInspectCommands(
   connection: ClusterConnection,
-  deployments: DeploymentsTreeProvider,
   gpuNodes: GpuNodesTreeProvider,
   gpuNodesView: vscode.TreeView<GpuNodesNode>,
 ): vscode.Disposable[] {
+  const workloadOf = (node: DeploymentsNode): Workload | undefined => {
+    const id = workloadIdOfNode(node);
+    return id ? connection.model?.workloads.workload(id) : undefined;
+  };
   const podOf = (node: DeploymentsNode | GpuNodesNode | undefined): V1Pod | undefined => {
     if (!node || !("namespace" in node) || !("name" in node)) return undefined;
     return connection.current?.pods.get(node.namespace, node.name);
@@ -29,8 +33,8 @@ export function registerInspectCommands(
   /** Logs of a pod, or of a workload's pods with a picker of pods and containers. */
   const openLogs = async (node: DeploymentsNode | undefined, follow: boolean): Promise<number | undefined> => {
     const pod = podOf(node);
-    const w = node ? deployments.workloadOf(node) : undefined;
-    const pods = pod ? [pod] : w ? [...(deployments.podsOf(w) ?? [])] : [];
+    const w = node ? workloadOf(node) : undefined;
+    const pods = pod ? [pod] : w ? [...(connection.model?.workloads.podsOf(w) ?? [])] : [];
     if (pods.length === 0) {
       void vscode.window.showInformationMessage("There are no pods to show logs of.");
       return undefined;
@@ -57,7 +61,7 @@ export function registerInspectCommands(
 
   return [
     vscode.commands.registerCommand(CommandId.describeWorkload, async (node?: DeploymentsNode) => {
-      const w = node ? deployments.workloadOf(node) : undefined;
+      const w = node ? workloadOf(node) : undefined;
       if (!w) return undefined;
       const doc = await vscode.workspace.openTextDocument(describeUri(w.id));
       await vscode.window.showTextDocument(doc, { preview: true });
@@ -68,7 +72,7 @@ export function registerInspectCommands(
       if (node?.type === "node") ref = { kind: "Node", namespace: undefined, name: node.node };
       else if (node?.type === "pod" || node?.type === "nodePod" || node?.type === "pendingPod") ref = { kind: "Pod", namespace: node.namespace, name: node.name };
       else if (node) {
-        const w = deployments.workloadOf(node as DeploymentsNode);
+        const w = workloadOf(node as DeploymentsNode);
         if (w) ref = { kind: w.kind, namespace: w.namespace, name: w.name };
       }
       if (!ref) return undefined;

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import * as z from "zod";
 import type { ContextSummary } from "../../core/kube/client/kubeconfig";
+import { isDns1123Label } from "../../core/kube/objects/dns1123";
 import { CommandId, SettingKey } from "../contributionIds";
 import { explainKubeconfigError, type UserMessage } from "../explain";
 import type { ClusterConnection } from "../clusterConnection";
@@ -13,7 +14,7 @@ interface ContextItem extends vscode.QuickPickItem {
   readonly context: ContextSummary;
 }
 
-const SelectNamespaceArg = z.union([z.string().trim().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63), z.literal("*")]).optional();
+const SelectNamespaceArg = z.union([z.string().trim().refine(isDns1123Label), z.literal("*")]).optional();
 
 export function registerKubeContextCommands(model: KubeContextModel, connection: ClusterConnection, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [

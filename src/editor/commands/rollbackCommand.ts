@@ -9,14 +9,13 @@ import { CommandId } from "../contributionIds";
 import { refuseUntrusted } from "../environmentTarget";
 import { withAbortSignal } from "../lifecycle";
 import { isProductionTarget } from "../manifest/workspaceEnvironments";
-import type { DeploymentsNode } from "../views/deployments/deploymentNodes";
-import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
+import { workloadIdOfNode, type DeploymentsNode } from "../views/deployments/deploymentsTree";
 import { healthIcon } from "../views/healthIcons";
-import { askReason, type ClusterTarget, type RolloutFollower, type WorkloadRef } from "./rolloutFollower";
+import type { WorkloadRef } from "../../core/kube/objects/workloadRef";
+import { askReason, type ClusterTarget, type RolloutFollower } from "./rolloutFollower";
 
 interface RollbackDeps {
   readonly connection: ClusterConnection;
-  readonly deployments: DeploymentsTreeProvider;
   readonly rollouts: RolloutFollower;
   readonly trail: AuditTrail;
   readonly log: vscode.LogOutputChannel;
@@ -43,8 +42,13 @@ function clusterTarget(connection: ClusterConnection): ClusterTarget | undefined
   return { kc, context: state.context };
 }
 
+function workloadOfNode(deps: RollbackDeps, node: DeploymentsNode): Workload | undefined {
+  const id = workloadIdOfNode(node);
+  return id ? deps.connection.model?.workloads.workload(id) : undefined;
+}
+
 async function chooseWorkload(deps: RollbackDeps): Promise<Workload | undefined> {
-  const items: WorkloadItem[] = deps.deployments.allWorkloads().map(({ workload, health }) => ({
+  const items: WorkloadItem[] = (deps.connection.model?.workloads.all() ?? []).map(({ workload, health }) => ({
     label: `$(${healthIcon(health.health).id}) ${workload.name}`,
     description: `${workload.namespace} · ${workload.kind === "InferenceService" ? "KServe" : "Deployment"} · ${health.health}`,
     detail: health.reasons[0]?.message,
@@ -63,7 +67,7 @@ async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): 
   if (refuseUntrusted("Roll Back")) return false;
   const target = clusterTarget(deps.connection);
   if (!target) return false;
-  const workload = node ? deps.deployments.workloadOf(node) : await chooseWorkload(deps);
+  const workload = node ? workloadOfNode(deps, node) : await chooseWorkload(deps);
   if (!workload) return false;
   const ref: WorkloadRef = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
   const production = await isProductionTarget(target.context.name, workload.namespace);
@@ -87,9 +91,9 @@ async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): 
     void vscode.window.showErrorMessage(`${workload.name} is paused: you cannot roll back a paused deployment; resume it first (kubectl rollout resume) and try again.`);
     return false;
   }
-  const revisions = deploymentRevisions(deployment, deps.deployments.replicaSetsOf(workload));
+  const revisions = deploymentRevisions(deployment, deps.connection.model?.workloads.replicaSetsOf(workload) ?? []);
   const current = revisions.find((r) => r.current);
-  let toRevision = node ? deps.deployments.revisionOf(node) : undefined;
+  let toRevision = node?.type === "revision" ? deps.connection.model?.workloads.revisionOf(workload, node.key) : undefined;
   if (toRevision === undefined) {
     const now = Date.now();
     const items: RevisionItem[] = revisions.map((r) => ({
@@ -131,7 +135,7 @@ async function promote(deps: RollbackDeps, node: DeploymentsNode | undefined): P
   if (refuseUntrusted("Promote Canary")) return false;
   const target = clusterTarget(deps.connection);
   if (!target) return false;
-  const workload = node ? deps.deployments.workloadOf(node) : await chooseWorkload(deps);
+  const workload = node ? workloadOfNode(deps, node) : await chooseWorkload(deps);
   if (!workload?.inferenceService) return false;
   const canary = canaryState(workload.inferenceService);
   if (canary.canaryPercent === undefined) {

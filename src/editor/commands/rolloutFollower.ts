@@ -4,7 +4,9 @@ import type { ContextSummary } from "../../core/kube/client/kubeconfig";
 import { rollbackInferenceService, type InferenceServiceRollbackResult } from "../../core/kube/rollout/inferenceServiceRollout";
 import { getJson } from "../../core/kube/client/kubeRequest";
 import { collectionPath, ResourceTypes } from "../../core/kube/client/resourceTypes";
-import { trackRollout } from "../../core/kube/rollout/rolloutTracker";
+import { trackRollout, type TrackResult } from "../../core/kube/rollout/rolloutTracker";
+import { revisionAnnotation } from "../../core/kube/objects/wellKnownAnnotations";
+import { apiVersionOf, type WorkloadRef } from "../../core/kube/objects/workloadRef";
 import { undoDeployment, type UndoResult } from "../../core/kube/rollout/rolloutUndo";
 import type { AuditTrail } from "../auditTrail";
 import { CommandId } from "../contributionIds";
@@ -15,20 +17,12 @@ export interface ClusterTarget {
   readonly context: ContextSummary;
 }
 
-export interface WorkloadRef {
-  readonly kind: "Deployment" | "InferenceService";
-  readonly namespace: string;
-  readonly name: string;
-}
-
 export interface FollowResult {
-  readonly outcome: "complete" | "failed" | "failing" | "cancelled";
+  readonly outcome: TrackResult["outcome"];
   readonly message: string;
   /** The Deployment's revision once the rollout ended. */
   readonly revision: string | undefined;
 }
-
-const apiVersionOf = (kind: WorkloadRef["kind"]): string => (kind === "Deployment" ? "apps/v1" : "serving.kserve.io/v1beta1");
 
 /**
  * Following rollouts and rolling back, shared by Deploy, Roll Back and the failed-deploy offer:
@@ -41,12 +35,14 @@ export class RolloutFollower {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  follow(target: ClusterTarget, ref: WorkloadRef, title: string): Thenable<FollowResult> {
+  /** timeoutMs: give up with outcome "timedOut" (kubectl rollout status --timeout); absent: until done or cancelled. */
+  follow(target: ClusterTarget, ref: WorkloadRef, title: string, timeoutMs?: number): Thenable<FollowResult> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
       withAbortSignal(token, async (signal) => {
         let last = "";
         const result = await trackRollout(target.kc, ref, {
           signal,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           onProgress: ({ message }) => {
             if (message === last) return;
             last = message;
@@ -121,7 +117,7 @@ export class RolloutFollower {
 
   private async revisionOf(kc: KubeConfig, ref: WorkloadRef): Promise<string | undefined> {
     const d = (await getJson(kc, `${collectionPath(ResourceTypes.deployments, ref.namespace)}/${encodeURIComponent(ref.name)}`)) as { metadata?: { annotations?: Record<string, string> } };
-    return d.metadata?.annotations?.["deployment.kubernetes.io/revision"];
+    return d.metadata?.annotations?.[revisionAnnotation];
   }
 }
 

@@ -2,11 +2,11 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { computeClusterCapacity, type GpuPoolCapacity } from "../../core/policy/clusterCapacity";
-import { describeScaffoldError } from "../../core/scaffold/scaffoldError";
 import { scaffoldService } from "../../core/scaffold/scaffoldService";
 import { listTemplates, loadTemplate, type LoadedTemplate } from "../../core/scaffold/templateCatalog";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
+import { explainScaffoldError } from "../explain";
 import { refuseUntrusted } from "../environmentTarget";
 import { computeChoices, type FreeGpus } from "../wizard/computeChoices";
 import { runScaffoldWizard } from "../wizard/scaffoldWizard";
@@ -41,9 +41,12 @@ export function registerScaffoldCommand(connection: ClusterConnection, templates
         scaffoldService({ templatesDir, templateId: answers.template!.id, name: answers.name, outDir, set: answersToSet(answers) }),
       );
       if (!result.ok) {
-        const text = describeScaffoldError(result.error);
-        log.error(`Scaffold ${answers.name}: ${text}`);
-        void vscode.window.showErrorMessage(`Nothing was written. ${text}`);
+        const message = explainScaffoldError(result.error);
+        log.error(`Scaffold ${answers.name}: ${message.text}`);
+        void vscode.window.showErrorMessage(message.text, ...message.actions.map((a) => a.title)).then((choice) => {
+          const action = message.actions.find((a) => a.title === choice);
+          if (action) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+        });
         return undefined;
       }
       log.info(`Scaffolded ${answers.template.id} service ${answers.name} in ${result.dir}: ${result.files.join(", ")}.`);
@@ -60,11 +63,11 @@ export function registerScaffoldCommand(connection: ClusterConnection, templates
 /** The templates as the wizard offers them: what each defaults to decides the model and compute steps. */
 async function wizardTemplates(templatesDir: string): Promise<{ ok: true; value: WizardTemplate[] } | { ok: false; error: string }> {
   const listed = await listTemplates(templatesDir);
-  if (!listed.ok) return { ok: false, error: describeScaffoldError(listed.error) };
+  if (!listed.ok) return { ok: false, error: explainScaffoldError(listed.error).text };
   const value: WizardTemplate[] = [];
   for (const summary of listed.value) {
     const loaded = await loadTemplate(templatesDir, summary.id);
-    if (!loaded.ok) return { ok: false, error: describeScaffoldError(loaded.error) };
+    if (!loaded.ok) return { ok: false, error: explainScaffoldError(loaded.error).text };
     value.push(toWizardTemplate(loaded.value));
   }
   return { ok: true, value };

@@ -23,6 +23,12 @@ export class DeployPreviewDocuments implements vscode.TextDocumentContentProvide
     return result;
   }
 
+  /** Stores both sides and opens them side by side, the manifest keeping focus: `<service>: live ↔ <env> (<label>)`. */
+  async show(service: string, env: string, sides: { readonly liveText: string; readonly desiredText: string }, label: string): Promise<void> {
+    const uris = this.set(service, env, sides.liveText, sides.desiredText);
+    await vscode.commands.executeCommand("vscode.diff", uris.live, uris.desired, `${service}: live ↔ ${env} (${label})`, { preview: true, preserveFocus: true });
+  }
+
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? "# This preview has expired: run Deploy again.\n";
   }

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import { stringify } from "yaml";
-import type { KubeObject } from "../../core/kube/cache/informer";
+import type { ServedObject as KubeObject } from "../../core/kube/objects/kubeObject";
 import type { ClusterConnection } from "../clusterConnection";
 
 export const yamlScheme = "aiplatform-k8s";

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type { ClusterConnection } from "../clusterConnection";
-import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
+import { describeWorkload } from "../../core/kube/workloads/describeWorkload";
 
 export const describeScheme = "aiplatform-describe";
 const refreshDebounceMs = 500;
@@ -15,22 +15,27 @@ export class WorkloadDescribeDocuments implements vscode.TextDocumentContentProv
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
+  /** Workloads changed since the last refresh; only their open documents re-render. */
+  private readonly changedIds = new Set<string>();
 
-  constructor(
-    connection: ClusterConnection,
-    private readonly deployments: DeploymentsTreeProvider,
-  ) {
-    this.subscription = connection.onDidChangeObjects(() => {
+  constructor(private readonly connection: ClusterConnection) {
+    this.subscription = connection.onDidChangeModelData((change) => {
+      for (const id of change.workloads) this.changedIds.add(id);
+      if (change.workloads.size === 0) return;
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
-        for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === describeScheme) this.changed.fire(doc.uri);
+        for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === describeScheme && this.changedIds.has(idOf(doc.uri))) this.changed.fire(doc.uri);
+        this.changedIds.clear();
       }, refreshDebounceMs);
     });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    const id = uri.path.replace(/^\//, "").replace(/\.describe$/, "");
-    return this.deployments.describe(id) ?? `${id} no longer exists, or the cluster is not connected.\n`;
+    const id = idOf(uri);
+    const index = this.connection.model?.workloads;
+    const w = index?.workload(id);
+    if (!index || !w) return `${id} no longer exists, or the cluster is not connected.\n`;
+    return describeWorkload({ workload: w, health: index.healthOf(w), pods: index.podsOf(w), replicaSets: index.replicaSetsOf(w), events: index.eventsOf(w), now: Date.now() });
   }
 
   dispose(): void {
@@ -38,4 +43,8 @@ export class WorkloadDescribeDocuments implements vscode.TextDocumentContentProv
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function idOf(uri: vscode.Uri): string {
+  return uri.path.replace(/^\//, "").replace(/\.describe$/, "");
 }

@@ -1,10 +1,11 @@
 import * as vscode from "vscode";
 import type { ClusterConnection } from "../clusterConnection";
-import { SettingKey, ViewId } from "../contributionIds";
+import { ViewId } from "../contributionIds";
 import { describeConnection, describeForbidden } from "../explain";
 import type { KubeContextModel, KubeContextState } from "../kubeContextModel";
 import { DeploymentsTreeProvider } from "./deployments/deploymentsTreeProvider";
-import { GpuNodesTreeProvider, type GpuNodesNode } from "./gpuNodes/gpuNodesTreeProvider";
+import { GpuNodesTreeProvider } from "./gpuNodes/gpuNodesTreeProvider";
+import type { GpuNodesNode } from "./gpuNodes/gpuNodesTree";
 
 /** Models gets its rows from the model registry, which a later issue adds; until then its welcome content explains. */
 class NoModelsYet implements vscode.TreeDataProvider<never> {
@@ -24,9 +25,8 @@ export interface ClusterViews {
 }
 
 export function createClusterViews(model: KubeContextModel, connection: ClusterConnection): ClusterViews {
-  const showAll = (): boolean => vscode.workspace.getConfiguration().get<boolean>(SettingKey.showAllDeployments) === true;
   const namespace = (): string | undefined => (model.state.kind === "ready" ? model.state.namespace : undefined);
-  const deployments = new DeploymentsTreeProvider(connection, showAll, namespace);
+  const deployments = new DeploymentsTreeProvider(connection, namespace);
   let shownNamespace = namespace();
   const gpuNodes = new GpuNodesTreeProvider(connection);
   const modelsView = vscode.window.createTreeView(ViewId.models, { treeDataProvider: new NoModelsYet() });
@@ -63,9 +63,6 @@ export function createClusterViews(model: KubeContextModel, connection: ClusterC
       ...views,
       model.onDidChange(describe),
       connection.onDidChangeState(showConnection),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(SettingKey.showAllDeployments)) deployments.reset();
-      }),
     ],
   };
 }

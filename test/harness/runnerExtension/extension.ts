@@ -49,7 +49,17 @@ async function clusterBench(spec: Extract<HarnessSpec, { mode: "cluster-bench" }
   while (!existsSync(spec.loadDonePath)) await new Promise((r) => setTimeout(r, 100));
   // Let the last debounced refreshes fire.
   await new Promise((r) => setTimeout(r, 500));
-  return { treeReadyMs, heapMB, heapAfterLoadMB: process.memoryUsage().heapUsed / 2 ** 20, latencies: api.bench.takeRefreshLatencies() };
+  const heapAfterLoadMB = process.memoryUsage().heapUsed / 2 ** 20;
+  writeAtomically(`${spec.resultsPath}.load.json`, { treeReadyMs, heapMB, heapAfterLoadMB, latencies: api.bench.takeRefreshLatencies() });
+  // Then the bench churns pods for minutes; the latencies it causes are not kept, so they cannot count as heap.
+  const churnDonePath = `${spec.loadDonePath}.churn`;
+  while (!existsSync(churnDonePath)) {
+    api.bench.takeRefreshLatencies();
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  api.bench.takeRefreshLatencies();
+  return { treeReadyMs, heapMB, heapAfterLoadMB, heapAfterChurnMB: process.memoryUsage().heapUsed / 2 ** 20 };
 }
 
 function runMocha(spec: Extract<HarnessSpec, { mode: "mocha" }>): Promise<SuiteResults> {

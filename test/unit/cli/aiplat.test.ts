@@ -43,7 +43,7 @@ describe("aiplat", () => {
 
   test.each([
     { args: ["contexts", "-o", "xml"], says: "Allowed choices are table, json" },
-    { args: ["deploy"], says: "unknown command 'deploy'" },
+    { args: ["frobnicate"], says: "unknown command 'frobnicate'" },
     { args: ["contexts", "--kubeconfig", ""], says: "--kubeconfig needs at least one path" },
     { args: ["--frobnicate"], says: "unknown option '--frobnicate'" },
   ])("rejects $args with exit code 2 and says why", async ({ args, says }) => {

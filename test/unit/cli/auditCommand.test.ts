@@ -41,6 +41,38 @@ describe("aiplat audit verify", () => {
     expect(r.code).toBe(ExitCode.ok);
   });
 
+  test("an emptied log whose head anchor says 3 records were appended fails, naming how many went", async () => {
+    writeFileSync(log, "");
+    const r = await runAiplat(["audit", "verify"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.out).toBe("");
+    expect(r.err).toBe(`aiplat: ${log}: the log is empty, but its head anchor says 3 record(s) were appended: 3 record(s) were removed from the end\n`);
+  });
+
+  test("a log cut back to its first record fails the same way", async () => {
+    writeFileSync(log, `${readFileSync(log, "utf8").split("\n")[0]!}\n`);
+    const r = await runAiplat(["audit", "verify"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.err).toContain("the log ends at seq 1, but its head anchor says 3 record(s) were appended: 2 record(s) were removed from the end");
+  });
+
+  test("swapped records are named as out of order, not as missing", async () => {
+    const [a, b, c] = readFileSync(log, "utf8").trimEnd().split("\n");
+    writeFileSync(log, `${a!}\n${c!}\n${b!}\n`);
+    const r = await runAiplat(["audit", "verify"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.err).toContain("reordered: records 2 and 3 are out of order");
+    expect(r.err).not.toContain("missing");
+  });
+
+  test("an empty log with no anchor (nothing was ever recorded) verifies as 0 records", async () => {
+    const fresh = path.join(root, `fresh-${++n}`);
+    mkdirSync(path.join(fresh, ".aiplatform"), { recursive: true });
+    writeFileSync(defaultAuditPath(fresh), "");
+    const r = await runAiplat(["audit", "verify"], { cwd: fresh });
+    expect(r).toEqual({ code: ExitCode.ok, out: `0 records, chain intact, last hash ${"0".repeat(64)}\n`, err: "" });
+  });
+
   test("a missing log is a failure that says so", async () => {
     const r = await runAiplat(["audit", "verify", "--file", "nope.jsonl"], { cwd: ws });
     expect(r.code).toBe(ExitCode.failed);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { CommandId, ContextKey, ExtensionId, MutatingCommandIds, SettingKey, ViewContainerId, ViewId } from "../../../src/editor/contributionIds";
+import { allViewItems, CommandId, ContextKey, ExtensionId, MutatingCommandIds, SettingKey, ViewContainerId, ViewId, ViewItem } from "../../../src/editor/contributionIds";
 
 interface Manifest {
   name: string;
@@ -98,10 +98,55 @@ describe("viewsWelcome", () => {
 });
 
 describe("activation is lazy", () => {
-  test("never '*', and every view and command activates it", () => {
+  test("never '*'; views and commands are left to VS Code, which infers them from contributes (>= 1.74)", () => {
     expect(manifest.activationEvents).not.toContain("*");
     expect(manifest.activationEvents.filter((e) => e.startsWith("onStartup"))).toEqual([]);
-    for (const view of Object.values(ViewId)) expect(manifest.activationEvents).toContain(`onView:${view}`);
-    for (const command of Object.values(CommandId)) expect(manifest.activationEvents).toContain(`onCommand:${command}`);
+    expect(manifest.activationEvents.filter((e) => e.startsWith("onView:") || e.startsWith("onCommand:"))).toEqual([]);
+    expect(manifest.activationEvents).toContain("workspaceContains:**/aiplatform.yaml");
+  });
+});
+
+describe("viewItem clauses in menus agree with the contextValues the trees set (ViewItem)", () => {
+  const produced = allViewItems();
+  const clauses = Object.values(c.menus)
+    .flat()
+    .flatMap((e) => [
+      ...[...(e.when ?? "").matchAll(/viewItem == ([\w.]+)/g)].map((m) => ({ when: e.when, test: (v: string) => v === m[1] })),
+      ...[...(e.when ?? "").matchAll(/viewItem =~ \/(.+?)\/(?=\s|$)/g)].map((m) => ({ when: e.when, test: (v: string) => new RegExp(m[1] ?? "").test(v) })),
+    ]);
+  /** Rows that are only read: no menu acts on them. */
+  const rowsWithoutActions = [
+    ViewItem.namespace,
+    ViewItem.group("pods"),
+    ViewItem.group("revisions"),
+    ViewItem.group("events"),
+    ViewItem.revision(true),
+    ViewItem.event("normal"),
+    ViewItem.event("warning"),
+    ViewItem.nodePool,
+    ViewItem.pendingGpuPods,
+  ];
+
+  test("every clause matches a contextValue some row can have", () => {
+    expect(clauses.length).toBeGreaterThan(10);
+    expect(clauses.filter((cl) => !produced.some(cl.test)).map((cl) => cl.when)).toEqual([]);
+  });
+
+  test("every contextValue a row can have is picked by some clause, unless the row has no actions", () => {
+    expect(produced.filter((v) => !clauses.some((cl) => cl.test(v))).sort()).toEqual([...rowsWithoutActions].sort());
+  });
+
+  test("the clauses pick the rows they are meant for", () => {
+    const picks = (command: string, value: string): boolean =>
+      (c.menus["view/item/context"] ?? []).filter((e) => e.command === command).some((e) => clauses.some((cl) => cl.when === e.when && cl.test(value)));
+    expect(picks(CommandId.cordonNode, ViewItem.node(true, false))).toBe(true);
+    expect(picks(CommandId.cordonNode, ViewItem.node(true, true))).toBe(false);
+    expect(picks(CommandId.uncordonNode, ViewItem.node(false, true))).toBe(true);
+    expect(picks(CommandId.promoteCanary, ViewItem.workload("InferenceService", "Healthy", true))).toBe(true);
+    expect(picks(CommandId.promoteCanary, ViewItem.workload("InferenceService", "Healthy", false))).toBe(false);
+    expect(picks(CommandId.rollbackWorkload, ViewItem.revision(false))).toBe(true);
+    expect(picks(CommandId.rollbackWorkload, ViewItem.revision(true))).toBe(false);
+    expect(picks(CommandId.scaleWorkload, ViewItem.workload("Deployment", "Degraded", false))).toBe(true);
+    expect(picks(CommandId.scaleWorkload, ViewItem.workload("InferenceService", "Degraded", false))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { KubeConfig, CoreV1Event, V1Deployment, V1Namespace, V1Node, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import type { InferenceService } from "../objects/inferenceService";
-import { Informer, type Change, type InformerOptions, type InformerState, type KubeObject } from "./informer";
+import { Informer, type Change, type InformerOptions, type InformerState } from "./informer";
+import type { ServedObject as KubeObject } from "../objects/kubeObject";
 import { ResourceTypes, type ResourceType } from "../client/resourceTypes";
 
 /** What the views show about the connection as a whole. */
@@ -86,6 +87,11 @@ export class ClusterCache {
   /** Resolves when every required informer has its first list; KServe may be absent. */
   async whenSynced(): Promise<void> {
     await Promise.all(this.required().map((i) => i.whenSynced()));
+  }
+
+  /** What the cache holds now, as one "added" batch per resource type: a ClusterModel's starting point. */
+  snapshot(): readonly CacheChange[] {
+    return this.all.map((i) => ({ type: i.type, changes: i.list().map((object) => ({ type: "added" as const, object })) })).filter((c) => c.changes.length > 0);
   }
 
   onDidChange(listener: (change: CacheChange) => void): { dispose(): void } {

@@ -1,20 +1,8 @@
-import { Watch, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { getJson, KubeApiError } from "../client/kubeRequest";
 import { collectionPath, type ResourceType } from "../client/resourceTypes";
-
-/** The parts of every Kubernetes object the cache relies on. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    managedFields?: unknown;
-    annotations?: Record<string, string>;
-  };
-}
+import { watchStream } from "../client/watchStream";
+import type { ServedObject } from "../objects/kubeObject";
 
 export type InformerState =
   | { readonly kind: "connecting" }
@@ -51,10 +39,12 @@ class WatchGone extends Error {}
 class WatchIdle extends Error {}
 
 /** Drops what the views never read but that can double an object's size. */
-function strip<T extends KubeObject>(object: T): T {
-  if (object.metadata) {
-    delete object.metadata.managedFields;
-    const annotations = object.metadata.annotations;
+function strip<T extends ServedObject>(object: T): T {
+  // The object is ours to change: parsed from the wire for the cache alone.
+  const metadata: { managedFields?: unknown; annotations?: Record<string, string> } | undefined = object.metadata;
+  if (metadata) {
+    delete metadata.managedFields;
+    const annotations = metadata.annotations;
     if (annotations && "kubectl.kubernetes.io/last-applied-configuration" in annotations) {
       delete annotations["kubectl.kubernetes.io/last-applied-configuration"];
     }
@@ -62,7 +52,7 @@ function strip<T extends KubeObject>(object: T): T {
   return object;
 }
 
-export function objectKey(object: KubeObject): string {
+export function objectKey(object: ServedObject): string {
   const m = object.metadata;
   return m?.namespace ? `${m.namespace}/${m.name ?? ""}` : (m?.name ?? "");
 }
@@ -75,7 +65,7 @@ export function objectKey(object: KubeObject): string {
  * restarted rather than trusted (#958): the server is asked to end watches within
  * watchTimeoutSeconds and an idle timer catches a connection that dies without closing.
  */
-export class Informer<T extends KubeObject> {
+export class Informer<T extends ServedObject> {
   private readonly objects = new Map<string, T>();
   private resourceVersion: string | undefined;
   private currentState: InformerState = { kind: "connecting" };
@@ -224,93 +214,59 @@ export class Informer<T extends KubeObject> {
     this.resolveSynced();
   }
 
-  private watch(signal: AbortSignal): Promise<void> {
+  private async watch(signal: AbortSignal): Promise<void> {
     this.watchRequests++;
-    const started = Date.now();
-    let delivered = 0;
-    const jitteredTimeout = Math.round(this.options.watchTimeoutSeconds * (0.9 + this.options.random() * 0.1));
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let controller: AbortController | undefined;
-      let idle: NodeJS.Timeout | undefined;
-      const finish = (err?: Error): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(idle);
-        signal.removeEventListener("abort", onAbort);
-        controller?.abort();
-        if (err) reject(err);
-        // A watch that ends at once with nothing in it is a failure, or we would spin.
-        else if (delivered === 0 && Date.now() - started < 1000) reject(new Error("the watch closed immediately"));
-        else resolve();
-      };
-      const armIdle = (): void => {
-        clearTimeout(idle);
-        idle = setTimeout(() => finish(new WatchIdle("no watch event or bookmark in time")), this.options.idleTimeoutMs);
-      };
-      const onAbort = (): void => finish();
-      signal.addEventListener("abort", onAbort);
-      armIdle();
-      const pending: Change<T>[] = [];
-      let flushQueued = false;
-      const flush = (): void => {
-        flushQueued = false;
-        this.emit(pending.splice(0));
-      };
-      new Watch(this.kc)
-        .watch(
-          collectionPath(this.type, this.options.namespace),
-          { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: jitteredTimeout },
-          (phase: string, object: T & { code?: number; message?: string }) => {
-            if (settled) return;
-            armIdle();
-            delivered++;
-            if (phase === "ERROR") {
-              if (object.code === 410) finish(new WatchGone(object.message ?? "410 Gone"));
-              else finish(new KubeApiError(object.code ?? 500, undefined, object.message ?? "watch error"));
-              return;
-            }
-            const version = object.metadata?.resourceVersion;
-            if (version) this.resourceVersion = version;
-            if (phase === "BOOKMARK") return;
-            this.failures = 0;
-            const key = objectKey(object);
-            if (phase === "DELETED") {
-              this.objects.delete(key);
-              pending.push({ type: "deleted", object });
-            } else {
-              const stripped = strip(object);
-              const existed = this.objects.has(key);
-              this.objects.set(key, stripped);
-              pending.push({ type: existed ? "modified" : "added", object: stripped });
-            }
-            // Events that arrive together reach listeners together.
-            if (!flushQueued) {
-              flushQueued = true;
-              queueMicrotask(flush);
-            }
-          },
-          (err: unknown) => {
-            if (pending.length > 0) flush();
-            const code = (err as { statusCode?: number } | null)?.statusCode;
-            if (code === 410) finish(new WatchGone("410 Gone"));
-            else if (code !== undefined) finish(new KubeApiError(code, undefined, (err as Error).message));
-            else finish(err instanceof Error ? err : undefined);
-          },
-        )
-        .then(
-          (c) => {
-            controller = c;
-            if (settled) {
-              c.abort();
-              return;
-            }
-            // The watch is established (an error response would have settled it): we are live again.
-            if (this.currentState.kind !== "synced") this.setState({ kind: "synced" });
-          },
-          (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))),
-        );
+    const pending: Change<T>[] = [];
+    let flushQueued = false;
+    const flush = (): void => {
+      flushQueued = false;
+      this.emit(pending.splice(0));
+    };
+    const end = await watchStream<T>(this.kc, {
+      path: collectionPath(this.type, this.options.namespace),
+      resourceVersion: this.resourceVersion,
+      timeoutSeconds: Math.round(this.options.watchTimeoutSeconds * (0.9 + this.options.random() * 0.1)),
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      signal,
+      onEvent: (phase, object) => {
+        const version = object.metadata?.resourceVersion;
+        if (version) this.resourceVersion = version;
+        this.failures = 0;
+        const key = objectKey(object);
+        if (phase === "DELETED") {
+          this.objects.delete(key);
+          pending.push({ type: "deleted", object });
+        } else {
+          const stripped = strip(object);
+          const existed = this.objects.has(key);
+          this.objects.set(key, stripped);
+          pending.push({ type: existed ? "modified" : "added", object: stripped });
+        }
+        // Events that arrive together reach listeners together.
+        if (!flushQueued) {
+          flushQueued = true;
+          queueMicrotask(flush);
+        }
+      },
+      // The watch is established (an error response would have ended it): we are live again.
+      onEstablished: () => {
+        if (this.currentState.kind !== "synced") this.setState({ kind: "synced" });
+      },
     });
+    if (pending.length > 0) flush();
+    // Bookmarks move the version too; resume from the last one seen.
+    if ("resourceVersion" in end && end.resourceVersion) this.resourceVersion = end.resourceVersion;
+    switch (end.kind) {
+      case "closed":
+      case "aborted":
+        return;
+      case "gone":
+        throw new WatchGone(end.message);
+      case "idle":
+        throw new WatchIdle("no watch event or bookmark in time");
+      case "failed":
+        throw end.error;
+    }
   }
 
   private emit(changes: readonly Change<T>[]): void {

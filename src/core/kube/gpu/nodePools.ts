@@ -46,7 +46,8 @@ function add(a: GpuTotals, b: GpuTotals): GpuTotals {
   return { allocatable: a.allocatable + b.allocatable, allocated: a.allocated + b.allocated };
 }
 
-function totalsOf(nodes: readonly NodeGpuAllocation[]): NodePool["totals"] {
+/** Per-pool totals over its nodes' allocations. */
+export function poolTotals(nodes: readonly NodeGpuAllocation[]): NodePool["totals"] {
   let gpus: GpuTotals = { allocatable: 0, allocated: 0 };
   const mig: Record<string, GpuTotals> = {};
   for (const n of nodes) {
@@ -89,7 +90,7 @@ export function groupNodePools(
   return [...pools.values()]
     .map(({ key, nodes: members }) => {
       const sorted = [...members].sort((a, b) => a.node.localeCompare(b.node, "en"));
-      return { ...key, nodes: sorted, totals: totalsOf(sorted) };
+      return { ...key, nodes: sorted, totals: poolTotals(sorted) };
     })
     .sort((a, b) => Number(a.source === "none") - Number(b.source === "none") || a.name.localeCompare(b.name, "en") || a.source.localeCompare(b.source, "en"));
 }

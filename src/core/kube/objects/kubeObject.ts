@@ -11,6 +11,11 @@ export interface KubeObjectMeta {
   readonly namespace?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Set by the API server; a manifest leaves them out. */
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+  readonly generation?: number;
+  readonly managedFields?: unknown;
 }
 
 export interface KubeObject {
@@ -18,4 +23,14 @@ export interface KubeObject {
   readonly kind: string;
   readonly metadata: KubeObjectMeta;
   readonly spec?: { readonly [key: string]: JsonValue };
+}
+
+/**
+ * The same object as the API server sends it and client-node types it (V1Pod, V1Deployment…):
+ * any field may be missing. The cache holds objects of this shape.
+ */
+export interface ServedObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: Partial<KubeObjectMeta>;
 }

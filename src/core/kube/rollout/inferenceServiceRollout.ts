@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as z from "zod";
 import { type ActionError, classifyActionError, describeActionError } from "./clusterActions";
-import { findCondition, InferenceService } from "../objects/inferenceService";
+import { InferenceService } from "../objects/inferenceService";
 import { requestJson } from "../client/kubeRequest";
 import { collectionPath, ResourceTypes } from "../client/resourceTypes";
 
@@ -302,21 +302,4 @@ async function rollbackOnce(
         predictorAfter: after,
         dryRun,
       };
-}
-
-export type InferenceServiceRolloutStatus = { readonly state: "complete"; readonly message: string } | { readonly state: "waiting"; readonly message: string };
-
-/** For following a rollback: the spec observed, then Ready. Messages in kubectl rollout status' style. */
-export function inferenceServiceRolloutStatus(isvc: InferenceService): InferenceServiceRolloutStatus {
-  const name = isvc.metadata.name;
-  if ((isvc.metadata.generation ?? 0) > (isvc.status?.observedGeneration ?? 0)) return { state: "waiting", message: "Waiting for InferenceService spec update to be observed..." };
-  const ready = findCondition(isvc, "Ready");
-  if (ready?.status !== "True") {
-    const why = ready?.message ?? ready?.reason;
-    return { state: "waiting", message: `Waiting for InferenceService "${name}" to be Ready${why ? `: ${why}` : ""}...` };
-  }
-  const traffic = canaryState(isvc)
-    .traffic.map((t) => `${t.revision} ${t.percent}%`)
-    .join(", ");
-  return { state: "complete", message: `inferenceservice "${name}" successfully rolled out${traffic ? ` (traffic: ${traffic})` : ""}` };
 }

@@ -1,9 +1,14 @@
-import { Watch, type KubeConfig, type V1Deployment, type V1Pod, type V1ReplicaSet } from "@kubernetes/client-node";
+import type { KubeConfig, V1Deployment, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import { InferenceService, findCondition } from "../objects/inferenceService";
 import { KubeApiError, requestJson } from "../client/kubeRequest";
 import { podProblems, type PodProblem } from "../workloads/podProblems";
 import { collectionPath, ResourceTypes } from "../client/resourceTypes";
 import { deploymentRolloutStatus, type RolloutStatus } from "../workloads/rolloutStatus";
+import { watchStream } from "../client/watchStream";
+import { labelSelectorString } from "../objects/labelSelector";
+import { revisionAnnotation } from "../objects/wellKnownAnnotations";
+import type { WorkloadRef } from "../objects/workloadRef";
+import { canaryState } from "./inferenceServiceRollout";
 
 /**
  * Follows a rollout after an apply until it is complete, has failed, or is failing: the
@@ -12,17 +17,13 @@ import { deploymentRolloutStatus, type RolloutStatus } from "../workloads/rollou
  * CrashLoopBackOff…) for degradedAfterMs, so nobody waits ten minutes for the progress deadline.
  */
 
-export interface RolloutTarget {
-  readonly kind: "Deployment" | "InferenceService";
-  readonly namespace: string;
-  readonly name: string;
-}
-
 export type TrackResult =
   | { readonly outcome: "complete"; readonly message: string }
   | { readonly outcome: "failed"; readonly reason: "ProgressDeadlineExceeded" | "NotFound" | "Deleted" | "Forbidden" | "Unreachable"; readonly message: string }
   | { readonly outcome: "failing"; readonly message: string; readonly problems: readonly PodProblem[] }
-  | { readonly outcome: "cancelled" };
+  | { readonly outcome: "cancelled" }
+  /** timeoutMs passed first, as `kubectl rollout status --timeout`; the message ends with the last status line. */
+  | { readonly outcome: "timedOut"; readonly message: string };
 
 export interface RolloutProgress {
   /** kubectl rollout status's line, e.g. `Waiting for deployment "chat" rollout to finish: 1 of 2 updated replicas are available...`. */
@@ -38,6 +39,8 @@ export interface TrackOptions {
   readonly degradedAfterMs?: number;
   /** How often the new pods are read (default 1 s); the workload itself is watched. */
   readonly pollIntervalMs?: number;
+  /** Give up after this long with outcome "timedOut" (kubectl rollout status --timeout); absent or 0: wait for ever. */
+  readonly timeoutMs?: number;
 }
 
 export const defaultDegradedAfterMs = 15_000;
@@ -47,7 +50,6 @@ const defaultPollIntervalMs = 1000;
 const stuckCodes = new Set<PodProblem["code"]>(["ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff", "CreateContainerConfigError", "OOMKilled"]);
 /** One OOM kill can be a spike; by the second restart the limit is simply too low. */
 export const repeatedOomRestarts = 2;
-const revisionAnnotation = "deployment.kubernetes.io/revision";
 
 /** The problems of the given (new) pods that mean the rollout will not finish by itself. */
 export function stuckPodProblems(pods: readonly V1Pod[], now: number): PodProblem[] {
@@ -101,7 +103,11 @@ export function inferenceServiceRolloutStatus(isvc: InferenceService, predictor:
   const ready = findCondition(isvc, "Ready");
   const { latestCreatedRevision: created, latestReadyRevision: readyRevision } = predictorStatusOf(isvc);
   if (ready?.status === "True" && created !== undefined && created === readyRevision && (deployment === undefined || deployment.state === "complete")) {
-    return { state: "complete", message: `inferenceservice "${name}" successfully rolled out (revision ${created})` };
+    // After a canary rollback the latest revision is ready but has no traffic: then say where traffic goes.
+    const shares = canaryState(isvc).traffic;
+    const allOnLatest = shares.every((t) => t.percent === 0 || (t.revision === created && t.percent === 100));
+    const where = allOnLatest ? `revision ${created}` : `traffic: ${shares.map((t) => `${t.revision} ${t.percent}%`).join(", ")}`;
+    return { state: "complete", message: `inferenceservice "${name}" successfully rolled out (${where})` };
   }
   if (deployment?.state === "waiting") return { state: "waiting", stage: deployment.stage, message: deployment.message.replace(/^Waiting for deployment ("[^"]*")/, `Waiting for inferenceservice "${name}" (deployment $1)`) };
   const why = ready?.status !== "True" ? (ready?.message ?? ready?.reason ?? "not ready yet") : `revision ${created ?? "?"} is not ready yet`;
@@ -163,12 +169,6 @@ function query(params: Record<string, string>): string {
   return new URLSearchParams(params).toString();
 }
 
-function labelSelector(matchLabels: Record<string, string> | undefined, extra: Record<string, string> = {}): string {
-  return Object.entries({ ...matchLabels, ...extra })
-    .map(([k, v]) => `${k}=${v}`)
-    .join(",");
-}
-
 async function readOptional<T>(kc: KubeConfig, path: string, signal: AbortSignal | undefined): Promise<T | undefined> {
   try {
     return (await requestJson(kc, "GET", path, signal ? { signal } : {})) as T;
@@ -180,13 +180,14 @@ async function readOptional<T>(kc: KubeConfig, path: string, signal: AbortSignal
 
 async function newPodsOfDeployment(kc: KubeConfig, deployment: V1Deployment, signal: AbortSignal | undefined): Promise<V1Pod[]> {
   const namespace = deployment.metadata?.namespace ?? "";
-  const matchLabels = deployment.spec?.selector?.matchLabels;
-  const sets = (await requestJson(kc, "GET", `${collectionPath(ResourceTypes.replicaSets, namespace)}?${query({ labelSelector: labelSelector(matchLabels) })}`, signal ? { signal } : {})) as Listed<V1ReplicaSet>;
+  const selector = deployment.spec?.selector;
+  // An invalid selector (the API server refuses those) would select everything; ownership filters below.
+  const sets = (await requestJson(kc, "GET", `${collectionPath(ResourceTypes.replicaSets, namespace)}?${query({ labelSelector: labelSelectorString(selector) ?? "" })}`, signal ? { signal } : {})) as Listed<V1ReplicaSet>;
   const rs = newReplicaSetOf(deployment, sets.items ?? []);
   const hash = rs?.metadata?.labels?.["pod-template-hash"];
   if (!rs) return [];
-  const selector = labelSelector(matchLabels, hash ? { "pod-template-hash": hash } : {});
-  const pods = (await requestJson(kc, "GET", `${collectionPath(ResourceTypes.pods, namespace)}?${query({ labelSelector: selector })}`, signal ? { signal } : {})) as Listed<V1Pod>;
+  const podSelector = labelSelectorString({ ...selector, matchLabels: { ...selector?.matchLabels, ...(hash ? { "pod-template-hash": hash } : {}) } }) ?? "";
+  const pods = (await requestJson(kc, "GET", `${collectionPath(ResourceTypes.pods, namespace)}?${query({ labelSelector: podSelector })}`, signal ? { signal } : {})) as Listed<V1Pod>;
   return podsOf(rs, pods.items ?? []);
 }
 
@@ -216,6 +217,11 @@ async function observeInferenceService(kc: KubeConfig, raw: unknown, signal: Abo
 
 type Followed = { readonly metadata?: { readonly resourceVersion?: string } };
 
+/** The follower's watch: the server ends it within this time and a fresh one starts. */
+const followWatchTimeoutSeconds = 240;
+/** Bookmarks come about once a minute; a watch silent for longer than this is presumed dead (#958). */
+const followIdleTimeoutMs = 90_000;
+
 /**
  * Watches one object by name from a resourceVersion, re-establishing the watch when it drops
  * (with back-off), and re-reading the object when the server says the version is gone (410).
@@ -238,57 +244,30 @@ function followObject(
         resolve();
       });
     });
-  const watchOnce = (): Promise<{ gone: boolean; error?: unknown }> =>
-    new Promise((resolve) => {
-      let settled = false;
-      let controller: AbortController | undefined;
-      const finish = (outcome: { gone: boolean; error?: unknown }): void => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener("abort", onAbort);
-        controller?.abort();
-        resolve(outcome);
-      };
-      const onAbort = (): void => finish({ gone: false });
-      signal.addEventListener("abort", onAbort);
-      new Watch(kc)
-        .watch(
-          collection,
-          { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true, timeoutSeconds: 240, ...(resourceVersion ? { resourceVersion } : {}) },
-          (phase: string, object: Followed & { code?: number; message?: string }) => {
-            if (settled) return;
-            if (phase === "ERROR") {
-              finish(object.code === 410 ? { gone: true } : { gone: false, error: new KubeApiError(object.code ?? 500, undefined, object.message ?? "watch error") });
-              return;
-            }
-            failures = 0;
-            resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
-            if (phase === "BOOKMARK") return;
-            if (phase === "DELETED") handlers.onDeleted();
-            else handlers.onObject(object);
-          },
-          (err: unknown) => {
-            const code = (err as { statusCode?: number } | null)?.statusCode;
-            finish(code === 410 ? { gone: true } : { gone: false, ...(err ? { error: code !== undefined ? new KubeApiError(code, undefined, (err as Error).message) : err } : {}) });
-          },
-        )
-        .then(
-          (c) => {
-            controller = c;
-            if (settled) c.abort();
-          },
-          (err: unknown) => finish({ gone: false, error: err }),
-        );
-    });
   void (async () => {
     while (!signal.aborted) {
-      const { gone, error } = await watchOnce();
-      if (signal.aborted) return;
-      if (error instanceof KubeApiError && (error.statusCode === 401 || error.statusCode === 403)) {
-        handlers.onFatal(error);
+      const end = await watchStream<Followed>(kc, {
+        path: collection,
+        fieldSelector: `metadata.name=${name}`,
+        resourceVersion,
+        timeoutSeconds: followWatchTimeoutSeconds,
+        idleTimeoutMs: followIdleTimeoutMs,
+        signal,
+        onEvent: (phase, object) => {
+          failures = 0;
+          if (phase === "DELETED") handlers.onDeleted();
+          else handlers.onObject(object);
+        },
+      });
+      if (signal.aborted || end.kind === "aborted") return;
+      // A watch that lived until the server or the idle timer ended it was healthy.
+      if (end.kind === "closed" || end.kind === "idle") failures = 0;
+      if (end.kind !== "gone") resourceVersion = end.resourceVersion ?? resourceVersion;
+      if (end.kind === "failed" && end.error instanceof KubeApiError && (end.error.statusCode === 401 || end.error.statusCode === 403)) {
+        handlers.onFatal(end.error);
         return;
       }
-      if (gone) {
+      if (end.kind === "gone") {
         // Our resourceVersion is out of the server's history: read the object afresh.
         try {
           const current = await readOptional<Followed>(kc, `${collection}/${encodeURIComponent(name)}`, signal);
@@ -303,7 +282,7 @@ function followObject(
           // Fall through to the back-off.
         }
       }
-      if (error !== undefined || gone) {
+      if (end.kind === "failed" || end.kind === "gone") {
         failures++;
         await pause(Math.min(5000, 250 * 2 ** (failures - 1)));
       }
@@ -311,12 +290,39 @@ function followObject(
   })();
 }
 
+/** kubectl's words when --timeout passes (wait.ErrWaitTimeout). */
+export const timedOutMessage = "timed out waiting for the condition";
+
 /**
  * Follows a Deployment or InferenceService until its rollout completes, fails (the progress
- * deadline), is failing (new pods stuck for degradedAfterMs) or the signal aborts. onProgress
- * gets kubectl's waiting line and any stuck pods whenever they change.
+ * deadline), is failing (new pods stuck for degradedAfterMs), timeoutMs passes or the signal
+ * aborts. onProgress gets kubectl's waiting line and any stuck pods whenever they change.
  */
-export async function trackRollout(kc: KubeConfig, target: RolloutTarget, options: TrackOptions = {}): Promise<TrackResult> {
+export async function trackRollout(kc: KubeConfig, target: WorkloadRef, options: TrackOptions = {}): Promise<TrackResult> {
+  const outer = options.signal;
+  if (outer?.aborted) return { outcome: "cancelled" };
+  const timeoutMs = options.timeoutMs ?? 0;
+  if (timeoutMs <= 0) return follow(kc, target, options);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  let lastLine: string | undefined;
+  try {
+    const result = await follow(kc, target, {
+      ...options,
+      signal: outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal,
+      onProgress: (progress) => {
+        lastLine = progress.message;
+        options.onProgress?.(progress);
+      },
+    });
+    if (result.outcome !== "cancelled" || outer?.aborted || !deadline.signal.aborted) return result;
+    return { outcome: "timedOut", message: lastLine ? `${timedOutMessage}: ${lastLine}` : timedOutMessage };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function follow(kc: KubeConfig, target: WorkloadRef, options: TrackOptions): Promise<TrackResult> {
   const outer = options.signal;
   if (outer?.aborted) return { outcome: "cancelled" };
   const type = target.kind === "Deployment" ? ResourceTypes.deployments : ResourceTypes.inferenceServices;

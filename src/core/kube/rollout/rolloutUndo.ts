@@ -1,9 +1,11 @@
-import type { KubeConfig, V1Deployment, V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet } from "@kubernetes/client-node";
+import type { KubeConfig, V1Deployment, V1PodTemplateSpec, V1ReplicaSet } from "@kubernetes/client-node";
 import * as z from "zod";
 import { type ActionError, classifyActionError, describeActionError } from "./clusterActions";
 import { requestJson } from "../client/kubeRequest";
 import { timeOf } from "../objects/kubeTime";
+import { labelSelectorString } from "../objects/labelSelector";
 import { collectionPath, ResourceTypes } from "../client/resourceTypes";
+import { revisionAnnotation, revisionHistoryAnnotation } from "../objects/wellKnownAnnotations";
 
 /**
  * `kubectl rollout undo` for Deployments, reproduced from kubectl's DeploymentRollbacker
@@ -11,7 +13,6 @@ import { collectionPath, ResourceTypes } from "../client/resourceTypes";
  * the same history, the same checks in the same order, the same messages, the same JSON patch.
  */
 
-export const revisionAnnotation = "deployment.kubernetes.io/revision";
 export const changeCauseAnnotation = "kubernetes.io/change-cause";
 export const modelVersionLabel = "aiplatform.dev/model-version";
 const podTemplateHashLabel = "pod-template-hash";
@@ -20,7 +21,7 @@ const podTemplateHashLabel = "pod-template-hash";
 const annotationsToSkip: ReadonlySet<string> = new Set([
   "kubectl.kubernetes.io/last-applied-configuration",
   revisionAnnotation,
-  "deployment.kubernetes.io/revision-history",
+  revisionHistoryAnnotation,
   "deployment.kubernetes.io/desired-replicas",
   "deployment.kubernetes.io/max-replicas",
   "deprecated.deployment.rollback.to",
@@ -220,22 +221,6 @@ export function deploymentRevisions(deployment: V1Deployment, replicaSets: reado
   return [...byRevision.values()].sort((a, b) => b.revision - a.revision);
 }
 
-/** A selector as the API's labelSelector parameter (metav1.LabelSelectorAsSelector(...).String()). */
-export function labelSelectorString(selector: V1LabelSelector | undefined): string {
-  const parts: [string, string][] = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`]);
-  for (const e of selector?.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(",");
-    if (e.operator === "In") parts.push([e.key, `${e.key} in (${values})`]);
-    else if (e.operator === "NotIn") parts.push([e.key, `${e.key} notin (${values})`]);
-    else if (e.operator === "Exists") parts.push([e.key, e.key]);
-    else if (e.operator === "DoesNotExist") parts.push([e.key, `!${e.key}`]);
-  }
-  return parts
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([, text]) => text)
-    .join(",");
-}
-
 /** Why an undo did not happen: the cluster refused or could not be reached, or kubectl's own checks said no. */
 export type UndoError = ActionError | { readonly kind: "cannot-undo"; readonly message: string };
 
@@ -293,7 +278,8 @@ export async function readDeploymentHistory(
   } catch (err) {
     return { ok: false, error: classifyActionError(err, { verb: "get", resource: "deployments", namespace, name }) };
   }
-  const selector = labelSelectorString(deployment.spec?.selector);
+  // An invalid selector (the API server refuses those) would list every ReplicaSet; the planner keeps only those the Deployment controls.
+  const selector = labelSelectorString(deployment.spec?.selector) ?? "";
   const query = selector ? `?${new URLSearchParams({ labelSelector: selector }).toString()}` : "";
   try {
     const list = ReplicaSetListResponse.parse(await requestJson(kc, "GET", `${collectionPath(ResourceTypes.replicaSets, namespace)}${query}`, { signal }));

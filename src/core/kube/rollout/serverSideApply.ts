@@ -2,6 +2,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { toKubeYaml } from "../objects/kubeYaml";
 import type { KubeObject } from "../objects/kubeObject";
 import { KubeApiError, requestJson } from "../client/kubeRequest";
+import { revisionAnnotation } from "../objects/wellKnownAnnotations";
 
 /**
  * Server-side apply (`kubectl apply --server-side`) of any kind the cluster serves: the path of
@@ -74,7 +75,7 @@ export type LiveObject =
 const noisyMetadata = ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink"];
 const noisyAnnotations = [
   "kubectl.kubernetes.io/last-applied-configuration",
-  "deployment.kubernetes.io/revision",
+  revisionAnnotation,
   // Who changed it last and why: rewritten by every change, so a diff of them says nothing about the change.
   "kubernetes.io/change-cause",
   "aiplatform.dev/last-action",

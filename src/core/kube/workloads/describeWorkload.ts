@@ -2,6 +2,7 @@ import type { CoreV1Event, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import { eventCount, eventTime, formatDuration, timeOf } from "../objects/kubeTime";
 import type { WorkloadHealth } from "./workloadHealth";
 import type { Workload } from "./workloadIndex";
+import { revisionAnnotation } from "../objects/wellKnownAnnotations";
 
 export interface DescribeInput {
   readonly workload: Workload;
@@ -65,9 +66,9 @@ export function describeWorkload(input: DescribeInput): string {
     ...table([
       ["Revision", "ReplicaSet", "Ready", "Image", "Age"],
       ...[...replicaSets]
-        .sort((a, b) => Number(b.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? 0) - Number(a.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? 0))
+        .sort((a, b) => Number(b.metadata?.annotations?.[revisionAnnotation] ?? 0) - Number(a.metadata?.annotations?.[revisionAnnotation] ?? 0))
         .map((rs) => [
-          rs.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? "?",
+          rs.metadata?.annotations?.[revisionAnnotation] ?? "?",
           rs.metadata?.name ?? "",
           `${rs.status?.readyReplicas ?? 0}/${rs.spec?.replicas ?? 0}`,
           rs.spec?.template?.spec?.containers[0]?.image ?? "",

@@ -6,18 +6,11 @@ import { eventTime, formatDuration, timeOf } from "../../../core/kube/objects/ku
 import { podGpuRequests } from "../../../core/kube/gpu/gpuAllocation";
 import type { WorkloadHealth } from "../../../core/kube/workloads/workloadHealth";
 import type { Workload } from "../../../core/kube/workloads/workloadIndex";
+import { ViewItem } from "../../contributionIds";
 import { escapeMarkdown, healthIcon } from "../healthIcons";
+import type { DeploymentsNode } from "./deploymentsTree";
+import { revisionAnnotation } from "../../../core/kube/objects/wellKnownAnnotations";
 
-/** Tree elements are ids: the provider resolves them against the live cache on every read. */
-export type DeploymentsNode =
-  | { readonly type: "namespace"; readonly id: string; readonly namespace: string }
-  | { readonly type: "workload"; readonly id: string }
-  | { readonly type: "pods" | "revisions" | "events"; readonly id: string; readonly workloadId: string }
-  | { readonly type: "pod"; readonly id: string; readonly workloadId: string; readonly namespace: string; readonly name: string }
-  | { readonly type: "revision"; readonly id: string; readonly workloadId: string; readonly key: string }
-  | { readonly type: "event"; readonly id: string; readonly workloadId: string; readonly key: string };
-
-const revisionAnnotation = "deployment.kubernetes.io/revision";
 const changeCauseAnnotation = "kubernetes.io/change-cause";
 
 export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly V1Pod[]): vscode.TreeItem {
@@ -30,7 +23,7 @@ export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly
   const split = canary?.canaryRunning ? canarySplit(canary) : undefined;
   item.description = [`${ready}/${desired}`, version?.version, w.kind === "InferenceService" ? "KServe" : undefined, split].filter(Boolean).join(" · ");
   item.iconPath = healthIcon(health.health);
-  item.contextValue = `workload.${w.kind === "InferenceService" ? "inferenceService" : "deployment"}.${health.health.toLowerCase()}${canary?.canaryRunning ? ".canary" : ""}`;
+  item.contextValue = ViewItem.workload(w.kind, health.health, w.kind === "InferenceService" && canary?.canaryRunning === true);
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMarkdown(w.name)}** · ${w.kind} in \`${w.namespace}\`\n\n`);
   md.appendMarkdown(`$(${healthIcon(health.health).id}) **${health.health}** · ${ready}/${desired} ready · ${pods.length} pods\n\n`);
@@ -58,7 +51,7 @@ export function groupItem(node: Extract<DeploymentsNode, { type: "pods" | "revis
   item.id = node.id;
   item.description = warnings > 0 ? `${count} · ${warnings} warnings` : String(count);
   item.iconPath = new vscode.ThemeIcon(node.type === "pods" ? "symbol-namespace" : node.type === "revisions" ? "history" : "bell");
-  item.contextValue = `group.${node.type}`;
+  item.contextValue = ViewItem.group(node.type);
   return item;
 }
 
@@ -93,7 +86,7 @@ export function podItem(node: Extract<DeploymentsNode, { type: "pod" }>, pod: V1
     : ready && pod.status?.phase === "Running"
       ? new vscode.ThemeIcon("circle-filled", new vscode.ThemeColor("testing.iconPassed"))
       : new vscode.ThemeIcon("circle-outline", new vscode.ThemeColor("charts.yellow"));
-  item.contextValue = `pod${pod.spec?.nodeName ? ".scheduled" : ".pending"}`;
+  item.contextValue = ViewItem.pod(Boolean(pod.spec?.nodeName));
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${escapeMarkdown(node.name)}** · ${escapeMarkdown(pod.status?.phase ?? "Unknown")}\n\n`);
   for (const c of pod.status?.containerStatuses ?? []) {
@@ -102,11 +95,6 @@ export function podItem(node: Extract<DeploymentsNode, { type: "pod" }>, pod: V1
   }
   item.tooltip = md;
   return item;
-}
-
-export function sortedRevisions(replicaSets: readonly V1ReplicaSet[]): V1ReplicaSet[] {
-  const rev = (rs: V1ReplicaSet): number => Number(rs.metadata?.annotations?.[revisionAnnotation] ?? 0);
-  return [...replicaSets].sort((a, b) => rev(b) - rev(a));
 }
 
 export function revisionItem(node: Extract<DeploymentsNode, { type: "revision" }>, rs: V1ReplicaSet, current: boolean, now: number): vscode.TreeItem {
@@ -121,16 +109,11 @@ export function revisionItem(node: Extract<DeploymentsNode, { type: "revision" }
     .filter(Boolean)
     .join(" · ");
   item.iconPath = new vscode.ThemeIcon(current ? "git-commit" : "circle-small");
-  item.contextValue = current ? "revision.current" : "revision";
+  item.contextValue = ViewItem.revision(current);
   item.tooltip = new vscode.MarkdownString(
     `**Revision ${escapeMarkdown(rev)}**${current ? " (current)" : ""}\n\nimage \`${image}\`${model ? `\n\nmodel version \`${model}\`` : ""}${cause ? `\n\nchange-cause: ${escapeMarkdown(cause)}` : ""}`,
   );
   return item;
-}
-
-/** Warnings first, then newest first. */
-export function sortedEvents(events: readonly CoreV1Event[]): CoreV1Event[] {
-  return [...events].sort((a, b) => (a.type === "Warning" ? 0 : 1) - (b.type === "Warning" ? 0 : 1) || (eventTime(b) ?? 0) - (eventTime(a) ?? 0));
 }
 
 export function eventItem(node: Extract<DeploymentsNode, { type: "event" }>, e: CoreV1Event, now: number): vscode.TreeItem {
@@ -140,6 +123,6 @@ export function eventItem(node: Extract<DeploymentsNode, { type: "event" }>, e: 
   item.description = [`${e.involvedObject?.kind ?? ""}/${e.involvedObject?.name ?? ""}`, at ? formatDuration(now - at) : undefined, e.message].filter(Boolean).join(" · ");
   item.iconPath = e.type === "Warning" ? new vscode.ThemeIcon("warning", new vscode.ThemeColor("problemsWarningIcon.foreground")) : new vscode.ThemeIcon("info");
   item.tooltip = e.message ?? "";
-  item.contextValue = `event.${(e.type ?? "normal").toLowerCase()}`;
+  item.contextValue = ViewItem.event(e.type === "Warning" ? "warning" : "normal");
   return item;
 }

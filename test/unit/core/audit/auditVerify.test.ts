@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { auditRecordHash } from "../../../../src/core/audit/auditRecord";
@@ -73,8 +73,16 @@ describe("verifyAuditText", () => {
     {
       name: "two swapped lines",
       tamper: (ls) => join([ls[0]!, ls[2]!, ls[1]!, ls[3]!, ls[4]!]),
-      firstBroken: { line: 2, seq: 3, problem: "deleted or reordered" },
+      firstBroken: { line: 2, seq: 3, problem: "reordered" },
       intact: 1,
+      detail: /^records 2 and 3 are out of order: seq 3 is on line 2, seq 2 further down on line 3$/,
+    },
+    {
+      name: "two swapped lines further apart",
+      tamper: (ls) => join([ls[0]!, ls[1]!, ls[4]!, ls[3]!, ls[2]!]),
+      firstBroken: { line: 3, seq: 5, problem: "reordered" },
+      intact: 2,
+      detail: /^records 3 and 5 are out of order: seq 5 is on line 3, seq 3 further down on line 5$/,
     },
     {
       name: "a repeated line",
@@ -174,5 +182,43 @@ describe("verifyAuditLog", () => {
       "chain broken at line 3 (seq 4): deleted or reordered: seq 4 follows seq 2: 1 record(s) missing (2 record(s) before it verify)",
     );
     expect(describeVerification(verifyAuditText(original))).toBe(`5 records, chain intact, last hash ${hashOf(lines[4]!)}`);
+  });
+});
+
+describe("verifyAuditLog checks the chain against its head anchor", () => {
+  const logWith = async (name: string): Promise<string> => {
+    const file = path.join(tmp.dir, name, "audit.jsonl");
+    await writeLog(file, 3);
+    return file;
+  };
+
+  test("an intact log matches its anchor", async () => {
+    const file = await logWith("anchor-intact");
+    expect(await verifyAuditLog({ file })).toMatchObject({ ok: true, records: 3 });
+  });
+
+  test("the last record replaced by a forged one with a correct hash: the anchor names the rewrite", async () => {
+    const file = await logWith("anchor-rewritten");
+    const ls = readFileSync(file, "utf8").trimEnd().split("\n");
+    writeFileSync(file, join([ls[0]!, ls[1]!, forge(ls[1]!, 3)]));
+    const v = await verifyAuditLog({ file });
+    expect(v.ok).toBe(false);
+    if (!v.ok) {
+      expect(v.behindAnchor).toMatchObject({ records: 3, anchor: { seq: 3 } });
+      expect(describeVerification(v)).toMatch(/the last record \(seq 3\) is not the one its head anchor recorded/);
+    }
+  });
+
+  test("a deleted log with an anchor says records were appended there", async () => {
+    const file = await logWith("anchor-deleted");
+    rmSync(file);
+    const v = await verifyAuditLog({ file });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.message).toMatch(/does not exist.*yet its head anchor says 3 record\(s\) were appended/);
+  });
+
+  test("the anchor lives next to the log as audit.head", async () => {
+    const file = await logWith("anchor-path");
+    expect(JSON.parse(readFileSync(path.join(path.dirname(file), "audit.head"), "utf8"))).toEqual({ seq: 3, hash: hashOf(readFileSync(file, "utf8").trimEnd().split("\n")[2]!) });
   });
 });

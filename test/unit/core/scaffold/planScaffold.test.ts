@@ -10,7 +10,7 @@ import { toKubeYaml } from "../../../../src/core/kube/objects/kubeYaml";
 import { parseManifest } from "../../../../src/core/manifest/parseManifest";
 import { renderKubernetesObjects } from "../../../../src/core/manifest/renderKubernetes";
 import { planScaffold, type PlannedFile, type PlanResult } from "../../../../src/core/scaffold/planScaffold";
-import { describeScaffoldError } from "../../../../src/core/scaffold/scaffoldError";
+import { describeScaffoldErrorForTerminal as describeScaffoldError } from "../../../../src/cli/scaffoldCommand";
 import { listTemplates, loadTemplate, type LoadedTemplate } from "../../../../src/core/scaffold/templateCatalog";
 
 const templatesDir = path.resolve(__dirname, "../../../../templates");
@@ -114,11 +114,14 @@ describe("what each template writes", () => {
     }
   });
 
-  test("the CI workflow runs aiplat check on the first environment", async () => {
+  test("the CI workflow runs aiplat check on every environment, production until pinned as not yet deployable", async () => {
     const workflow = parse(file((await plan("python")).files, ".github/workflows/aiplatform-check.yml")) as { on: Record<string, unknown>; jobs: { check: { steps: { run?: string }[] } } };
     expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
     const runs = workflow.jobs.check.steps.map((s) => s.run).filter(Boolean);
-    expect(runs).toEqual(["npx --yes --package=ai-platform-ops aiplat check aiplatform.yaml --env dev"]);
+    expect(runs).toEqual([
+      "npx --yes --package=ai-platform-ops aiplat check aiplatform.yaml --env dev",
+      "npx --yes --package=ai-platform-ops aiplat check aiplatform.yaml --env prod --unpinned-prod warning",
+    ]);
   });
 
   test("the runbook carries the SLOs, rollback commands for the environment, dashboards and escalation", async () => {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { planScaffold } from "../../../../src/core/scaffold/planScaffold";
 import { isSafeRelativePath, writeDirectoryAtomically } from "../../../../src/core/scaffold/safeWrite";
-import { describeScaffoldError } from "../../../../src/core/scaffold/scaffoldError";
+import { describeScaffoldErrorForTerminal as describeScaffoldError } from "../../../../src/cli/scaffoldCommand";
 import { scaffoldService } from "../../../../src/core/scaffold/scaffoldService";
 import { loadTemplate } from "../../../../src/core/scaffold/templateCatalog";
 import { snapshotTree } from "./treeSnapshot";
@@ -65,15 +65,15 @@ describe("scaffoldService never overwrites and leaves nothing behind on failure"
     writeFileSync(path.join(target, "k8s", "deployment.yaml"), "also mine\n");
     const before = snapshotTree(work);
     const result = await scaffold();
-    expect(result).toEqual({ ok: false, error: { kind: "target-exists", dir: target, reason: "already exists and is not empty" } });
+    expect(result).toEqual({ ok: false, error: { kind: "target-exists", dir: target, reason: "not-empty" } });
     expect(snapshotTree(work)).toEqual(before);
     expect(describeScaffoldError(result.ok ? ({} as never) : result.error)).toMatch(/not empty; nothing was written\. Choose another --out/);
   });
 
   test.each([
-    { what: "a file", make: (target: string) => writeFileSync(target, "x"), reason: "already exists and is not a directory" },
-    { what: "a symbolic link to an empty directory", make: (target: string) => (mkdirSync(`${target}-real`), symlinkSync(`${target}-real`, target)), reason: "is a symbolic link" },
-    { what: "a dangling symbolic link", make: (target: string) => symlinkSync("/nonexistent/elsewhere", target), reason: "is a symbolic link" },
+    { what: "a file", make: (target: string) => writeFileSync(target, "x"), reason: "not-a-directory" },
+    { what: "a symbolic link to an empty directory", make: (target: string) => (mkdirSync(`${target}-real`), symlinkSync(`${target}-real`, target)), reason: "symlink" },
+    { what: "a dangling symbolic link", make: (target: string) => symlinkSync("/nonexistent/elsewhere", target), reason: "symlink" },
   ])("a target that is $what is refused", async ({ make, reason }) => {
     const target = path.join(work, "llama3-chat");
     make(target);

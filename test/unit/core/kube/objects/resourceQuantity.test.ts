@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseDeviceCount, parseQuantity } from "../../../../../src/core/kube/objects/resourceQuantity";
+import { checkResourceQuantity, parseDeviceCount, parseQuantity, scanQuantity } from "../../../../../src/core/kube/objects/resourceQuantity";
 
 describe("parseQuantity follows the Kubernetes quantity grammar", () => {
   // kubernetes.io "Resource Management for Pods and Containers": 128974848, 129e6, 129M,
@@ -48,5 +48,59 @@ describe("parseDeviceCount accepts only the whole numbers the API server allows 
     { q: "lots", count: undefined },
   ])("$q → $count", ({ q, count }) => {
     expect(parseDeviceCount(q)).toBe(count);
+  });
+});
+
+describe("scanQuantity matches apimachinery's ParseQuantity (quantity_test.go's tables)", () => {
+  // Valid and invalid inputs from k8s.io/apimachinery/pkg/api/resource/quantity_test.go
+  // (TestQuantityParse), with the values they denote.
+  test.each([
+    { q: "0", value: 0 },
+    { q: "1.", value: 1 },
+    { q: "1.G", value: 1e9 },
+    { q: ".001", value: 0.001 },
+    { q: ".0001k", value: 0.1 },
+    { q: "9Ei", value: 9 * 2 ** 60 },
+    { q: "12E", value: 12e18 },
+    { q: "100.035Ki", value: 100.035 * 1024 },
+    { q: "0.5Mi", value: 0.5 * 2 ** 20 },
+    { q: "1.01E", value: 1.01e18 },
+    { q: "1E-3", value: 0.001 },
+    { q: "1e+3", value: 1000 },
+    { q: "-1", value: -1 },
+    { q: "-3.01e-2", value: -0.0301 },
+    { q: "+5n", value: 5e-9 },
+  ])("$q parses to $value", ({ q, value }) => {
+    const scanned = scanQuantity(q);
+    expect(scanned.ok).toBe(true);
+    if (scanned.ok) expect(scanned.value).toBeCloseTo(value, 9);
+  });
+
+  test.each(["1.1.M", "1+1.0M", "0.1mi", "0.1am", "aoeu", ".5i", "1i", "-3.01i", "-3.01e-", " 1", "1 ", "...", "1e", "1K", "1KiB", "", "1,5", "0x10", "Inf", "NaN"])("%j is refused", (q) => {
+    expect(scanQuantity(q).ok).toBe(false);
+  });
+});
+
+describe("checkResourceQuantity: what the API server and scheduler accept as a request or limit", () => {
+  test.each([
+    { q: "4", unit: "cpu" as const, problem: undefined },
+    { q: "500m", unit: "cpu" as const, problem: undefined },
+    { q: 2, unit: "cpu" as const, problem: undefined },
+    { q: "16Gi", unit: "bytes" as const, problem: undefined },
+    { q: "1", unit: "devices" as const, problem: undefined },
+    // ValidateNonnegativeQuantity: "must be greater than or equal to 0".
+    { q: "-4", unit: "cpu" as const, problem: "negative" },
+    { q: -4, unit: "cpu" as const, problem: "negative" },
+    { q: "...", unit: "bytes" as const, problem: "not-a-quantity" },
+    { q: "16GB", unit: "bytes" as const, problem: "not-a-quantity" },
+    // A valid quantity to the grammar, but beyond int64 milli-cores / bytes.
+    { q: "1e309", unit: "cpu" as const, problem: "too-large" },
+    { q: Infinity, unit: "cpu" as const, problem: "too-large" },
+    { q: "9Ei", unit: "bytes" as const, problem: "too-large" },
+    // Extended resources must be whole numbers ("must be an integer").
+    { q: "1.5", unit: "devices" as const, problem: "not-whole" },
+    { q: "500m", unit: "devices" as const, problem: "not-whole" },
+  ])("$q ($unit) → $problem", ({ q, unit, problem }) => {
+    expect(checkResourceQuantity(q, unit)?.kind).toBe(problem);
   });
 });

@@ -4,12 +4,11 @@ import type { InferenceService } from "../../../../../src/core/kube/objects/infe
 import {
   canaryState,
   deploymentMode,
-  inferenceServiceRolloutStatus,
   mergePatchBetween,
   planInferenceServiceRollback,
   previousPredictorAnnotation,
 } from "../../../../../src/core/kube/rollout/inferenceServiceRollout";
-import { inferenceService, knCondition } from "../kubeObjects";
+import { inferenceService } from "../kubeObjects";
 
 // Modes follow KServe's GetDeploymentMode (status, then annotation, legacy names normalised);
 // canary rollback and promotion follow kserve.github.io "Canary Rollout Strategy": 0% pins traffic
@@ -167,23 +166,5 @@ describe("mergePatchBetween makes the RFC 7386 merge patch that turns one object
     expect(mergePatchBetween(from, to)).toEqual(patch);
     // Applied by the sandbox API server's own RFC 7386 implementation, it gives the target.
     expect(applyMergePatch(structuredClone(from), mergePatchBetween(from, to) as Json)).toEqual(to);
-  });
-});
-
-describe("inferenceServiceRolloutStatus", () => {
-  test.each([
-    { name: "spec not yet observed", input: { ...isvc(), metadata: { ...isvc().metadata, generation: 3 } }, expected: { state: "waiting", message: "Waiting for InferenceService spec update to be observed..." } },
-    {
-      name: "not Ready, with KServe's reason",
-      input: { ...isvc(), status: { ...isvc().status, conditions: [knCondition("Ready", "False", "RevisionMissing", "Revision iris-predictor-00003 is not ready")] } },
-      expected: { state: "waiting", message: 'Waiting for InferenceService "iris" to be Ready: Revision iris-predictor-00003 is not ready...' },
-    },
-    {
-      name: "Ready: says where traffic goes",
-      input: isvc({ predictor: { ...model("x"), canaryTrafficPercent: 0 }, status: { ...canarySplit, traffic: [{ tag: "latest", revisionName: "iris-predictor-00002", percent: 0, latestRevision: true }, { tag: "prev", revisionName: "iris-predictor-00001", percent: 100 }] } }),
-      expected: { state: "complete", message: 'inferenceservice "iris" successfully rolled out (traffic: iris-predictor-00002 0%, iris-predictor-00001 100%)' },
-    },
-  ])("$name", ({ input, expected }) => {
-    expect(inferenceServiceRolloutStatus(input)).toEqual(expected);
   });
 });

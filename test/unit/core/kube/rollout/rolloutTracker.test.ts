@@ -16,6 +16,7 @@ import {
   stuckPodProblems,
 } from "../../../../../src/core/kube/rollout/rolloutTracker";
 import type { RolloutStatus } from "../../../../../src/core/kube/workloads/rolloutStatus";
+import type { InferenceService } from "../../../../../src/core/kube/objects/inferenceService";
 import { ago, containerStatus, deployment, inferenceService, knCondition, minutes, now, pod, replicaSet } from "../kubeObjects";
 
 const waiting = (pods: V1Pod["status"]) => pod("chat-7d9c-abcde", { phase: "Pending", ...(pods ? { containerStatuses: pods.containerStatuses ?? [] } : {}) });
@@ -93,12 +94,33 @@ describe("inferenceServiceRolloutStatus", () => {
     conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
   });
 
-  test.each<{ what: string; isvc: ReturnType<typeof withRevisions>; predictor?: ReturnType<typeof deployment>; expected: RolloutStatus }>([
+  test.each<{ what: string; isvc: InferenceService; predictor?: ReturnType<typeof deployment>; expected: RolloutStatus }>([
     {
       what: "Ready on the latest revision, predictor rolled out",
       isvc: withRevisions("llm-predictor-00002", "llm-predictor-00002"),
       predictor: deployment("llm-predictor"),
       expected: { state: "complete", message: 'inferenceservice "llm" successfully rolled out (revision llm-predictor-00002)' },
+    },
+    {
+      what: "a canary rolled back to 0%: says where traffic goes, as the latest revision has none",
+      isvc: {
+        ...withRevisions("llm-predictor-00002", "llm-predictor-00002"),
+        status: {
+          ...withRevisions("llm-predictor-00002", "llm-predictor-00002").status,
+          components: {
+            predictor: {
+              latestCreatedRevision: "llm-predictor-00002",
+              latestReadyRevision: "llm-predictor-00002",
+              traffic: [
+                { tag: "latest", revisionName: "llm-predictor-00002", percent: 0, latestRevision: true },
+                { tag: "prev", revisionName: "llm-predictor-00001", percent: 100, latestRevision: false },
+              ],
+            },
+          },
+        },
+      },
+      predictor: deployment("llm-predictor"),
+      expected: { state: "complete", message: 'inferenceservice "llm" successfully rolled out (traffic: llm-predictor-00002 0%, llm-predictor-00001 100%)' },
     },
     {
       what: "Ready on the latest revision in serverless mode (no predictor Deployment)",

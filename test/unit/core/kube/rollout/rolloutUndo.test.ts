@@ -1,6 +1,6 @@
-import type { V1Container, V1Deployment, V1LabelSelector, V1ReplicaSet } from "@kubernetes/client-node";
+import type { V1Container, V1Deployment, V1ReplicaSet } from "@kubernetes/client-node";
 import { describe, expect, test } from "vitest";
-import { deploymentRevisions, labelSelectorString, planDeploymentUndo } from "../../../../../src/core/kube/rollout/rolloutUndo";
+import { deploymentRevisions, planDeploymentUndo } from "../../../../../src/core/kube/rollout/rolloutUndo";
 
 // Expected plans, messages and patches are kubectl's: DeploymentRollbacker and deploymentRevision in
 // kubernetes/kubectl pkg/polymorphichelpers/rollback.go, and what Debian's kubectl 1.32 printed and
@@ -206,27 +206,5 @@ describe("deploymentRevisions lists kubectl rollout history, newest first", () =
 
   test("nothing is current while a paused Deployment's edited template has no ReplicaSet yet", () => {
     expect(deploymentRevisions(deployment("4.0", { paused: true }), history).map((r) => r.current)).toEqual([false, false, false]);
-  });
-});
-
-describe("labelSelectorString", () => {
-  test.each<{ selector: V1LabelSelector; expected: string }>([
-    { selector: { matchLabels: { app: "web" } }, expected: "app=web" },
-    { selector: { matchLabels: { tier: "gpu", app: "web" } }, expected: "app=web,tier=gpu" },
-    {
-      selector: {
-        matchLabels: { app: "web" },
-        matchExpressions: [
-          { key: "track", operator: "In", values: ["stable", "canary"] },
-          { key: "legacy", operator: "DoesNotExist" },
-          { key: "gpu", operator: "Exists" },
-          { key: "zone", operator: "NotIn", values: ["b"] },
-        ],
-      },
-      expected: "app=web,gpu,!legacy,track in (canary,stable),zone notin (b)",
-    },
-    { selector: {}, expected: "" },
-  ])("$expected", ({ selector, expected }) => {
-    expect(labelSelectorString(selector)).toBe(expected);
   });
 });

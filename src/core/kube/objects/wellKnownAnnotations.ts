@@ -1,0 +1,6 @@
+/**
+ * Annotations Kubernetes itself writes and we read. The Deployment controller numbers each
+ * template on the Deployment and its ReplicaSets (kubernetes/kubernetes pkg/controller/deployment/util).
+ */
+export const revisionAnnotation = "deployment.kubernetes.io/revision";
+export const revisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";
