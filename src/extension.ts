@@ -3,12 +3,10 @@ import * as vscode from "vscode";
 import * as path from "node:path";
 import { AuditTrail } from "./editor/auditTrail";
 import { ClusterConnection } from "./editor/clusterConnection";
-import { registerAuditCommands } from "./editor/commands/auditCommands";
 import { registerClusterActions } from "./editor/commands/clusterActions";
-import { registerDeployCommands } from "./editor/commands/deployCommand";
-import { registerRollbackCommands } from "./editor/commands/rollbackCommand";
+import { CommandRunner } from "./editor/commands/commandRunner";
+import { registerContextLockCommands } from "./editor/commands/contextLockCommands";
 import { RolloutFollower } from "./editor/commands/rolloutFollower";
-import { registerScaffoldCommand } from "./editor/commands/scaffoldCommand";
 import { DeployPreviewDocuments, previewScheme } from "./editor/documents/deployPreviewDocuments";
 import { ManifestCodeLensProvider } from "./editor/manifest/manifestCodeLens";
 import { ManifestDiagnostics } from "./editor/manifest/manifestDiagnostics";
@@ -19,7 +17,9 @@ import { describeScheme, WorkloadDescribeDocuments } from "./editor/documents/wo
 import { logScheme, WorkloadLogDocuments } from "./editor/documents/workloadLogDocuments";
 import { registerKubeContextCommands } from "./editor/commands/kubeContext";
 import { createContextStatusBar } from "./editor/contextStatusBar";
+import { CommandId } from "./editor/contributionIds";
 import { KubeContextModel } from "./editor/kubeContextModel";
+import { ReadOnlyContexts } from "./editor/readOnlyContexts";
 import { createLog } from "./editor/log";
 import { SelectedContextStore } from "./editor/selectedContextStore";
 import { createClusterViews } from "./editor/views/clusterViews";
@@ -40,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const started = performance.now();
   const log = createLog();
   const model = new KubeContextModel(new SelectedContextStore(context.globalStorageUri.fsPath), log);
+  const readOnly = new ReadOnlyContexts(model, log);
+  const runner = new CommandRunner({ log, readOnly });
   const connection = new ClusterConnection(model, log);
   const views = createClusterViews(model, connection);
   const yamlDocuments = new KubeYamlDocuments(connection);
@@ -50,31 +52,41 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const previews = new DeployPreviewDocuments();
   const diagnostics = new ManifestDiagnostics();
   const codeLenses = new ManifestCodeLensProvider();
+  const templatesDir = path.join(context.extensionPath, "templates");
   context.subscriptions.push(
     log,
     model,
+    readOnly,
     connection,
     ...views.disposables,
-    ...createContextStatusBar(model),
-    ...registerKubeContextCommands(model, connection, log),
-    ...registerClusterActions(connection, trail, log),
-    ...registerScaffoldCommand(connection, path.join(context.extensionPath, "templates"), log),
-    ...registerDeployCommands({ model, trail, previews, diagnostics, rollouts, log }),
-    ...registerRollbackCommands({ connection, rollouts, trail, log }),
-    ...registerAuditCommands(trail, log),
+    ...createContextStatusBar(model, readOnly),
+    ...registerDiagnosticsCommands(runner, log),
+    ...registerKubeContextCommands(runner, model, connection, log),
+    ...registerContextLockCommands(runner, model, readOnly),
+    ...registerClusterActions(runner, connection, trail, log),
+    ...registerInspectCommands(runner, connection, views.gpuNodes, views.gpuNodesView),
+    // Deploy, rollback, scaffold and audit load on their first command, not with the extension.
+    ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>
+      (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log }),
+    ),
+    ...runner.registerLazily([CommandId.rollbackWorkload, CommandId.promoteCanary], async (r) =>
+      (await import("./editor/commands/rollbackCommand")).registerRollbackCommands(r, { connection, rollouts, trail, log }),
+    ),
+    ...runner.registerLazily([CommandId.scaffoldService], async (r) => (await import("./editor/commands/scaffoldCommand")).registerScaffoldCommand(r, connection, templatesDir, log)),
+    ...runner.registerLazily([CommandId.verifyAuditLog, CommandId.exportAuditLog, CommandId.openAuditLog], async (r) =>
+      (await import("./editor/commands/auditCommands")).registerAuditCommands(r, trail, log),
+    ),
     vscode.workspace.registerTextDocumentContentProvider(previewScheme, previews),
     previews,
     diagnostics,
     vscode.languages.registerCodeLensProvider({ scheme: "file", pattern: "**/aiplatform.{yaml,yml}" }, codeLenses),
     codeLenses,
-    ...registerInspectCommands(connection, views.gpuNodes, views.gpuNodesView),
     vscode.workspace.registerTextDocumentContentProvider(yamlScheme, yamlDocuments),
     yamlDocuments,
     vscode.workspace.registerTextDocumentContentProvider(describeScheme, describeDocuments),
     describeDocuments,
     vscode.workspace.registerTextDocumentContentProvider(logScheme, logDocuments),
     logDocuments,
-    ...registerDiagnosticsCommands(log),
   );
   // Reading the kubeconfig is I/O; it must not hold up activation.
   model.reloadInBackground();

@@ -147,15 +147,6 @@ export async function planTarget(deps: PlanningDeps, c: ChosenTarget, verb: stri
   return { error: result.error };
 }
 
-/** Refuses in Restricted Mode, saying why and how to trust the workspace. */
-export function refuseUntrusted(action: string): boolean {
-  if (vscode.workspace.isTrusted) return false;
-  void vscode.window.showWarningMessage(`${action} is disabled in Restricted Mode: it changes a cluster or writes files, and this workspace is not trusted. The views keep working.`, "Manage Workspace Trust").then((c) => {
-    if (c) void vscode.commands.executeCommand("workbench.trust.manage");
-  });
-  return true;
-}
-
 export async function offerContextHelp(problem: string): Promise<void> {
   const choice = await vscode.window.showErrorMessage(problem, "Select Kubernetes Context", "Open Kubeconfig Settings");
   if (choice === "Select Kubernetes Context") await vscode.commands.executeCommand(CommandId.selectContext);

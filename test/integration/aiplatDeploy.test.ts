@@ -97,7 +97,7 @@ describe("aiplat deploy against the sandbox", () => {
     const before = await written();
     const r = await deploy("--dry-run", "-o", "json");
     expect(r.code).toBe(ExitCode.ok);
-    const report = JSON.parse(r.out);
+    const report = JSON.parse(r.out) as { objects: unknown[]; diffDigest: string };
     expect(report).toMatchObject({ outcome: "dry-run", revisionBefore: "1", revisionAfter: null });
     expect(report.objects).toContainEqual({ kind: "Deployment", namespace: "ml-dev", name: "chat", action: "configured" });
     expect(report.diffDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -133,11 +133,9 @@ describe("aiplat deploy against the sandbox", () => {
   test("Ctrl-C during --wait: exit 1, the applied change left as it is, recorded as cancelled", { timeout: 60_000 }, async () => {
     setImage("vllm/vllm-openai:rc1-does-not-exist");
     const interrupt = new AbortController();
-    let out = "";
     let err = "";
     const code = await runCli(["deploy", "chat/aiplatform.yaml", "--env", "dev", "--wait", "--yes", "--reason", "try rc1"], {
       out: (t) => {
-        out += t;
         // The first rollout status line: the apply is done and the wait has begun.
         if (t.startsWith("Waiting for")) interrupt.abort();
       },
@@ -154,6 +152,19 @@ describe("aiplat deploy against the sandbox", () => {
     expect(await image()).toBe("vllm/vllm-openai:rc1-does-not-exist");
     expect((await records()).at(-1)).toMatchObject({ action: "deploy", outcome: "cancelled", reason: "try rc1" });
     expect(await verifyAuditLog({ file: auditFile() })).toMatchObject({ ok: true, records: 4 });
+  });
+});
+
+describe("aiplat deploy --timeout", () => {
+  test("a rollout that outlasts --timeout: exit 1, outcome timedOut in JSON, with the rollback command; recorded as failed", { timeout: 60_000 }, async () => {
+    setImage("vllm/vllm-openai:rc2-does-not-exist");
+    const r = await deploy("--wait", "--timeout", "2s", "--yes", "--reason", "try rc2", "-o", "json");
+    expect(r.code).toBe(ExitCode.failed);
+    const report = JSON.parse(r.out) as Record<string, unknown>;
+    expect(report).toMatchObject({ outcome: "timedOut", rollback: 'aiplat rollback ml-dev/chat --context sandbox --reason "roll back the failed deploy of chat" --wait' });
+    expect(r.err).toContain("To roll back, run:");
+    expect(await image()).toBe("vllm/vllm-openai:rc2-does-not-exist");
+    expect((await records()).at(-1)).toMatchObject({ action: "deploy", outcome: "failed", reason: "try rc2" });
   });
 });
 

@@ -18,7 +18,7 @@ import { readAuditLog } from "../../src/core/audit/auditLog";
 import type { AuditRecord } from "../../src/core/audit/auditRecord";
 import { applyDeploy } from "../../src/core/deploy/applyDeploy";
 import { planDeploy, type DeployInput, type DeployPlan } from "../../src/core/deploy/planDeploy";
-import { kubeconfigSearchPath, loadKubeconfig, type LoadedKubeconfig } from "../../src/core/kube/client/kubeconfig";
+import { kubeconfigSearchPath, loadKubeconfig } from "../../src/core/kube/client/kubeconfig";
 import { parseManifest } from "../../src/core/manifest/parseManifest";
 import { scaffoldService } from "../../src/core/scaffold/scaffoldService";
 import { runAiplat } from "../unit/cli/runAiplat";
@@ -62,7 +62,7 @@ async function cliInput(auditFile: string): Promise<DeployInput> {
   if (!loaded.ok) throw new Error("kubeconfig");
   const parsed = parseManifest(readFileSync(manifestFile(), "utf8"));
   if (!parsed.ok) throw new Error("manifest");
-  return { manifest: parsed.manifest, env: "dev", kubeconfig: loaded as LoadedKubeconfig, readOnly: noLocks, auditFile, actorFor: (c) => resolveActor({ kubeUser: c.user, cwd: dir }) };
+  return { manifest: parsed.manifest, env: "dev", kubeconfig: loaded, readOnly: noLocks, auditFile, actorFor: (c) => resolveActor({ kubeUser: c.user, cwd: dir }) };
 }
 
 async function plan(input: DeployInput): Promise<DeployPlan> {

@@ -1,7 +1,8 @@
 import { stringify } from "csv-stringify/sync";
 import { type AuditFileError, readAuditText, splitAuditLog } from "./auditLog";
 import { parseAuditLine } from "./auditRecord";
-import { type AuditVerification, verifyAuditText } from "./auditVerify";
+import { readAuditHead } from "./auditHead";
+import { type AuditVerification, verifyAgainstHead, verifyAuditText } from "./auditVerify";
 
 /**
  * The audit log as compliance evidence: CSV for a spreadsheet, JSON for tools. Nothing is left
@@ -16,7 +17,8 @@ export type ExportResult = { readonly ok: true; readonly text: string; readonly 
 export async function exportAuditLog(file: string, format: AuditExportFormat, options: { now?: Date } = {}): Promise<ExportResult> {
   const read = await readAuditText(file);
   if (!read.ok) return read;
-  const verification = verifyAuditText(read.text);
+  // Checked against the head anchor too, so an export of an emptied or cut-back log says so.
+  const verification = verifyAgainstHead(verifyAuditText(read.text), await readAuditHead(file));
   const text = format === "csv" ? auditLogCsv(read.text, verification) : auditLogJson(read.text, verification, { source: file, now: options.now ?? new Date() });
   return { ok: true, text, verification };
 }

@@ -70,7 +70,7 @@ async function appendLocked(file: string, entry: AuditEntry, now: Date): Promise
       size = tail.tornStart;
     }
     const previous = chainHead(tail.lastLine);
-    if (!previous.ok) return { ok: false, error: `cannot append to ${file}: its last record ${previous.error}; run aiplat audit verify` };
+    if (!previous.ok) return { ok: false, error: `cannot append to ${file}: its last record ${previous.error}; verify the audit log to find where it breaks` };
 
     const record = seal(entry, previous.seq + 1, previous.hash, now);
     const line = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");

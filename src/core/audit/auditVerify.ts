@@ -1,4 +1,4 @@
-import { readAuditHead, type AuditHead } from "./auditHead";
+import { readAuditHead, type AuditHead, type ReadHead } from "./auditHead";
 import { readAuditText, splitAuditLog } from "./auditLog";
 import { auditRecordHash, genesisHash, parseAuditLine } from "./auditRecord";
 
@@ -104,7 +104,11 @@ export async function verifyAuditLog(source: { readonly file: string } | { reado
     if (head.kind === "present" && head.head.seq > 0) return { ok: false, intactRecords: 0, behindAnchor: { anchor: head.head, records: 0 }, message: `${read.error.message}, yet its head anchor says ${head.head.seq} record(s) were appended` };
     return { ok: false, intactRecords: 0, message: read.error.message };
   }
-  const verified = verifyAuditText(read.text);
+  return verifyAgainstHead(verifyAuditText(read.text), head);
+}
+
+/** An intact chain compared with the head anchor written on every append (auditHead.ts). */
+export function verifyAgainstHead(verified: AuditVerification, head: ReadHead): AuditVerification {
   if (!verified.ok || head.kind !== "present") return verified;
   const { seq, hash } = head.head;
   if (verified.records < seq) {

@@ -77,7 +77,7 @@ export function parseManifest(text: string): ParsedManifest {
         const where = p.path.length > 0 ? `${p.path.join(".")}: ` : "";
         return p.kind === "forbidden-key"
           ? { kind: p.kind, message: `${where}the key ${p.key} is not allowed in a manifest (it names JavaScript's object prototype)`, path: p.path, range: rangeOf(p.range) }
-          : { kind: p.kind, message: `${where}unknown YAML tag ${shortTag(p.tag)}; a manifest uses plain values (strings, numbers, booleans, maps and lists), without tags such as !Ref or !!js/function`, path: p.path, range: rangeOf(p.range) };
+          : { kind: p.kind, message: `${where}unknown YAML tag ${shortTag(p.tag)}; a manifest uses plain values (strings, numbers, booleans, maps and lists), without tags such as !Ref or !!js/function`, path: p.path, range: rangeOf(tagRange(text, shortTag(p.tag), p.range)) };
       }),
     };
   }
@@ -99,4 +99,10 @@ export function parseManifest(text: string): ParsedManifest {
       return { kind: "schema", message: `${where}${issue.message}`, path, range: locate(path) };
     }),
   };
+}
+
+/** The node's range starts at its value; point at the tag written before it, when it is on the same line. */
+function tagRange(text: string, tag: string, value: readonly [number, number]): readonly [number, number] {
+  const at = text.lastIndexOf(tag, value[0]);
+  return at >= 0 && !text.slice(at, value[0]).includes("\n") ? [at, at + tag.length] : value;
 }

@@ -57,7 +57,11 @@ export function decodeManifestBytes(bytes: Uint8Array, file: string): { text: st
     if (looksBinary(bytes)) return { error: { kind: "binary", file } };
     let line = 1;
     let lineStart = 0;
-    for (let i = 0; i < invalid; i++) if (bytes[i] === 0x0a) (line++, (lineStart = i + 1));
+    for (let i = 0; i < invalid; i++) {
+      if (bytes[i] !== 0x0a) continue;
+      line++;
+      lineStart = i + 1;
+    }
     return { error: { kind: "invalid-utf8", file, line, column: invalid - lineStart + 1, offset: invalid, byte: bytes[invalid] ?? 0 } };
   }
   if (looksBinary(bytes)) return { error: { kind: "binary", file } };
@@ -99,15 +103,14 @@ export function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i] ?? 0;
-    let need: number;
-    let min: number;
     if (b < 0x80) {
       i++;
       continue;
-    } else if (b >= 0xc2 && b <= 0xdf) (need = 1), (min = 0x80);
-    else if (b >= 0xe0 && b <= 0xef) (need = 2), (min = 0x800);
-    else if (b >= 0xf0 && b <= 0xf4) (need = 3), (min = 0x10000);
-    else return i;
+    }
+    // Lead bytes: C2–DF start 2 bytes, E0–EF 3, F0–F4 4; C0, C1 and F5–FF never appear.
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (need === 0) return i;
+    const min = [0, 0x80, 0x800, 0x10000][need] ?? 0;
     let cp = b & (0x3f >> need);
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { dns1123Label, dns1123LabelMaxLength } from "../kube/objects/dns1123";
-import { checkResourceQuantity } from "../kube/objects/resourceQuantity";
+import { checkResourceQuantity, type ResourceQuantityProblem } from "../kube/objects/resourceQuantity";
 
 /**
  * `aiplatform.yaml`: one declarative file per inference service. This schema is the single
@@ -23,7 +23,7 @@ export const ServiceName = z
  * (resourceQuantity.ts follows apimachinery's grammar), with the message at the field.
  */
 const quantityShape = /^[+-]?[0-9.]+([eEinumkKMGTP]*[-+]?[0-9]*)$/;
-const quantityIssue: Record<string, (unit: "cpu" | "bytes") => string> = {
+const quantityIssue: Record<ResourceQuantityProblem["kind"], (unit: "cpu" | "bytes") => string> = {
   "not-a-quantity": (unit) => `not a Kubernetes quantity; write it like ${unit === "cpu" ? '"500m" or "4"' : '"512Mi" or "16Gi"'} (suffixes Ki Mi Gi Ti Pi Ei, m k M G T P E, or an exponent such as 1e3)`,
   negative: () => "must not be negative: the API server refuses a negative request or limit",
   "too-large": (unit) => `too large: Kubernetes counts ${unit === "cpu" ? "CPU in int64 millicores" : "bytes in an int64"}, so this would overflow`,
@@ -32,14 +32,14 @@ const quantityIssue: Record<string, (unit: "cpu" | "bytes") => string> = {
 function resourceQuantity(unit: "cpu" | "bytes") {
   return z
     // zod's number refuses Infinity (YAML's 1e309 and .inf) before the refinement could word it.
-    .union([z.string().regex(quantityShape, 'a Kubernetes quantity such as "500m", "4" or "16Gi"'), z.number().min(0, quantityIssue["negative"]?.(unit))], {
-      error: (iss) => (typeof iss.input === "number" ? quantityIssue[iss.input < 0 ? "negative" : "too-large"]?.(unit) : quantityIssue["not-a-quantity"]?.(unit)),
+    .union([z.string().regex(quantityShape, quantityIssue["not-a-quantity"](unit)), z.number().min(0, quantityIssue.negative(unit))], {
+      error: (iss) => (typeof iss.input === "number" ? quantityIssue[iss.input < 0 ? "negative" : "too-large"](unit) : quantityIssue["not-a-quantity"](unit)),
     })
     .superRefine((q, ctx) => {
       // zod runs refinements after a failed union too; the union has spoken for these.
-      if ((typeof q === "string" && !quantityShape.test(q)) || (typeof q !== "string" && typeof q !== "number")) return;
+      if ((typeof q === "string" && !quantityShape.test(q)) || (typeof q === "number" && q < 0) || (typeof q !== "string" && typeof q !== "number")) return;
       const problem = checkResourceQuantity(q, unit);
-      if (problem) ctx.addIssue({ code: "custom", message: quantityIssue[problem.kind]?.(unit) ?? "not a Kubernetes quantity" });
+      if (problem) ctx.addIssue({ code: "custom", message: quantityIssue[problem.kind](unit) });
     });
 }
 export const CpuQuantity = resourceQuantity("cpu");
@@ -77,7 +77,7 @@ export const ImageRef = z.string().max(512).regex(imageReference, "an image refe
 export const MigProfile = z.string().regex(/^[1-7]g\.[0-9]+gb$/, 'a MIG profile such as "1g.10gb" or "3g.40gb"');
 export const Gpu = z
   .object({
-    count: z.number().int().min(1).max(16).default(1),
+    count: z.number().int("a whole number: Kubernetes counts GPUs (nvidia.com/gpu) in whole devices; use mig for a slice").min(1).max(16).default(1),
     /** The nvidia.com/gpu.product label value of the nodes to run on, e.g. NVIDIA-A100-SXM4-80GB. */
     type: z.string().max(63).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "a label value such as NVIDIA-A100-SXM4-80GB").optional(),
     mig: MigProfile.optional(),

@@ -61,7 +61,7 @@ function parseScalar(raw: string): { ok: true; value: Scalar } | { ok: false; re
   if (doc.directives.docStart || doc.commentBefore || doc.comment) return { ok: false, reason: "the value may not hold YAML document markers or comments ('#'); quote it" };
   if (node === null) return { ok: false, reason: "the value is empty; give a value, or edit aiplatform.yaml afterwards to remove a field" };
   if (isAlias(node)) return { ok: false, reason: "the value may not be a YAML alias (*); quote it" };
-  if (!isScalar(node)) return { ok: false, reason: "the value is YAML structure (a map or a list); set one field at a time, e.g. --set rollout.steps.0.traffic=10" };
+  if (!isScalar(node)) return { ok: false, reason: "the value is YAML structure (a map or a list); set one field at a time, e.g. rollout.steps.0.traffic=10" };
   // Block scalars (| and >) are multi-line text by nature.
   if (node.type !== "PLAIN" && node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE") return { ok: false, reason: "the value is a YAML block scalar (| or >); quote it" };
   if (node.tag || node.anchor || node.comment || node.commentBefore) return { ok: false, reason: "the value may not carry YAML tags (!), anchors (&) or comments (#); quote it" };

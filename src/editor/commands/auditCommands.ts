@@ -6,12 +6,12 @@ import { describeVerification } from "../../core/audit/auditVerify";
 import { verifyAuditLog } from "../../core/audit/auditVerify";
 import type { AuditTrail } from "../auditTrail";
 import { CommandId } from "../contributionIds";
-import { refuseUntrusted } from "../environmentTarget";
+import type { CommandRunner } from "./commandRunner";
 
 /** Verify Audit Log, Export Audit Log… and Open Audit Log. */
-export function registerAuditCommands(trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerAuditCommands(runner: CommandRunner, trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(CommandId.verifyAuditLog, async () => {
+    runner.register(CommandId.verifyAuditLog, async () => {
       const file = trail.file;
       const result = await verifyAuditLog({ file });
       if (result.ok) {
@@ -35,8 +35,7 @@ export function registerAuditCommands(trail: AuditTrail, log: vscode.LogOutputCh
       void vscode.window.showErrorMessage(text, "Open Audit Log").then((choice) => choice && openAt(file, broken.line));
       return result;
     }),
-    vscode.commands.registerCommand(CommandId.exportAuditLog, async () => {
-      if (refuseUntrusted("Export Audit Log")) return undefined;
+    runner.register(CommandId.exportAuditLog, async () => {
       const file = trail.file;
       const format = await vscode.window.showQuickPick(
         [
@@ -65,7 +64,7 @@ export function registerAuditCommands(trail: AuditTrail, log: vscode.LogOutputCh
       void vscode.window.showInformationMessage(`Exported the audit log to ${path.basename(target.fsPath)}.`);
       return target.fsPath;
     }),
-    vscode.commands.registerCommand(CommandId.openAuditLog, () => openAt(trail.file, 1)),
+    runner.register(CommandId.openAuditLog, () => openAt(trail.file, 1)),
   ];
 }
 

@@ -3,17 +3,16 @@ import { describeActionError, restartDeployment, scaleDeployment, setNodeSchedul
 import type { AuditTrail, ObjectChange } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
-import { refuseUntrusted } from "../environmentTarget";
 import { withAbortSignal } from "../lifecycle";
-import { workloadIdOfNode, type DeploymentsNode } from "../views/deployments/deploymentsTree";
-import type { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
+import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deploymentsTree";
+import { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
+import type { CommandRunner } from "./commandRunner";
 
 /**
- * Restart, scale, cordon and uncordon: each asks first, is refused in Restricted Mode with the
- * reason, and reports failures through the log with a Show Log button.
+ * Restart, scale, cordon and uncordon: each asks first and reports failures through the log with
+ * a Show Log button. The runner refuses them in Restricted Mode and on a read-only context.
  */
-export function registerClusterActions(connection: ClusterConnection, trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const trusted = (action: string): boolean => !refuseUntrusted(action);
+export function registerClusterActions(runner: CommandRunner, connection: ClusterConnection, trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const run = async (title: string, audit: Pick<ObjectChange, "object" | "action" | "detail">, work: (signal: AbortSignal) => Promise<ActionResult>): Promise<boolean> => {
     const kc = connection.kubeConfig;
     const state = connection.state;
@@ -34,15 +33,14 @@ export function registerClusterActions(connection: ClusterConnection, trail: Aud
     void vscode.window.showErrorMessage(`${title} failed. ${text}`, "Show Log").then((choice) => choice && log.show(true));
     return false;
   };
-  const workloadOf = (node: unknown): { namespace: string; name: string; deployment: string | undefined; kind: string } | undefined => {
-    const id = node ? workloadIdOfNode(node as DeploymentsNode) : undefined;
+  const workloadOf = (node: DeploymentsNode | undefined): { namespace: string; name: string; deployment: string | undefined; kind: string } | undefined => {
+    const id = node ? workloadIdOfNode(node) : undefined;
     const w = id ? connection.model?.workloads.workload(id) : undefined;
     return w ? { namespace: w.namespace, name: w.name, deployment: w.deployment?.metadata?.name, kind: w.kind } : undefined;
   };
 
   return [
-    vscode.commands.registerCommand(CommandId.restartWorkload, async (node: unknown) => {
-      if (!trusted("Restart")) return false;
+    runner.registerRowCommand(CommandId.restartWorkload, DeploymentsNode, async (node) => {
       const w = workloadOf(node);
       if (!w?.deployment) return false;
       const confirm = await vscode.window.showWarningMessage(
@@ -54,8 +52,7 @@ export function registerClusterActions(connection: ClusterConnection, trail: Aud
       const object = { apiVersion: "apps/v1", kind: "Deployment", namespace: w.namespace, name: w.deployment };
       return run(`Restarting ${w.namespace}/${w.deployment}`, { object, action: "restart" }, (signal) => restartDeployment(connection.kubeConfig!, w.namespace, w.deployment!, new Date(), signal));
     }),
-    vscode.commands.registerCommand(CommandId.scaleWorkload, async (node: unknown) => {
-      if (!trusted("Scale")) return false;
+    runner.registerRowCommand(CommandId.scaleWorkload, DeploymentsNode, async (node) => {
       const w = workloadOf(node);
       if (!w?.deployment || w.kind !== "Deployment") return false;
       const current = connection.current?.deployments.get(w.namespace, w.deployment)?.spec?.replicas ?? 1;
@@ -79,9 +76,8 @@ export function registerClusterActions(connection: ClusterConnection, trail: Aud
       [CommandId.cordonNode, false, "Cordon"],
       [CommandId.uncordonNode, true, "Uncordon"],
     ] as const).map(([id, schedulable, verb]) =>
-      vscode.commands.registerCommand(id, async (node: unknown) => {
-        if (!trusted(verb)) return false;
-        const name = (node as GpuNodesNode | undefined)?.type === "node" ? (node as Extract<GpuNodesNode, { type: "node" }>).node : undefined;
+      runner.registerRowCommand(id, GpuNodesNode, async (node) => {
+        const name = node?.type === "node" ? node.node : undefined;
         if (!name) return false;
         const detail = schedulable ? "New pods may be scheduled on it again." : "No new pods are scheduled on it; running pods stay.";
         const confirm = await vscode.window.showWarningMessage(`${verb} node ${name}?`, { modal: true, detail }, verb);

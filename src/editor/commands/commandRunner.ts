@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import type * as z from "zod";
 import { CommandChanges, CommandId } from "../contributionIds";
 import { explainReadOnly, explainUntrusted, type UserMessage } from "../explain";
 import type { ReadOnlyContexts } from "../readOnlyContexts";
@@ -30,15 +31,80 @@ function isCancellation(err: unknown): boolean {
  * selected cluster while its context is read-only. While it runs, cancellation is quiet, and an
  * unexpected error is logged and shown with Show Log instead of vanishing into the host log.
  */
+type Registrar = (id: CommandId, callback: (...args: never[]) => unknown) => vscode.Disposable;
+
 export class CommandRunner {
-  constructor(private readonly services: CommandRunnerServices) {}
+  constructor(
+    private readonly services: CommandRunnerServices,
+    private readonly registrar: Registrar = (id, callback) => vscode.commands.registerCommand(id, callback),
+  ) {}
 
   register<A extends unknown[], R>(id: CommandId, handler: (...args: A) => R | Thenable<R>): vscode.Disposable {
-    return vscode.commands.registerCommand(id, (...args: A) => this.run(id, handler, args));
+    return this.registrar(id, (...args: A) => this.run(id, handler, args));
   }
 
-  /** Runs a handler as the command `id` would; exported for commands that call each other. */
-  async run<A extends unknown[], R>(id: CommandId, handler: (...args: A) => R | Thenable<R>, args: A): Promise<R | undefined> {
+  /**
+   * Commands whose module loads on their first run, so activation neither reads nor evaluates it:
+   * `load` imports the module and registers its commands on the runner it is given, exactly as an
+   * eager module would. What it returns is disposed with the returned disposables.
+   */
+  registerLazily(ids: readonly CommandId[], load: (runner: CommandRunner) => Promise<readonly vscode.Disposable[]>): vscode.Disposable[] {
+    const handlers = new Map<CommandId, (...args: unknown[]) => unknown>();
+    const owned: vscode.Disposable[] = [];
+    const capture = new CommandRunner(this.services, (id, callback) => {
+      handlers.set(id, callback as (...args: unknown[]) => unknown);
+      return { dispose: () => handlers.delete(id) };
+    });
+    let loading: Promise<void> | undefined;
+    const loaded = (): Promise<void> =>
+      (loading ??= load(capture).then(
+        (disposables) => void owned.push(...disposables),
+        (err: unknown) => {
+          loading = undefined;
+          throw err;
+        },
+      ));
+    return [
+      ...ids.map((id) =>
+        vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+          try {
+            await loaded();
+          } catch (err) {
+            this.services.log.error(`${id}: its module did not load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+            void showUserMessage({ text: `${CommandChanges[id]?.action ?? id} could not start: ${err instanceof Error ? err.message : String(err)}`, actions: [{ title: "Show Log", command: CommandId.showLog }] });
+            return undefined;
+          }
+          const handler = handlers.get(id);
+          if (!handler) throw new Error(`${id} was not registered by its module`);
+          return handler(...args);
+        }),
+      ),
+      {
+        dispose: () => {
+          for (const d of owned.splice(0)) d.dispose();
+        },
+      },
+    ];
+  }
+
+  /**
+   * A command whose first argument is a tree row (or nothing, from the palette). A row that does
+   * not parse (a stale or forged argument, a button from another extension) is logged and
+   * dropped, never acted on.
+   */
+  registerRowCommand<T, R>(id: CommandId, row: z.ZodType<T>, handler: (row: T | undefined) => R | Thenable<R>): vscode.Disposable {
+    return this.registrar(id, (arg?: unknown) => {
+      if (arg === undefined || arg === null) return this.run(id, handler, [undefined]);
+      const parsed = row.safeParse(arg);
+      if (!parsed.success) {
+        this.services.log.warn(`${id}: ignored an argument that is not a row of this view (${parsed.error.issues[0]?.message ?? "invalid"}).`);
+        return undefined;
+      }
+      return this.run(id, handler, [parsed.data]);
+    });
+  }
+
+  private async run<A extends unknown[], R>(id: CommandId, handler: (...args: A) => R | Thenable<R>, args: A): Promise<R | undefined> {
     const declared = CommandChanges[id];
     if (declared && !vscode.workspace.isTrusted) {
       void showUserMessage(explainUntrusted(declared.action), "warning");

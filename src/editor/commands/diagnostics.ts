@@ -1,6 +1,7 @@
-import * as vscode from "vscode";
+import type * as vscode from "vscode";
 import { CommandId } from "../contributionIds";
+import type { CommandRunner } from "./commandRunner";
 
-export function registerDiagnosticsCommands(log: vscode.LogOutputChannel): vscode.Disposable[] {
-  return [vscode.commands.registerCommand(CommandId.showLog, () => log.show(true))];
+export function registerDiagnosticsCommands(runner: CommandRunner, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  return [runner.register(CommandId.showLog, () => log.show(true))];
 }

@@ -7,8 +7,10 @@ import { CommandId, ViewId } from "../contributionIds";
 import { yamlUri, type ObjectRef } from "../documents/kubeYamlDocuments";
 import { describeUri } from "../documents/workloadDescribeDocuments";
 import { logUri } from "../documents/workloadLogDocuments";
-import { workloadIdOfNode, type DeploymentsNode } from "../views/deployments/deploymentsTree";
-import type { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
+import * as z from "zod";
+import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deploymentsTree";
+import { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
+import type { CommandRunner } from "./commandRunner";
 import type { GpuNodesTreeProvider } from "../views/gpuNodes/gpuNodesTreeProvider";
 
 interface ContainerPick extends vscode.QuickPickItem {
@@ -17,6 +19,7 @@ interface ContainerPick extends vscode.QuickPickItem {
 
 /** YAML, logs and "reveal related": read-only, so they work in Restricted Mode too. */
 export function registerInspectCommands(
+  runner: CommandRunner,
   connection: ClusterConnection,
   gpuNodes: GpuNodesTreeProvider,
   gpuNodesView: vscode.TreeView<GpuNodesNode>,
@@ -60,19 +63,19 @@ export function registerInspectCommands(
   };
 
   return [
-    vscode.commands.registerCommand(CommandId.describeWorkload, async (node?: DeploymentsNode) => {
+    runner.registerRowCommand(CommandId.describeWorkload, DeploymentsNode, async (node) => {
       const w = node ? workloadOf(node) : undefined;
       if (!w) return undefined;
       const doc = await vscode.workspace.openTextDocument(describeUri(w.id));
       await vscode.window.showTextDocument(doc, { preview: true });
       return doc.getText();
     }),
-    vscode.commands.registerCommand(CommandId.showYaml, async (node?: DeploymentsNode | GpuNodesNode) => {
+    runner.registerRowCommand(CommandId.showYaml, z.union([DeploymentsNode, GpuNodesNode]), async (node) => {
       let ref: ObjectRef | undefined;
       if (node?.type === "node") ref = { kind: "Node", namespace: undefined, name: node.node };
       else if (node?.type === "pod" || node?.type === "nodePod" || node?.type === "pendingPod") ref = { kind: "Pod", namespace: node.namespace, name: node.name };
       else if (node) {
-        const w = workloadOf(node as DeploymentsNode);
+        const w = node.type === "pool" || node.type === "pending" ? undefined : workloadOf(node);
         if (w) ref = { kind: w.kind, namespace: w.namespace, name: w.name };
       }
       if (!ref) return undefined;
@@ -82,10 +85,10 @@ export function registerInspectCommands(
       return doc.uri.toString();
     }),
 
-    vscode.commands.registerCommand(CommandId.showLogs, (node?: DeploymentsNode) => openLogs(node, false)),
-    vscode.commands.registerCommand(CommandId.followLogs, (node?: DeploymentsNode) => openLogs(node, true)),
+    runner.registerRowCommand(CommandId.showLogs, DeploymentsNode, (node) => openLogs(node, false)),
+    runner.registerRowCommand(CommandId.followLogs, DeploymentsNode, (node) => openLogs(node, true)),
 
-    vscode.commands.registerCommand(CommandId.revealNode, async (node?: DeploymentsNode) => {
+    runner.registerRowCommand(CommandId.revealNode, DeploymentsNode, async (node) => {
       const nodeName = podOf(node)?.spec?.nodeName;
       const target = nodeName ? gpuNodes.nodeFor(nodeName) : undefined;
       if (!target) {

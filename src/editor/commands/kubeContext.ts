@@ -3,7 +3,8 @@ import * as z from "zod";
 import type { ContextSummary } from "../../core/kube/client/kubeconfig";
 import { isDns1123Label } from "../../core/kube/objects/dns1123";
 import { CommandId, SettingKey } from "../contributionIds";
-import { explainKubeconfigError, type UserMessage } from "../explain";
+import { explainKubeconfigError } from "../explain";
+import { showUserMessage, type CommandRunner } from "./commandRunner";
 import type { ClusterConnection } from "../clusterConnection";
 import type { KubeContextModel } from "../kubeContextModel";
 
@@ -16,9 +17,9 @@ interface ContextItem extends vscode.QuickPickItem {
 
 const SelectNamespaceArg = z.union([z.string().trim().refine(isDns1123Label), z.literal("*")]).optional();
 
-export function registerKubeContextCommands(model: KubeContextModel, connection: ClusterConnection, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerKubeContextCommands(runner: CommandRunner, model: KubeContextModel, connection: ClusterConnection, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(CommandId.selectNamespace, async (arg?: unknown) => {
+    runner.register(CommandId.selectNamespace, async (arg?: unknown) => {
       const parsed = SelectNamespaceArg.safeParse(arg);
       if (!parsed.success) {
         log.warn(`${CommandId.selectNamespace} ignored an argument that is not a namespace name.`);
@@ -38,7 +39,7 @@ export function registerKubeContextCommands(model: KubeContextModel, connection:
       await model.selectNamespace(pick.value);
       return pick.value ?? "*";
     }),
-    vscode.commands.registerCommand(CommandId.selectContext, async (arg?: unknown) => {
+    runner.register(CommandId.selectContext, async (arg?: unknown) => {
       const parsed = SelectContextArg.safeParse(arg);
       if (!parsed.success) {
         log.warn(`${CommandId.selectContext} ignored an argument that is not a context name.`);
@@ -46,7 +47,7 @@ export function registerKubeContextCommands(model: KubeContextModel, connection:
       }
       return selectContext(model, parsed.data);
     }),
-    vscode.commands.registerCommand(CommandId.openKubeconfigSettings, () =>
+    runner.register(CommandId.openKubeconfigSettings, () =>
       vscode.commands.executeCommand("workbench.action.openSettings", SettingKey.kubeconfigPaths),
     ),
   ];
@@ -55,7 +56,7 @@ export function registerKubeContextCommands(model: KubeContextModel, connection:
 async function selectContext(model: KubeContextModel, requested: string | undefined): Promise<string | undefined> {
   const state = model.state.kind === "loading" ? await model.reload() : model.state;
   if (state.kind === "error") {
-    await showMessage(explainKubeconfigError(state.error));
+    await showUserMessage(explainKubeconfigError(state.error));
     return undefined;
   }
   if (state.kind !== "ready") return undefined;
@@ -107,8 +108,3 @@ function contextDetail(c: ContextSummary): string {
     .join(" · ");
 }
 
-async function showMessage(message: UserMessage): Promise<void> {
-  const chosen = await vscode.window.showErrorMessage(message.text, ...message.actions.map((a) => a.title));
-  const action = message.actions.find((a) => a.title === chosen);
-  if (action) await vscode.commands.executeCommand(action.command);
-}

@@ -6,12 +6,12 @@ import type { Workload } from "../../core/kube/workloads/workloadIndex";
 import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
-import { refuseUntrusted } from "../environmentTarget";
 import { withAbortSignal } from "../lifecycle";
 import { isProductionTarget } from "../manifest/workspaceEnvironments";
-import { workloadIdOfNode, type DeploymentsNode } from "../views/deployments/deploymentsTree";
+import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deploymentsTree";
 import { healthIcon } from "../views/healthIcons";
 import type { WorkloadRef } from "../../core/kube/objects/workloadRef";
+import type { CommandRunner } from "./commandRunner";
 import { askReason, type ClusterTarget, type RolloutFollower } from "./rolloutFollower";
 
 interface RollbackDeps {
@@ -25,10 +25,10 @@ type WorkloadItem = vscode.QuickPickItem & { readonly workload: Workload };
 type RevisionItem = vscode.QuickPickItem & { readonly revision: number; readonly current: boolean };
 
 /** Roll Back… (from a workload row, a revision row or the palette) and Promote Canary. */
-export function registerRollbackCommands(deps: RollbackDeps): vscode.Disposable[] {
+export function registerRollbackCommands(runner: CommandRunner, deps: RollbackDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(CommandId.rollbackWorkload, (node?: DeploymentsNode) => rollback(deps, node)),
-    vscode.commands.registerCommand(CommandId.promoteCanary, (node?: DeploymentsNode) => promote(deps, node)),
+    runner.registerRowCommand(CommandId.rollbackWorkload, DeploymentsNode, (node) => rollback(deps, node)),
+    runner.registerRowCommand(CommandId.promoteCanary, DeploymentsNode, (node) => promote(deps, node)),
   ];
 }
 
@@ -64,7 +64,6 @@ async function chooseWorkload(deps: RollbackDeps): Promise<Workload | undefined>
 }
 
 async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): Promise<boolean> {
-  if (refuseUntrusted("Roll Back")) return false;
   const target = clusterTarget(deps.connection);
   if (!target) return false;
   const workload = node ? workloadOfNode(deps, node) : await chooseWorkload(deps);
@@ -132,7 +131,6 @@ async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): 
 }
 
 async function promote(deps: RollbackDeps, node: DeploymentsNode | undefined): Promise<boolean> {
-  if (refuseUntrusted("Promote Canary")) return false;
   const target = clusterTarget(deps.connection);
   if (!target) return false;
   const workload = node ? workloadOfNode(deps, node) : await chooseWorkload(deps);

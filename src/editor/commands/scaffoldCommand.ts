@@ -7,7 +7,7 @@ import { listTemplates, loadTemplate, type LoadedTemplate } from "../../core/sca
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
 import { explainScaffoldError } from "../explain";
-import { refuseUntrusted } from "../environmentTarget";
+import type { CommandRunner } from "./commandRunner";
 import { computeChoices, type FreeGpus } from "../wizard/computeChoices";
 import { runScaffoldWizard } from "../wizard/scaffoldWizard";
 import { answersToSet, type WizardTemplate } from "../wizard/wizardAnswers";
@@ -20,10 +20,9 @@ export interface ScaffoldOutcome {
 }
 
 /** New Inference Service…: the wizard, then the same scaffold `aiplat scaffold` runs. */
-export function registerScaffoldCommand(connection: ClusterConnection, templatesDir: string, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerScaffoldCommand(runner: CommandRunner, connection: ClusterConnection, templatesDir: string, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(CommandId.scaffoldService, async (): Promise<ScaffoldOutcome | undefined> => {
-      if (refuseUntrusted("New Inference Service")) return undefined;
+    runner.register(CommandId.scaffoldService, async (): Promise<ScaffoldOutcome | undefined> => {
       const templates = await wizardTemplates(templatesDir);
       if (!templates.ok) {
         log.error(`Templates unreadable: ${templates.error}`);

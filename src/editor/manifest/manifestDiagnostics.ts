@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import { parseManifest, type ParsedManifest, type SourceRange } from "../../core/manifest/parseManifest";
 import { manifestFileName } from "../../core/manifest/serviceManifest";
 import type { PolicyFinding } from "../../core/policy/policyEvaluator";
+import { KeyedDebounce } from "./keyedDebounce";
 
 export function isManifestDocument(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme === "file" && (path.basename(doc.uri.fsPath) === manifestFileName || path.basename(doc.uri.fsPath) === "aiplatform.yml");
@@ -19,7 +20,8 @@ export class ManifestDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("aiplatform");
   private readonly policy = new Map<string, vscode.Diagnostic[]>();
   private readonly subscriptions: vscode.Disposable[];
-  private timer: NodeJS.Timeout | undefined;
+  /** Per document: editing two manifests quickly validates both. */
+  private readonly debounce = new KeyedDebounce<string>(200);
 
   constructor() {
     this.subscriptions = [
@@ -27,11 +29,12 @@ export class ManifestDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isManifestDocument(e.document)) return;
-        this.policy.delete(e.document.uri.toString());
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.validate(e.document), 200);
+        const key = e.document.uri.toString();
+        this.policy.delete(key);
+        this.debounce.schedule(key, () => this.validate(e.document));
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
+        this.debounce.cancel(d.uri.toString());
         this.policy.delete(d.uri.toString());
         this.collection.delete(d.uri);
       }),
@@ -74,7 +77,7 @@ export class ManifestDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.debounce.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }

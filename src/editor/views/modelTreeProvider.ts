@@ -29,7 +29,18 @@ export abstract class ModelTreeProvider<N extends { readonly id: string }, T ext
     protected readonly connection: ClusterConnection,
     protected readonly tree: T,
   ) {
-    this.subscriptions = [this.changed, connection.onDidChangeModel(() => this.reset()), connection.onDidChangeModelData((c) => this.onModel(c))];
+    let shownState = connection.state.kind;
+    this.subscriptions = [
+      this.changed,
+      connection.onDidChangeModel(() => this.reset()),
+      connection.onDidChangeModelData((c) => this.onModel(c)),
+      // The trees list nothing while connecting; once synced, the root is read again.
+      connection.onDidChangeState((state) => {
+        if (state.kind === shownState) return;
+        shownState = state.kind;
+        this.changed.fire(undefined);
+      }),
+    ];
   }
 
   abstract getTreeItem(node: N): vscode.TreeItem;

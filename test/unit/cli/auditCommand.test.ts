@@ -81,6 +81,14 @@ describe("aiplat audit verify", () => {
 });
 
 describe("aiplat audit export", () => {
+  test("an emptied log is exported with a warning that records were removed", async () => {
+    writeFileSync(log, "");
+    const r = await runAiplat(["audit", "export", "--format", "json"], { cwd: ws });
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.err).toContain("the log is empty, but its head anchor says 3 record(s) were appended");
+    expect((JSON.parse(r.out) as { verification: { ok: boolean } }).verification.ok).toBe(false);
+  });
+
   test("--format json prints the records and the verification to stdout", async () => {
     const r = await runAiplat(["audit", "export", "--format", "json"], { cwd: ws });
     expect(r.code).toBe(ExitCode.ok);

@@ -136,9 +136,9 @@ describe("aiplat deploy: the command line", () => {
       env: { KUBECONFIG: "nowhere.yaml" },
       cwd: dir,
       templatesDir,
-      ask: async (q) => {
+      ask: (q) => {
         asked.push(q);
-        return "chta";
+        return Promise.resolve("chta");
       },
     });
     // The question comes after the plan, which fails here (no such context): nothing is asked for a deploy that cannot happen.

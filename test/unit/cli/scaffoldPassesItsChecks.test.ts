@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -71,6 +71,26 @@ describe("production stays safe", () => {
     const r = await runAiplat(["check", "aiplatform.yaml", "--env", "prod"], { cwd: dir });
     expect(r.code).toBe(ExitCode.failed);
     expect(r.out).toMatch(/error immutable-image-in-production: .* a tag, in production environment prod/);
+  });
+
+  test("-o json carries the same verdict as data: a warning, no errors, prod listed as not yet deployable", async () => {
+    const dir = await scaffold("python");
+    const r = await runAiplat(["check", "aiplatform.yaml", "--env", "prod", "--unpinned-prod", "warning", "-o", "json"], { cwd: dir });
+    expect(r.code).toBe(ExitCode.ok);
+    const doc = JSON.parse(r.out) as { summary: { errors: number; warnings: number }; notYetDeployable: string[]; findings: { ruleId: string; severity: string }[] };
+    expect(doc.summary.errors).toBe(0);
+    expect(doc.notYetDeployable).toEqual(["prod"]);
+    expect(doc.findings.find((f) => f.ruleId === "immutable-image-in-production")?.severity).toBe("warning");
+  });
+
+  test("--unpinned-prod warning leaves every other production gate an error", async () => {
+    const dir = await scaffold("python", ["resources.cpu=1", "probes.readiness.path=/ready"]);
+    const manifest = path.join(dir, "aiplatform.yaml");
+    // A hand edit that breaks a different production rule: no memory request or limit.
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace(/^ {2}memory: .*\n/m, ""));
+    const r = await runAiplat(["check", "aiplatform.yaml", "--env", "prod", "--unpinned-prod", "warning"], { cwd: dir });
+    expect(r.code).toBe(ExitCode.failed);
+    expect(r.out).toMatch(/error limits-set: /);
   });
 
   test("once a digest is set, the generated prod step passes with nothing left to say", async () => {

@@ -1,3 +1,4 @@
+import * as z from "zod";
 import type { CoreV1Event, V1ReplicaSet } from "@kubernetes/client-node";
 import type { ClusterModel, ClusterModelChange } from "../../../core/kube/cache/clusterModel";
 import { eventTime } from "../../../core/kube/objects/kubeTime";
@@ -5,14 +6,21 @@ import { revisionAnnotation } from "../../../core/kube/objects/wellKnownAnnotati
 import { eventKey, type Workload } from "../../../core/kube/workloads/workloadIndex";
 import { ModelTree, type AffectedRows } from "../modelTree";
 
-/** Tree elements are ids: the provider resolves them against the live model on every read. */
-export type DeploymentsNode =
-  | { readonly type: "namespace"; readonly id: string; readonly namespace: string }
-  | { readonly type: "workload"; readonly id: string }
-  | { readonly type: "pods" | "revisions" | "events"; readonly id: string; readonly workloadId: string }
-  | { readonly type: "pod"; readonly id: string; readonly workloadId: string; readonly namespace: string; readonly name: string }
-  | { readonly type: "revision"; readonly id: string; readonly workloadId: string; readonly key: string }
-  | { readonly type: "event"; readonly id: string; readonly workloadId: string; readonly key: string };
+const Id = z.string().min(1).max(1024);
+
+/**
+ * Tree elements are ids: the provider resolves them against the live model on every read. The
+ * schema is what a command checks a row argument against before using it.
+ */
+export const DeploymentsNode = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("namespace"), id: Id, namespace: Id }),
+  z.object({ type: z.literal("workload"), id: Id }),
+  z.object({ type: z.enum(["pods", "revisions", "events"]), id: Id, workloadId: Id }),
+  z.object({ type: z.literal("pod"), id: Id, workloadId: Id, namespace: Id, name: Id }),
+  z.object({ type: z.literal("revision"), id: Id, workloadId: Id, key: Id }),
+  z.object({ type: z.literal("event"), id: Id, workloadId: Id, key: Id }),
+]);
+export type DeploymentsNode = Readonly<z.infer<typeof DeploymentsNode>>;
 
 const groups = ["pods", "revisions", "events"] as const;
 

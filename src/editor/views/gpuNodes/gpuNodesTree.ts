@@ -1,13 +1,19 @@
+import * as z from "zod";
 import type { ClusterModel, ClusterModelChange } from "../../../core/kube/cache/clusterModel";
 import type { NodeGpuAllocation } from "../../../core/kube/gpu/gpuAllocation";
 import { ModelTree, type AffectedRows } from "../modelTree";
 
-export type GpuNodesNode =
-  | { readonly type: "pool"; readonly id: string; readonly pool: string }
-  | { readonly type: "node"; readonly id: string; readonly pool: string; readonly node: string }
-  | { readonly type: "nodePod"; readonly id: string; readonly node: string; readonly namespace: string; readonly name: string }
-  | { readonly type: "pending"; readonly id: string }
-  | { readonly type: "pendingPod"; readonly id: string; readonly namespace: string; readonly name: string };
+const Id = z.string().min(1).max(1024);
+
+/** A GPU Nodes row, by id; the schema is what a command checks a row argument against. */
+export const GpuNodesNode = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("pool"), id: Id, pool: Id }),
+  z.object({ type: z.literal("node"), id: Id, pool: Id, node: Id }),
+  z.object({ type: z.literal("nodePod"), id: Id, node: Id, namespace: Id, name: Id }),
+  z.object({ type: z.literal("pending"), id: Id }),
+  z.object({ type: z.literal("pendingPod"), id: Id, namespace: Id, name: Id }),
+]);
+export type GpuNodesNode = Readonly<z.infer<typeof GpuNodesNode>>;
 
 /** The pods holding a node's GPUs, each once even when it holds several resources. */
 export function podsOnNode(a: NodeGpuAllocation | undefined): { namespace: string; name: string }[] {

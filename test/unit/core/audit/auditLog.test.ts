@@ -84,7 +84,7 @@ describe("appendAuditRecord", () => {
     await writeLog(file, 1);
     appendFileSync(file, "hand-edited line\n");
     const r = await appendAuditRecord(file, auditEntry());
-    expect(r).toEqual({ ok: false, error: `cannot append to ${file}: its last record is not JSON; run aiplat audit verify` });
+    expect(r).toEqual({ ok: false, error: `cannot append to ${file}: its last record is not JSON; verify the audit log to find where it breaks` });
   });
 
   test("the default location is .aiplatform/audit.jsonl in the workspace", () => {

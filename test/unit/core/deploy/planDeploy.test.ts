@@ -46,7 +46,7 @@ const input = (over: Partial<DeployInput>): DeployInput => ({
   kubeconfig,
   readOnly: { patterns: [], unlocked: new Set() },
   auditFile: path.join(dir, "audit.jsonl"),
-  actorFor: async (c) => ({ kubeUser: c.user, osUser: "me" }),
+  actorFor: (c) => Promise.resolve({ kubeUser: c.user, osUser: "me" }),
   ...over,
 });
 const plan = (over: Partial<DeployInput>) => planDeploy(input(over), new AbortController().signal);

@@ -17,6 +17,14 @@ describe("parseManifest refuses hostile manifests, naming the problem and its li
     expect(first?.range.line).toBe(line);
   });
 
+  test.each([
+    { text: validManifest.replace("namespace: ml-dev", "namespace: !Ref Namespace"), column: 16, endColumn: 20 },
+    { text: validManifest.replace("name: fraud-scorer", "name: !!js/function fraud-scorer"), column: 7, endColumn: 20 },
+  ])("an unknown tag is pointed at where it is written (column $column)", ({ text, column, endColumn }) => {
+    const r = parseManifest(text);
+    expect(r.ok ? undefined : r.problems[0]?.range).toMatchObject({ column, endColumn });
+  });
+
   test("CRLF line endings, one BOM and quantities the API server accepts are fine", () => {
     for (const text of [validManifest.replace(/\n/g, "\r\n"), validManifest.replace('cpu: "2"', 'cpu: "1.5"').replace("memory: 4Gi", "memory: 1.5Gi"), validManifest.replace('cpu: "2"', "cpu: 500m"), validManifest.replace('cpu: "2"', "cpu: 2e0")]) {
       expect(parseManifest(text).ok).toBe(true);

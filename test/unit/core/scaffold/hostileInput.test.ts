@@ -165,6 +165,13 @@ const badSets: readonly string[] = [
   "rollout.maxSurge=lots",
   "probes.readiness.path=health",
   "probes.readiness.path=/health?x=<y>",
+  // quantities the API server would refuse, or that overflow its int64 arithmetic
+  "resources.cpu=-4",
+  "resources.memory=...",
+  "resources.cpu=1e309",
+  "resources.memory=16GB",
+  "resources.cpuLimit=-1",
+  "resources.gpu.count=0.5",
 ];
 
 /** Sets that only the given template refuses (the others accept them). */
@@ -308,6 +315,16 @@ const badManifests: readonly { label: string; text?: string; file?: "dir" | "mis
   { label: "an inherited environment name", text: validManifest, env: "__proto__" },
   { label: "an environment with a newline", text: validManifest, env: "dev\nprod" },
   { label: "an environment with an escape sequence", text: validManifest, env: "\u001b[31mdev" },
+  // issue 8 §9: the independent hostile-input run
+  { label: "10k levels of nesting", text: `${validManifest}description: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n` },
+  { label: "__proto__ under environments", text: validManifest.replace("environments:\n", "environments:\n  __proto__: {context: x, namespace: y}\n") },
+  { label: "a negative CPU", text: `${validManifest}resources: {cpu: "-4", memory: 1Gi}\n` },
+  { label: "dots for memory", text: `${validManifest}resources: {cpu: "1", memory: "..."}\n` },
+  { label: "1e309 CPU", text: `${validManifest}resources: {cpu: "1e309", memory: 1Gi}\n` },
+  { label: "a !Ref tag", text: validManifest.replace("namespace: ml-dev", "namespace: !Ref Namespace") },
+  { label: "a !!js/function tag", text: validManifest.replace("name: svc", "name: !!js/function svc") },
+  { label: "text after a document end marker", text: `${validManifest}...\nkind: Secret\n` },
+  { label: "CR-only line endings", text: validManifest.replace(/\n/g, "\r") },
 ];
 
 describe.each(badManifests)("aiplat render: $label", ({ label, text, file, env }) => {
