@@ -6,7 +6,7 @@ import { resolveActor } from "../core/audit/auditActor";
 import type { RecordedChange } from "../core/audit/recordChange";
 import { applyDeploy } from "../core/deploy/applyDeploy";
 import type { DeployError } from "../core/deploy/deployError";
-import { checkDeployReason, defaultDeployReason, maxReasonLength } from "../core/deploy/deployReason";
+import { checkDeployReason, defaultDeployReason } from "../core/deploy/deployReason";
 import { planDeploy, type DeployPlan } from "../core/deploy/planDeploy";
 import { describeKubeconfigError } from "../core/kube/client/kubeconfig";
 import type { TrackResult } from "../core/kube/rollout/rolloutTracker";
@@ -14,48 +14,26 @@ import { parseManifest } from "../core/manifest/parseManifest";
 import { readManifestFile } from "../core/manifest/readManifestFile";
 import type { PolicyFinding } from "../core/policy/policyEvaluator";
 import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
+import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag } from "./cliFlags";
 import { deployErrorExitCode, deployErrorOutcome, describeDeployError, describeObjectFailures } from "./deployErrors";
-
-/** A Go duration as kubectl takes for --timeout: 90s, 10m, 1h30m, 500ms. */
-export function parseDuration(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-  let total = 0;
-  for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) total += Number(n) * unit[u as keyof typeof unit];
-  return total;
-}
 
 const DeployOptions = z
   .object({
     env: z.string().min(1, "--env needs an environment name, e.g. --env dev"),
     dryRun: z.boolean().default(false),
     wait: z.boolean().default(false),
-    timeout: z
-      .string()
-      .transform((t, ctx) => {
-        const ms = parseDuration(t);
-        if (ms === undefined || ms <= 0) ctx.addIssue({ code: "custom", message: `--timeout ${t}: expected a duration such as 90s, 10m or 1h` });
-        return ms ?? 0;
-      })
-      .optional(),
-    reason: z
-      .string()
-      .trim()
-      .refine((r) => checkDeployReason(r, false) !== "multi-line", "--reason must be one line")
-      .refine((r) => checkDeployReason(r, false) !== "too-long", `--reason is at most ${maxReasonLength} characters`)
-      .optional(),
+    timeout: timeoutFlag({ forever: false }).optional(),
+    reason: reasonFlag({ required: undefined }).optional(),
     confirm: z.string().min(1, "--confirm needs the service name").optional(),
     yes: z.boolean().default(false),
     kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
-    auditLog: z.string().min(1, "--audit-log needs a file path").regex(/^[^\0\n\r]*$/, "--audit-log must be one line").optional(),
+    auditLog: auditLogFlag.optional(),
     output: z.enum(["text", "json"]),
   })
   .refine((o) => !(o.dryRun && o.wait), { message: "--wait has nothing to follow with --dry-run" })
   .refine((o) => o.timeout === undefined || o.wait, { message: "--timeout is how long --wait waits; add --wait" });
 type DeployOptions = z.infer<typeof DeployOptions>;
 
-const defaultAuditRelative = ".aiplatform/audit.jsonl";
-const defaultTimeoutMs = 10 * 60_000;
 
 export function registerDeployCommand({ program, io, setExitCode }: CliCommandHost): void {
   program
@@ -70,7 +48,7 @@ export function registerDeployCommand({ program, io, setExitCode }: CliCommandHo
     .option("--confirm <service>", "the service name, to confirm a production deploy without a terminal")
     .option("-y, --yes", "deploy to a non-production environment without asking")
     .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
-    .option("--audit-log <file>", `the hash-chained audit log (approvals, and this deploy's record; default: ${defaultAuditRelative} under the current folder)`)
+    .option("--audit-log <file>", `the hash-chained audit log (approvals, and this deploy's record; default: ${auditLogFlagHelp})`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (manifest: string, raw: unknown) => {
       setExitCode(await deploy(manifest, DeployOptions.parse(raw), io));
@@ -170,7 +148,7 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
   for (const missing of loaded.missing) io.err(`aiplat: warning: ${missing} does not exist; skipped\n`);
 
   const signal = io.signal ?? new AbortController().signal;
-  const auditFile = path.resolve(io.cwd, opts.auditLog ?? defaultAuditRelative);
+  const auditFile = auditFileOf(io, opts.auditLog);
   const planned = await planDeploy(
     {
       manifest,
@@ -212,7 +190,7 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
     auditFile,
     signal,
     wait: opts.wait,
-    timeoutMs: opts.timeout ?? defaultTimeoutMs,
+    timeoutMs: opts.timeout ?? defaultWaitTimeoutMs,
     onProgress: (p) => {
       if (p.stage !== "rolling-out") return;
       const line = [p.status.message, ...p.status.problems.map((x) => `  ${x.message}`)].join("\n");

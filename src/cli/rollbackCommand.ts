@@ -8,13 +8,13 @@ import { resolveActor } from "../core/audit/auditActor";
 import type { AuditOutcome } from "../core/audit/auditRecord";
 import { recordClusterChange } from "../core/audit/recordChange";
 import { changeAnnotations } from "../core/kube/rollout/changeRecord";
-import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type ContextSummary } from "../core/kube/client/kubeconfig";
+import { describeKubeconfigError, kubeConfigForContext, type ContextSummary } from "../core/kube/client/kubeconfig";
 import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
 import { apiVersionOf, type WorkloadRef } from "../core/kube/objects/workloadRef";
 import { trackRollout, type TrackResult } from "../core/kube/rollout/rolloutTracker";
 import { undoDeployment } from "../core/kube/rollout/rolloutUndo";
-import { type CliCommandHost, type CliIo, ExitCode } from "./aiplat";
-import { parseDuration } from "./deployCommand";
+import { type CliCommandHost, type CliIo, ExitCode, loadCliKubeconfig } from "./aiplat";
+import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag } from "./cliFlags";
 
 
 const Target = z.string().transform((text, ctx) => {
@@ -36,7 +36,7 @@ const Target = z.string().transform((text, ctx) => {
 
 const RollbackOptions = z
   .object({
-    reason: z.string().trim().min(1, "--reason must say why you roll back; it is recorded on the object and in the audit trail"),
+    reason: reasonFlag({ required: "--reason must say why you roll back; it is recorded on the object and in the audit trail" }),
     // As kubectl rollout undo --to-revision: 0 is the previous revision.
     toRevision: z
       .string()
@@ -48,16 +48,9 @@ const RollbackOptions = z
     kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
     dryRun: z.boolean().optional(),
     wait: z.boolean().optional(),
-    timeout: z
-      .string()
-      .transform((t, ctx) => {
-        // kubectl rollout status --timeout: a Go duration, 0 for ever.
-        const ms = t === "0" ? 0 : parseDuration(t);
-        if (ms === undefined) ctx.addIssue({ code: "custom", message: `--timeout ${t}: expected a duration such as 90s, 10m or 1h, or 0 to wait for ever` });
-        return ms ?? 0;
-      })
-      .optional(),
-    auditLog: z.string().min(1, "--audit-log needs a file path").regex(/^[^\0\n\r]*$/, "--audit-log must be one line").optional(),
+    // kubectl rollout status --timeout: a Go duration, 0 for ever.
+    timeout: timeoutFlag({ forever: true }).optional(),
+    auditLog: auditLogFlag.optional(),
     output: z.enum(["text", "json"]),
   })
   .refine((o) => o.kind === "deployment" || !o.toRevision, { message: "--to-revision is for Deployments; an InferenceService goes back to its previous revision or predictor" })
@@ -65,10 +58,6 @@ const RollbackOptions = z
   .refine((o) => o.timeout === undefined || o.wait, { message: "--timeout is how long --wait waits; add --wait" });
 type RollbackOptions = z.infer<typeof RollbackOptions>;
 
-const defaultAuditRelative = ".aiplatform/audit.jsonl";
-
-/** How long --wait waits by default; kubectl's own default (0) waits for ever, which a CI job should not. */
-const defaultTimeoutMs = 10 * 60_000;
 
 /**
  * `aiplat rollback <namespace>/<name>`: a Deployment goes back as `kubectl rollout undo` takes it
@@ -88,7 +77,7 @@ export function registerRollbackCommand({ program, io, setExitCode }: CliCommand
     .option("--dry-run", "have the API server check the change without keeping it")
     .option("--wait", "follow the rollout until it completes, fails or --timeout passes, printing each new status (exit 1 unless it completes)")
     .option("--timeout <duration>", "with --wait: how long to wait, e.g. 90s, 10m, or 0 for ever (default 10m)")
-    .option("--audit-log <file>", `the hash-chained audit log to append to (default: ${defaultAuditRelative} under the current folder)`)
+    .option("--audit-log <file>", `the hash-chained audit log to append to (default: ${auditLogFlagHelp})`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (targetText: string, raw: unknown) => {
       const target = Target.parse(targetText);
@@ -127,7 +116,7 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
   }
   const actor = await resolveActor({ kubeUser: contextSummary.user, cwd: io.cwd });
   const annotations = changeAnnotations({ action: "rollback", reason: opts.reason, actor, outcome: "succeeded" }, new Date());
-  const auditFile = path.resolve(io.cwd, opts.auditLog ?? defaultAuditRelative);
+  const auditFile = auditFileOf(io, opts.auditLog);
   const workload: WorkloadRef = { kind: opts.kind === "deployment" ? "Deployment" : "InferenceService", namespace: target.namespace, name: target.name };
   const object = { apiVersion: apiVersionOf(workload.kind), ...workload };
   const record = async (outcome: AuditOutcome, extra: { revisionBefore?: string | undefined; revisionAfter?: string | undefined; detail?: string }): Promise<void> => {
@@ -182,7 +171,7 @@ async function follow(kc: KubeConfig, workload: WorkloadRef, opts: RollbackOptio
     if (opts.output === "text" && message !== last) io.out(`${message}\n`);
     last = message;
   };
-  const result = await trackRollout(kc, workload, { timeoutMs: opts.timeout ?? defaultTimeoutMs, onProgress: ({ message }) => print(message), ...(io.signal ? { signal: io.signal } : {}) });
+  const result = await trackRollout(kc, workload, { timeoutMs: opts.timeout ?? defaultWaitTimeoutMs, onProgress: ({ message }) => print(message), ...(io.signal ? { signal: io.signal } : {}) });
   if (result.outcome === "complete") print(result.message);
   return result;
 }
@@ -203,9 +192,7 @@ function rolloutEnd(result: TrackResult): { readonly outcome: AuditOutcome; read
 }
 
 async function connect(opts: RollbackOptions, io: CliIo): Promise<{ kc: KubeConfig; context: ContextSummary } | undefined> {
-  // Relative paths are the caller's, not this process's; "~" is expanded by the search.
-  const configured = opts.kubeconfig ? opts.kubeconfig.split(path.delimiter).map((p) => (p.startsWith("~") || p === "" ? p : path.resolve(io.cwd, p))) : [];
-  const loaded = await loadKubeconfig(kubeconfigSearchPath({ configured, env: io.env }));
+  const loaded = await loadCliKubeconfig(opts.kubeconfig, io);
   if (!loaded.ok) {
     io.err(`aiplat: ${describeKubeconfigError(loaded.error)}\n`);
     return undefined;

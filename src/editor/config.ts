@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import * as z from "zod";
 import { ReadOnlyContextPatterns } from "../core/access/readOnlyContexts";
+import { defaultAuditRelativePath } from "../core/audit/auditLog";
 import { SettingKey } from "./contributionIds";
 
 const KubeconfigPaths = z.array(z.string().trim().min(1, "an empty path")).max(50);
@@ -31,7 +32,6 @@ export function readKubeconfigPaths(): SettingsRead<string[]> {
 }
 
 const AuditPath = z.string().trim().max(1024).regex(/^[^\0\n\r]*$/, "no control characters");
-export const defaultAuditRelativePath = ".aiplatform/audit.jsonl";
 
 /**
  * Where the audit log is written. Relative paths resolve against the first workspace folder.

@@ -4,7 +4,7 @@ import type { ReadOnlyRefusal } from "../core/access/readOnlyContexts";
 import { CommandId, SettingKey } from "./contributionIds";
 import type { DeployError, ObjectFailure } from "../core/deploy/deployError";
 import { describeMissingApproval } from "../core/audit/approvals";
-import { maxReasonLength, type ReasonProblem } from "../core/deploy/deployReason";
+import { maxChangeReasonLength, type ChangeReasonProblem } from "../core/audit/changeReason";
 import { describeVerification } from "../core/audit/auditVerify";
 import { describeApplyError } from "../core/kube/rollout/serverSideApply";
 import { quoteInput, type ScaffoldError, type TargetConflict } from "../core/scaffold/scaffoldError";
@@ -135,9 +135,9 @@ export function explainAuditWriteFailure(error: string): UserMessage {
 }
 
 /** An input box's complaint about a change cause (deploy reason, approval ticket). */
-export function explainReasonProblem(problem: ReasonProblem | undefined, required: string): string | undefined {
+export function explainReasonProblem(problem: ChangeReasonProblem | undefined, required: string): string | undefined {
   if (problem === undefined) return undefined;
-  return { required, "multi-line": "One line", "too-long": `At most ${maxReasonLength} characters` }[problem];
+  return { required, "multi-line": "One line", "too-long": `At most ${maxChangeReasonLength} characters` }[problem];
 }
 
 const targetConflict: Record<TargetConflict, string> = {

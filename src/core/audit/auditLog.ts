@@ -10,8 +10,11 @@ import { AuditEntry, type AuditLineProblem, type AuditRecord, auditRecordHash, g
  * a whole line, so the chain never forks and never holds half a record.
  */
 
+/** Where the audit log lives by default, relative to the workspace (or, for aiplat, the current folder). */
+export const defaultAuditRelativePath = ".aiplatform/audit.jsonl";
+
 export function defaultAuditPath(workspaceDir: string): string {
-  return path.join(workspaceDir, ".aiplatform", "audit.jsonl");
+  return path.join(workspaceDir, defaultAuditRelativePath);
 }
 
 export interface AppendOptions {

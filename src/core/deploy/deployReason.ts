@@ -1,16 +1,9 @@
+import { checkChangeReason, type ChangeReasonProblem } from "../audit/changeReason";
 import type { ServiceManifest } from "../manifest/serviceManifest";
 
-/** The longest change cause we record: it goes on the object as an annotation and into an Event. */
-export const maxReasonLength = 300;
-
-export type ReasonProblem = "required" | "multi-line" | "too-long";
-
-/** Production deploys must say why; a reason is one line, short enough for an annotation. */
-export function checkDeployReason(reason: string, production: boolean): ReasonProblem | undefined {
-  if (production && !reason.trim()) return "required";
-  if (/[\n\r]/.test(reason)) return "multi-line";
-  if (reason.length > maxReasonLength) return "too-long";
-  return undefined;
+/** Production deploys must say why: the one change-reason rule, required in production. */
+export function checkDeployReason(reason: string, production: boolean): ChangeReasonProblem | undefined {
+  return checkChangeReason(reason, { required: production });
 }
 
 /** The change cause recorded when none is given: what runs, and which model. */

@@ -1,5 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
+import { checkChangeReason } from "../../core/audit/changeReason";
+import { explainReasonProblem } from "../explain";
 import type { ContextSummary } from "../../core/kube/client/kubeconfig";
 import { rollbackInferenceService, type InferenceServiceRollbackResult } from "../../core/kube/rollout/inferenceServiceRollout";
 import { getJson } from "../../core/kube/client/kubeRequest";
@@ -127,7 +129,7 @@ export async function askReason(ref: WorkloadRef, production: boolean, suggestio
     title: `Why roll back ${ref.name}?`,
     prompt: production ? "Required in production: recorded in the audit log, on the object and in its Event" : "Recorded in the audit log, on the object and in its Event",
     value: production ? "" : suggestion,
-    validateInput: (v) => (production && !v.trim() ? "A reason is required for a production rollback" : /[\n\r]/.test(v) ? "One line" : v.length > 300 ? "At most 300 characters" : undefined),
+    validateInput: (v) => explainReasonProblem(checkChangeReason(v, { required: production }), "A reason is required for a production rollback"),
     ignoreFocusOut: true,
   });
   if (reason === undefined) return undefined;
