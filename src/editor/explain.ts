@@ -15,6 +15,16 @@ export interface UserMessage {
   readonly actions: readonly { readonly title: string; readonly command: CommandId | `workbench.${string}`; readonly args?: readonly unknown[] }[];
 }
 
+/** A failure whose detail is in the log: the text, and Show Log. */
+export function explainFailure(text: string): UserMessage {
+  return { text, actions: [{ title: "Show Log", command: CommandId.showLog }] };
+}
+
+/** A change that needs a cluster while none is connected. */
+export function explainNotConnected(): UserMessage {
+  return { text: "Not connected to a cluster: select a Kubernetes context first.", actions: [{ title: "Select Kubernetes Context", command: CommandId.selectContext }] };
+}
+
 /** The one place that decides how an expected failure looks to a person. */
 export function explainKubeconfigError(error: KubeconfigError): UserMessage {
   const showLog = { title: "Show Log", command: CommandId.showLog } as const;

@@ -6,7 +6,8 @@ import { describeVerification } from "../../core/audit/auditVerify";
 import { verifyAuditLog } from "../../core/audit/auditVerify";
 import type { AuditTrail } from "../auditTrail";
 import { CommandId } from "../contributionIds";
-import type { CommandRunner } from "./commandRunner";
+import { explainFailure } from "../explain";
+import { showUserMessage, type CommandRunner } from "./commandRunner";
 
 /** Verify Audit Log, Export Audit Log… and Open Audit Log. */
 export function registerAuditCommands(runner: CommandRunner, trail: AuditTrail, log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -54,7 +55,8 @@ export function registerAuditCommands(runner: CommandRunner, trail: AuditTrail, 
       if (!target) return undefined;
       const exported = await exportAuditLog(file, format.format);
       if (!exported.ok) {
-        void vscode.window.showErrorMessage(`Nothing exported: ${exported.error.message}`);
+        log.error(`Export Audit Log: ${exported.error.message}`);
+        void showUserMessage(explainFailure(`Nothing exported: ${exported.error.message}`));
         return undefined;
       }
       // The save dialog already asked before replacing an existing file.

@@ -6,7 +6,8 @@ import { CommandId } from "../contributionIds";
 import { withAbortSignal } from "../lifecycle";
 import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deploymentsTree";
 import { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
-import type { CommandRunner } from "./commandRunner";
+import { explainFailure, explainNotConnected } from "../explain";
+import { showUserMessage, type CommandRunner } from "./commandRunner";
 
 /**
  * Restart, scale, cordon and uncordon: each asks first and reports failures through the log with
@@ -17,7 +18,7 @@ export function registerClusterActions(runner: CommandRunner, connection: Cluste
     const kc = connection.kubeConfig;
     const state = connection.state;
     if (!kc || state.kind === "none") {
-      void vscode.window.showErrorMessage("Not connected to a cluster: select a Kubernetes context first.");
+      void showUserMessage(explainNotConnected());
       return false;
     }
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) =>
@@ -30,7 +31,7 @@ export function registerClusterActions(runner: CommandRunner, connection: Cluste
     }
     const text = describeActionError(result.error);
     log.error(`${title}: ${text}`);
-    void vscode.window.showErrorMessage(`${title} failed. ${text}`, "Show Log").then((choice) => choice && log.show(true));
+    void showUserMessage(explainFailure(`${title} failed. ${text}`));
     return false;
   };
   const workloadOf = (node: DeploymentsNode | undefined): { namespace: string; name: string; deployment: string | undefined; kind: string } | undefined => {

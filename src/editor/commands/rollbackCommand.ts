@@ -11,7 +11,8 @@ import { isProductionTarget } from "../manifest/workspaceEnvironments";
 import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deploymentsTree";
 import { healthIcon } from "../views/healthIcons";
 import type { WorkloadRef } from "../../core/kube/objects/workloadRef";
-import type { CommandRunner } from "./commandRunner";
+import { showUserMessage, type CommandRunner } from "./commandRunner";
+import { explainFailure, explainNotConnected } from "../explain";
 import { askReason, type ClusterTarget, type RolloutFollower } from "./rolloutFollower";
 
 interface RollbackDeps {
@@ -36,7 +37,7 @@ function clusterTarget(connection: ClusterConnection): ClusterTarget | undefined
   const state = connection.state;
   const kc = connection.kubeConfig;
   if (state.kind === "none" || !kc) {
-    void vscode.window.showErrorMessage("Not connected to a cluster: select a Kubernetes context first.", "Select Kubernetes Context").then((c) => c && vscode.commands.executeCommand(CommandId.selectContext));
+    void showUserMessage(explainNotConnected());
     return undefined;
   }
   return { kc, context: state.context };
@@ -151,7 +152,8 @@ async function promote(deps: RollbackDeps, node: DeploymentsNode | undefined): P
   );
   await deps.trail.record({ ...target, object, action: "promote", reason, outcome: result.ok ? "succeeded" : "failed", ...(result.ok ? {} : { detail: result.message }) });
   if (!result.ok) {
-    void vscode.window.showErrorMessage(`Promote failed: ${result.message}`);
+    deps.log.error(`Promote ${workload.namespace}/${workload.name}: ${result.message}`);
+    void showUserMessage(explainFailure(`Promote failed: ${result.message}`));
     return false;
   }
   const followed = await deps.rollouts.follow(target, ref, `Promoting ${workload.name}`);

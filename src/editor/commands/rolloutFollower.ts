@@ -1,7 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
 import { checkChangeReason } from "../../core/audit/changeReason";
-import { explainReasonProblem } from "../explain";
+import { explainFailure, explainReasonProblem } from "../explain";
+import { showUserMessage } from "./commandRunner";
 import type { ContextSummary } from "../../core/kube/client/kubeconfig";
 import { rollbackInferenceService, type InferenceServiceRollbackResult } from "../../core/kube/rollout/inferenceServiceRollout";
 import { getJson } from "../../core/kube/client/kubeRequest";
@@ -113,7 +114,10 @@ export class RolloutFollower {
       annotated: true,
     });
     if (followed.outcome === "complete") void vscode.window.showInformationMessage(`${ref.name} is rolled back${followed.revision ? ` (now revision ${followed.revision})` : ""}.`);
-    else if (followed.outcome !== "cancelled") void vscode.window.showErrorMessage(`${ref.name} was rolled back, but the rollout did not complete: ${followed.message}`);
+    else if (followed.outcome !== "cancelled") {
+      this.log.error(`Roll back ${ref.namespace}/${ref.name}: the rollout did not complete: ${followed.message}`);
+      void showUserMessage(explainFailure(`${ref.name} was rolled back, but the rollout did not complete: ${followed.message}`));
+    }
     return followed.outcome === "complete";
   }
 

@@ -6,8 +6,8 @@ import { scaffoldService } from "../../core/scaffold/scaffoldService";
 import { listTemplates, loadTemplate, type LoadedTemplate } from "../../core/scaffold/templateCatalog";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
-import { explainScaffoldError } from "../explain";
-import type { CommandRunner } from "./commandRunner";
+import { explainFailure, explainScaffoldError } from "../explain";
+import { showUserMessage, type CommandRunner } from "./commandRunner";
 import { computeChoices, type FreeGpus } from "../wizard/computeChoices";
 import { runScaffoldWizard } from "../wizard/scaffoldWizard";
 import { answersToSet, type WizardTemplate } from "../wizard/wizardAnswers";
@@ -26,7 +26,7 @@ export function registerScaffoldCommand(runner: CommandRunner, connection: Clust
       const templates = await wizardTemplates(templatesDir);
       if (!templates.ok) {
         log.error(`Templates unreadable: ${templates.error}`);
-        void vscode.window.showErrorMessage(`The service templates could not be read: ${templates.error}`);
+        void showUserMessage(explainFailure(`The service templates could not be read: ${templates.error}`));
         return undefined;
       }
       const free = freeGpus(connection);
@@ -42,10 +42,7 @@ export function registerScaffoldCommand(runner: CommandRunner, connection: Clust
       if (!result.ok) {
         const message = explainScaffoldError(result.error);
         log.error(`Scaffold ${answers.name}: ${message.text}`);
-        void vscode.window.showErrorMessage(message.text, ...message.actions.map((a) => a.title)).then((choice) => {
-          const action = message.actions.find((a) => a.title === choice);
-          if (action) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));
-        });
+        void showUserMessage(message);
         return undefined;
       }
       log.info(`Scaffolded ${answers.template.id} service ${answers.name} in ${result.dir}: ${result.files.join(", ")}.`);
