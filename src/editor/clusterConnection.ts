@@ -1,5 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import * as vscode from "vscode";
+import { DisposableStore } from "./disposableStore";
 import { ClusterCache, type CacheChange, type ClusterState } from "../core/kube/cache/clusterCache";
 import { ClusterModel, type ClusterModelChange } from "../core/kube/cache/clusterModel";
 import { kubeConfigForContext, type ContextSummary, type LoadedKubeconfig } from "../core/kube/client/kubeconfig";
@@ -16,7 +17,8 @@ export type ConnectionState = { readonly kind: "none" } | (ClusterState & { read
 export class ClusterConnection implements vscode.Disposable {
   private cache: ClusterCache | undefined;
   private kc: KubeConfig | undefined;
-  private cacheSubscriptions: { dispose(): void }[] = [];
+  /** What belongs to the current cache: its subscriptions and its model, ended with it. */
+  private readonly perCache = new DisposableStore();
   private context: ContextSummary | undefined;
   private connectedTo = "";
   /** performance.now() when the current cache started connecting. */
@@ -112,7 +114,7 @@ export class ClusterConnection implements vscode.Disposable {
     this.lastKind = "connecting";
     this.context = context;
     this.log.info(`Connecting to ${context.name} (${context.server ?? "no server"}), ${namespace ? `namespace ${namespace}` : "all namespaces"}.`);
-    this.cacheSubscriptions = [
+    this.perCache.addAll([
       cache.onDidChange((change) => this.objectsChanged.fire(change)),
       clusterModel.onDidChange((change) => this.modelDataChanged.fire(change)),
       clusterModel,
@@ -131,7 +133,7 @@ export class ClusterConnection implements vscode.Disposable {
         else if (s.kind === "disconnected" && previous !== "disconnected") this.log.warn(`${context.name}: disconnected (${s.reason}); retrying in ${Math.ceil(s.retryInMs / 1000)} s.`);
         this.publishState();
       }),
-    ];
+    ]);
     cache.start();
     this.cacheChanged.fire(cache);
     this.modelChanged.fire(clusterModel);
@@ -139,7 +141,7 @@ export class ClusterConnection implements vscode.Disposable {
   }
 
   private disconnect(): void {
-    for (const s of this.cacheSubscriptions.splice(0)) s.dispose();
+    this.perCache.clear();
     this.cache?.stop();
     this.cache = undefined;
     this.clusterModel = undefined;

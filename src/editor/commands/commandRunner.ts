@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import type * as z from "zod";
+import { DisposableStore } from "../disposableStore";
 import { CommandChanges, CommandId } from "../contributionIds";
 import { explainReadOnly, explainUntrusted, type UserMessage } from "../explain";
 import type { ReadOnlyContexts } from "../readOnlyContexts";
@@ -50,7 +51,7 @@ export class CommandRunner {
    */
   registerLazily(ids: readonly CommandId[], load: (runner: CommandRunner) => Promise<readonly vscode.Disposable[]>): vscode.Disposable[] {
     const handlers = new Map<CommandId, (...args: unknown[]) => unknown>();
-    const owned: vscode.Disposable[] = [];
+    const owned = new DisposableStore();
     const capture = new CommandRunner(this.services, (id, callback) => {
       handlers.set(id, callback as (...args: unknown[]) => unknown);
       return { dispose: () => handlers.delete(id) };
@@ -58,7 +59,7 @@ export class CommandRunner {
     let loading: Promise<void> | undefined;
     const loaded = (): Promise<void> =>
       (loading ??= load(capture).then(
-        (disposables) => void owned.push(...disposables),
+        (disposables) => owned.addAll(disposables),
         (err: unknown) => {
           loading = undefined;
           throw err;
@@ -79,11 +80,7 @@ export class CommandRunner {
           return handler(...args);
         }),
       ),
-      {
-        dispose: () => {
-          for (const d of owned.splice(0)) d.dispose();
-        },
-      },
+      owned,
     ];
   }
 
