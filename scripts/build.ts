@@ -55,7 +55,9 @@ async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
   const node: esbuild.BuildOptions = { ...common, platform: "node", format: "cjs", target: "node20" };
   if (flags.tests) return testConfigs(node);
   const list: esbuild.BuildOptions[] = [
-    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], plugins: [lazyModulePlugin] },
+    // Lazy modules load with require() in a promise callback: a native import() would start Node's
+    // ESM loader inside the extension host, which alone costs tens of milliseconds.
+    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], plugins: [lazyModulePlugin], supported: { "dynamic-import": false } },
     ...Object.entries(lazyModules).map(([source, name]): esbuild.BuildOptions => ({ ...node, entryPoints: [source], outfile: `dist/vendor/${name}.js` })),
     { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   ];

@@ -88,8 +88,9 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     vscode.workspace.registerTextDocumentContentProvider(logScheme, logDocuments),
     logDocuments,
   );
-  // Reading the kubeconfig is I/O; it must not hold up activation.
-  model.reloadInBackground();
+  // Reading the kubeconfig is I/O and loads client-node: it starts once activation has returned.
+  const startup = setTimeout(() => model.reloadInBackground(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(startup) });
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
