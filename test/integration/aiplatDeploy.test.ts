@@ -5,42 +5,26 @@
  * Ctrl-C during --wait leaves the cluster as it is and records "cancelled"; an unknown context,
  * a cluster that does not answer and a read-only context are refused before anything is sent.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { AppsV1Api, CoreV1Api, type V1Deployment } from "@kubernetes/client-node";
+import { describe, expect, test } from "vitest";
+import { useSandbox } from "./sandboxFixture";
 import { ExitCode, runCli } from "../../src/cli/aiplat";
 import { readAuditLog } from "../../src/core/audit/auditLog";
 import { verifyAuditLog } from "../../src/core/audit/auditVerify";
 import { classifyWorkloadHealth } from "../../src/core/kube/workloads/workloadHealth";
 import { runAiplat, templatesDir } from "../unit/cli/runAiplat";
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
-let dir: string;
-const auditFile = () => path.join(dir, ".aiplatform", "audit.jsonl");
-const manifestFile = () => path.join(dir, "chat", "aiplatform.yaml");
+// The demo cluster with fast clocks: its A100s are all taken, its A10s free.
+const sandbox = useSandbox({ scenario: "demo", controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] } });
+const auditFile = () => path.join(sandbox.dir, ".aiplatform", "audit.jsonl");
+const manifestFile = () => path.join(sandbox.dir, "chat", "aiplatform.yaml");
 
-beforeAll(async () => {
-  // The demo cluster with fast clocks: its A100s are all taken, its A10s free.
-  ({ server } = await startSandbox({ scenario: "demo", controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  dir = mkdtempSync(path.join(tmpdir(), "aiplat-deploy-"));
-  writeFileSync(path.join(dir, "kubeconfig"), server.kubeconfig());
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const aiplat = (args: string[], env: Record<string, string> = {}) => runAiplat(args, { cwd: dir, env: { KUBECONFIG: path.join(dir, "kubeconfig"), ...env } });
+const aiplat = (args: string[], env: Record<string, string> = {}) => runAiplat(args, { cwd: sandbox.dir, env: { KUBECONFIG: sandbox.kubeconfigFile, ...env } });
 const deploy = (...args: string[]) => aiplat(["deploy", "chat/aiplatform.yaml", "--env", "dev", ...args]);
 
-const apps = () => kc.makeApiClient(AppsV1Api);
+const apps = () => sandbox.kc.makeApiClient(AppsV1Api);
 const read = (): Promise<V1Deployment> => apps().readNamespacedDeployment({ namespace: "ml-dev", name: "chat" });
 const image = async () => (await read()).spec?.template.spec?.containers[0]?.image;
 const records = async () => {
@@ -51,7 +35,7 @@ const records = async () => {
 async function health(): Promise<string> {
   const deployment = await read();
   const replicaSets = (await apps().listNamespacedReplicaSet({ namespace: "ml-dev" })).items;
-  const pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: "ml-dev" })).items;
+  const pods = (await sandbox.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: "ml-dev" })).items;
   return classifyWorkloadHealth({ deployment, replicaSets, pods, events: [], now: Date.now() }).health;
 }
 
@@ -140,8 +124,8 @@ describe("aiplat deploy against the sandbox", () => {
         if (t.startsWith("Waiting for")) interrupt.abort();
       },
       err: (t) => (err += t),
-      env: { KUBECONFIG: path.join(dir, "kubeconfig") },
-      cwd: dir,
+      env: { KUBECONFIG: sandbox.kubeconfigFile },
+      cwd: sandbox.dir,
       templatesDir,
       signal: interrupt.signal,
     });
@@ -178,8 +162,8 @@ describe("aiplat deploy refuses before anything is sent", () => {
   });
 
   test("a context whose server does not answer: a clear message, exit 1", async () => {
-    const down = server.kubeconfig().replace(/server: .*/, "server: https://127.0.0.1:9");
-    writeFileSync(path.join(dir, "down.kubeconfig"), down);
+    const down = sandbox.server.kubeconfig().replace(/server: .*/, "server: https://127.0.0.1:9");
+    writeFileSync(path.join(sandbox.dir, "down.kubeconfig"), down);
     const r = await aiplat(["deploy", "chat/aiplatform.yaml", "--env", "dev", "--yes", "--kubeconfig", "down.kubeconfig"]);
     expect(r.code).toBe(ExitCode.failed);
     expect(r.err).toMatch(/^aiplat: error: cannot reach the cluster of context sandbox: .*; nothing was changed\. Is the cluster up, and are you on its network \(VPN\)\?\n$/);

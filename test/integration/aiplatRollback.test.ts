@@ -3,13 +3,10 @@
  * anything is sent, a Deployment rolled back as kubectl rollout undo does (dry run, skip, wait,
  * JSON), refusals with exit code 1, and a KServe canary pinned to 0%.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { useSandbox } from "./sandboxFixture";
 import { oneNodeScenario } from "./oneNodeScenario";
 import { ExitCode } from "../../src/cli/aiplat";
 import { readAuditLog } from "../../src/core/audit/auditLog";
@@ -19,24 +16,15 @@ import { eventually } from "./eventually";
 
 const scenario = oneNodeScenario(["ml"], { cpu: "16", memory: "64Gi" });
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let apps: AppsV1Api;
 let custom: CustomObjectsApi;
-let dir: string;
-let kubeconfig: string;
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const image = (tag: string): string => `aiplatform.azurecr.io/sentiment:${tag}`;
 
+const sandbox = useSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 30] } });
 beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 30] } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  apps = kc.makeApiClient(AppsV1Api);
-  custom = kc.makeApiClient(CustomObjectsApi);
-  dir = mkdtempSync(path.join(tmpdir(), "aiplat-rollback-"));
-  kubeconfig = path.join(dir, "kubeconfig");
-  writeFileSync(kubeconfig, server.kubeconfig());
+  apps = sandbox.kc.makeApiClient(AppsV1Api);
+  custom = sandbox.kc.makeApiClient(CustomObjectsApi);
 
   await apps.createNamespacedDeployment({
     namespace: "ml",
@@ -51,10 +39,6 @@ beforeAll(async () => {
     merge,
   );
   await settled("2");
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const read = (): Promise<V1Deployment> => apps.readNamespacedDeployment({ namespace: "ml", name: "web" });
@@ -77,7 +61,7 @@ async function settled(revision: string): Promise<V1Deployment> {
 }
 
 // The audit log goes to .aiplatform/audit.jsonl under the caller's folder: a temporary one here.
-const aiplat = (...args: string[]) => runAiplat(["rollback", ...args], { env: { KUBECONFIG: kubeconfig }, cwd: dir });
+const aiplat = (...args: string[]) => runAiplat(["rollback", ...args], { env: { KUBECONFIG: sandbox.kubeconfigFile }, cwd: sandbox.dir });
 
 describe("aiplat rollback: the command line", () => {
   test.each([
@@ -120,7 +104,7 @@ describe("aiplat rollback of a Deployment", () => {
   });
 
   test("--wait: rolls back to the previous revision, prints each new rollout status until it is done", async () => {
-    const r = await aiplat("ml/web", "--reason", "5xx after 2.0", "--wait", "--kubeconfig", kubeconfig);
+    const r = await aiplat("ml/web", "--reason", "5xx after 2.0", "--wait", "--kubeconfig", sandbox.kubeconfigFile);
     expect(r.code).toBe(ExitCode.ok);
     const lines = r.out.trimEnd().split("\n");
     expect(lines.slice(0, 2)).toEqual(["deployment.apps/web rolled back: revision 2 → 1", `  image app: ${image("2.0")} → ${image("1.0")}`]);
@@ -131,11 +115,11 @@ describe("aiplat rollback of a Deployment", () => {
     expect(d.spec?.template.spec?.containers[0]?.image).toBe(image("1.0"));
     expect(d.metadata?.annotations?.["kubernetes.io/change-cause"]).toMatch(/^aiplat rollback: 5xx after 2\.0 \(by /);
     // Recorded three times: the audit log, the annotations (above) and an Event on the Deployment.
-    const audit = await verifyAuditLog({ file: path.join(dir, ".aiplatform", "audit.jsonl") });
+    const audit = await verifyAuditLog({ file: path.join(sandbox.dir, ".aiplatform", "audit.jsonl") });
     expect(audit.ok).toBe(true);
-    const log = await readAuditLog(path.join(dir, ".aiplatform", "audit.jsonl"));
+    const log = await readAuditLog(path.join(sandbox.dir, ".aiplatform", "audit.jsonl"));
     expect(log.ok && log.records.at(-1)).toMatchObject({ action: "rollback", outcome: "succeeded", reason: "5xx after 2.0", namespace: "ml", object: { kind: "Deployment", name: "web" }, revisionBefore: "2", revisionAfter: "1" });
-    const events = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: "ml", fieldSelector: "involvedObject.name=web,reason=AiPlatformRollback" });
+    const events = await sandbox.kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: "ml", fieldSelector: "involvedObject.name=web,reason=AiPlatformRollback" });
     expect(events.items.map((e) => e.message).join("\n")).toMatch(/rolled back Deployment ml\/web.*5xx after 2\.0/s);
   });
 
@@ -219,13 +203,13 @@ describe("aiplat rollback --kind inferenceservice", () => {
 
 describe("aiplat rollback on a read-only context", () => {
   const auditLines = async (): Promise<number> => {
-    const log = await readAuditLog(path.join(dir, ".aiplatform", "audit.jsonl"));
+    const log = await readAuditLog(path.join(sandbox.dir, ".aiplatform", "audit.jsonl"));
     return log.ok ? log.records.length : 0;
   };
-  const withEnv = (env: Record<string, string>, ...args: string[]) => runAiplat(["rollback", ...args], { env: { KUBECONFIG: kubeconfig, ...env }, cwd: dir });
+  const withEnv = (env: Record<string, string>, ...args: string[]) => runAiplat(["rollback", ...args], { env: { KUBECONFIG: sandbox.kubeconfigFile, ...env }, cwd: sandbox.dir });
 
   test("refuses, says how to unlock it for the session, exit 1, nothing written", async () => {
-    const context = kc.getCurrentContext();
+    const context = sandbox.kc.getCurrentContext();
     const before = await unchanged();
     const records = await auditLines();
     const r = await withEnv({ AIPLAT_READONLY_CONTEXTS: "staging,*sandbox*,prod-*" }, "ml/web", "--reason", "x");
@@ -242,7 +226,7 @@ describe("aiplat rollback on a read-only context", () => {
   });
 
   test("a server dry run, which changes nothing, is allowed; so is everything once the context is unlocked", async () => {
-    const context = kc.getCurrentContext();
+    const context = sandbox.kc.getCurrentContext();
     const dry = await withEnv({ AIPLAT_READONLY_CONTEXTS: "*" }, "ml/web", "--reason", "x", "--dry-run");
     expect(dry.code).toBe(ExitCode.ok);
     expect(dry.out).toMatch(/^deployment\.apps\/web rolled back \(server dry run\)/);
@@ -284,7 +268,7 @@ describe("aiplat rollback --wait on an InferenceService whose rollout fails", ()
     expect(r.code).toBe(ExitCode.failed);
     expect(r.out.split("\n")[0]).toBe("inferenceservice.serving.kserve.io/flaky rolled back: predictor restored from aiplatform.dev/previous-predictor");
     expect(r.err).toMatch(/^aiplat: error: the rollout after the rollback failed: the new pods have not started for \d+ s: .*(ImagePullBackOff|ErrImagePull)/);
-    const log = await readAuditLog(path.join(dir, ".aiplatform", "audit.jsonl"));
+    const log = await readAuditLog(path.join(sandbox.dir, ".aiplatform", "audit.jsonl"));
     expect(log.ok && log.records.at(-1)).toMatchObject({ action: "rollback", outcome: "failed", object: { kind: "InferenceService", name: "flaky" } });
   });
 

@@ -3,17 +3,13 @@
  * sees in `kubectl get events`, the annotations on the object, and the change-cause that
  * `kubectl rollout history` shows for the revision a deploy made.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { AppsV1Api, CoreV1Api, type V1Deployment } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, test } from "vitest";
 import { type Actor } from "../../src/core/audit/auditRecord";
 import { changeAnnotations, recordChangeOnObject } from "../../src/core/kube/rollout/changeRecord";
 import { requestJson } from "../../src/core/kube/client/kubeRequest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
 import { parseScenario } from "../../sandbox/scenario";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { useSandbox } from "./sandboxFixture";
 import { eventually } from "./eventually";
 import { kubectlCli } from "./kubectlCli";
 
@@ -32,14 +28,12 @@ const viewerToken = "ml-editor-token";
 const actor: Actor = { kubeUser: "alice", gitUser: { name: "Alice Example", email: "alice@example.com" }, osUser: "alice" };
 const now = new Date("2026-11-23T10:15:30.123Z");
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let core: CoreV1Api;
 let apps: AppsV1Api;
-let dir: string;
-let env: NodeJS.ProcessEnv;
 let llm: V1Deployment;
-const { kubectl } = kubectlCli(() => env);
+
+const sandbox = useSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 20] }, namespaceTokens: { [viewerToken]: "ml" } });
+const { kubectl } = kubectlCli(() => sandbox.kubectlEnv);
 
 function deployment(name: string, image: string): V1Deployment {
   return {
@@ -53,25 +47,15 @@ function deployment(name: string, image: string): V1Deployment {
 }
 
 beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 20] }, namespaceTokens: { [viewerToken]: "ml" } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  core = kc.makeApiClient(CoreV1Api);
-  apps = kc.makeApiClient(AppsV1Api);
-  dir = mkdtempSync(path.join(tmpdir(), "change-record-"));
-  writeFileSync(path.join(dir, "kubeconfig"), server.kubeconfig());
-  env = { ...process.env, KUBECONFIG: path.join(dir, "kubeconfig"), HOME: dir };
+  core = sandbox.kc.makeApiClient(CoreV1Api);
+  apps = sandbox.kc.makeApiClient(AppsV1Api);
   llm = await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("llm", "vllm/vllm-openai:v0.6.2") });
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("recordChangeOnObject on a Deployment", () => {
   test("creates an Event about the object, with its uid, saying who did what and why", async () => {
     const target = { apiVersion: "apps/v1", kind: "Deployment", namespace: "ml", name: "llm", uid: llm.metadata?.uid ?? "" };
-    const result = await recordChangeOnObject(kc, target, { action: "rollback", reason: "p99 latency doubled", actor, revisionAfter: "3", outcome: "succeeded" }, { now });
+    const result = await recordChangeOnObject(sandbox.kc, target, { action: "rollback", reason: "p99 latency doubled", actor, revisionAfter: "3", outcome: "succeeded" }, { now });
     expect(result.annotations).toEqual({ ok: true });
     expect(result.event.ok).toBe(true);
     if (!result.event.ok) return;
@@ -111,7 +95,7 @@ describe("recordChangeOnObject on a Deployment", () => {
 
   test("a failed change is a Warning Event and leaves the annotations as they were", async () => {
     const before = (await apps.readNamespacedDeployment({ namespace: "ml", name: "llm" })).metadata?.annotations;
-    const result = await recordChangeOnObject(kc, { apiVersion: "apps/v1", kind: "Deployment", namespace: "ml", name: "llm" }, { action: "scale", reason: "more traffic", actor, outcome: "failed" });
+    const result = await recordChangeOnObject(sandbox.kc, { apiVersion: "apps/v1", kind: "Deployment", namespace: "ml", name: "llm" }, { action: "scale", reason: "more traffic", actor, outcome: "failed" });
     expect(result.annotations).toEqual({ ok: true, skipped: "the scale failed, so the object did not change" });
     if (!result.event.ok) throw new Error("no event");
     const event = await core.readNamespacedEvent({ namespace: "ml", name: result.event.name });
@@ -130,15 +114,15 @@ describe("change-cause and rollout history", () => {
       metadata: { annotations: changeAnnotations(deploy, now) },
       spec: { template: { spec: { containers: [{ name: "server", image: "ghcr.io/huggingface/text-generation-inference:2.4", resources: { requests: { cpu: "100m", memory: "128Mi" } } }] } } },
     };
-    await requestJson(kc, "PATCH", "/apis/apps/v1/namespaces/ml/deployments/tgi", { body: patch, contentType: "application/merge-patch+json" });
-    const recorded = await recordChangeOnObject(kc, { apiVersion: "apps/v1", kind: "Deployment", namespace: "ml", name: "tgi" }, deploy, { now, annotationsApplied: true });
+    await requestJson(sandbox.kc, "PATCH", "/apis/apps/v1/namespaces/ml/deployments/tgi", { body: patch, contentType: "application/merge-patch+json" });
+    const recorded = await recordChangeOnObject(sandbox.kc, { apiVersion: "apps/v1", kind: "Deployment", namespace: "ml", name: "tgi" }, deploy, { now, annotationsApplied: true });
     expect(recorded.annotations).toEqual({ ok: true, skipped: "the caller applied them with the change" });
     expect(recorded.event.ok).toBe(true);
     const history = /^2\s+aiplat deploy to revision 2: upgrade TGI to 2\.4 \(by alice\)$/m;
     await eventually(async () => expect(await kubectl("rollout", "history", "deploy/tgi", "-n", "ml")).toMatch(history), 10_000);
 
-    await requestJson(kc, "PATCH", "/apis/apps/v1/namespaces/ml/deployments/tgi/scale", { body: { spec: { replicas: 2 } } });
-    const scaled = await recordChangeOnObject(kc, { apiVersion: "apps/v1", kind: "Deployment", namespace: "ml", name: "tgi" }, { action: "scale", reason: "evening peak", actor, outcome: "succeeded" }, { now });
+    await requestJson(sandbox.kc, "PATCH", "/apis/apps/v1/namespaces/ml/deployments/tgi/scale", { body: { spec: { replicas: 2 } } });
+    const scaled = await recordChangeOnObject(sandbox.kc, { apiVersion: "apps/v1", kind: "Deployment", namespace: "ml", name: "tgi" }, { action: "scale", reason: "evening peak", actor, outcome: "succeeded" }, { now });
     expect(scaled.annotations).toEqual({ ok: true });
     await eventually(async () => {
       const d = await apps.readNamespacedDeployment({ namespace: "ml", name: "tgi" });
@@ -152,7 +136,7 @@ describe("change-cause and rollout history", () => {
 describe("recordChangeOnObject on a Node", () => {
   test("a cordon's Event goes to namespace default, about the Node, as kubectl's are", async () => {
     const node = await core.readNode({ name: "gpu-0" });
-    const result = await recordChangeOnObject(kc, { apiVersion: "v1", kind: "Node", name: "gpu-0", uid: node.metadata?.uid ?? "" }, { action: "cordon", reason: "ECC errors on GPU 3", actor, outcome: "succeeded" }, { now });
+    const result = await recordChangeOnObject(sandbox.kc, { apiVersion: "v1", kind: "Node", name: "gpu-0", uid: node.metadata?.uid ?? "" }, { action: "cordon", reason: "ECC errors on GPU 3", actor, outcome: "succeeded" }, { now });
     expect(result.annotations).toEqual({ ok: true });
     if (!result.event.ok) throw new Error("no event");
     const event = await core.readNamespacedEvent({ namespace: "default", name: result.event.name });
@@ -167,8 +151,7 @@ describe("recordChangeOnObject on a Node", () => {
   });
 
   test("a user who may not touch nodes or events in default gets both failures back as values", async () => {
-    const limited = new KubeConfig();
-    limited.loadFromString(server.kubeconfig({ token: viewerToken }));
+    const limited = sandbox.kubeConfigFor(viewerToken);
     const result = await recordChangeOnObject(limited, { apiVersion: "v1", kind: "Node", name: "gpu-0" }, { action: "uncordon", actor, outcome: "succeeded" });
     expect(result.annotations).toMatchObject({ ok: false, error: { kind: "forbidden", verb: "patch", resource: "nodes" } });
     expect(result.event).toMatchObject({ ok: false, error: { kind: "forbidden", verb: "create", resource: "events", namespace: "default" } });

@@ -1,11 +1,9 @@
 /** aiplat check --live against the sandbox: the gpu-capacity gate reads the environment's cluster through its kubeconfig context. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
+import { describe, expect, test } from "vitest";
 import { parseScenario } from "../../sandbox/scenario";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { useSandbox } from "./sandboxFixture";
 import { ExitCode } from "../../src/cli/aiplat";
 import { runAiplat } from "../unit/cli/runAiplat";
 
@@ -32,19 +30,6 @@ pods:
     status: {phase: Running}
 `);
 
-let server: SandboxApiServer;
-let dir: string;
-
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario }));
-  dir = mkdtempSync(path.join(tmpdir(), "aiplat-check-live-"));
-  writeFileSync(path.join(dir, "kubeconfig"), server.kubeconfig());
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 const manifest = (gpus: number, minReplicas: number, context = "sandbox") => `apiVersion: aiplatform.dev/v1
 kind: InferenceServiceManifest
 name: chat
@@ -61,9 +46,11 @@ environments:
   staging: {context: ${context}, namespace: llm}
 `;
 
+const sandbox = useSandbox({ scenario });
+
 async function check(text: string, ...args: string[]) {
-  writeFileSync(path.join(dir, "aiplatform.yaml"), text);
-  return runAiplat(["check", "aiplatform.yaml", "--live", "--kubeconfig", path.join(dir, "kubeconfig"), ...args], { cwd: dir, env: {} });
+  writeFileSync(path.join(sandbox.dir, "aiplatform.yaml"), text);
+  return runAiplat(["check", "aiplatform.yaml", "--live", "--kubeconfig", sandbox.kubeconfigFile, ...args], { cwd: sandbox.dir, env: {} });
 }
 
 describe("aiplat check --live", () => {

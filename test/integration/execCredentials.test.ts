@@ -1,32 +1,21 @@
 /** Exec credential plugins (kubelogin and the like) through client-node, against the sandbox. */
-import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { requestJson } from "../../src/core/kube/client/kubeRequest";
-import type { SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { useSandbox } from "./sandboxFixture";
 
-let server: SandboxApiServer;
-let dir: string;
-
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario: "demo" }));
-  dir = await mkdtemp(path.join(tmpdir(), "aiplat-exec-"));
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const sandbox = useSandbox({ scenario: "demo" });
 
 /** The sandbox's kubeconfig with its token replaced by an exec plugin. */
-async function withPlugin(script: string | undefined, command = path.join(dir, `plugin-${Math.random().toString(36).slice(2)}`)): Promise<KubeConfig> {
+async function withPlugin(script: string | undefined, command = path.join(sandbox.dir, `plugin-${Math.random().toString(36).slice(2)}`)): Promise<KubeConfig> {
   if (script !== undefined) {
     await writeFile(command, script);
     await chmod(command, 0o755);
   }
   const kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
+  kc.loadFromString(sandbox.server.kubeconfig());
   const user = kc.getCurrentUser();
   if (!user) throw new Error("the sandbox kubeconfig has no user");
   kc.users = [{ name: user.name, exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command, args: [], interactiveMode: "IfAvailable" } }];
@@ -35,7 +24,7 @@ async function withPlugin(script: string | undefined, command = path.join(dir, `
 
 describe("exec credential plugins", () => {
   test("a plugin that prints an ExecCredential authenticates", async () => {
-    const credential = JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential", status: { token: server.token } });
+    const credential = JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential", status: { token: sandbox.server.token } });
     const kc = await withPlugin(`#!/bin/sh\ncat <<'JSON'\n${credential}\nJSON\n`);
     const pods = (await requestJson(kc, "GET", "/api/v1/pods?limit=1")) as { items: unknown[] };
     expect(pods.items.length).toBe(1);
@@ -49,7 +38,7 @@ describe("exec credential plugins", () => {
   });
 
   test("requests made while the plugin waits share its one run instead of starting more", async () => {
-    const runs = path.join(dir, "runs.txt");
+    const runs = path.join(sandbox.dir, "runs.txt");
     const kc = await withPlugin(`#!/bin/sh\necho run >> ${runs}\nsleep 3\n`);
     const attempts = await Promise.allSettled([1, 2, 3, 4].map(() => requestJson(kc, "GET", "/api/v1/pods", { execPluginTimeoutMs: 400 })));
     expect(attempts.map((a) => a.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);

@@ -1,30 +1,21 @@
 /** 401 and 403 from the sandbox, through the informer and the cluster cache, as a person reads them. */
-import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
+import { afterAll, describe, expect, test } from "vitest";
 import { ClusterCache } from "../../src/core/kube/cache/clusterCache";
 import { Informer } from "../../src/core/kube/cache/informer";
 import { ResourceTypes } from "../../src/core/kube/client/resourceTypes";
 import { describeForbidden } from "../../src/editor/explain";
-import type { SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { useSandbox } from "./sandboxFixture";
 import { eventually } from "./eventually";
 
-let server: SandboxApiServer;
 const stops: (() => void)[] = [];
 const viewerToken = "llm-serving-viewer-token";
 
-function asViewer(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig({ token: viewerToken }));
-  return kc;
-}
+const sandbox = useSandbox({ scenario: "demo", namespaceTokens: { [viewerToken]: "llm-serving" } });
+const asViewer = (): KubeConfig => sandbox.kubeConfigFor(viewerToken);
 
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario: "demo", namespaceTokens: { [viewerToken]: "llm-serving" } }));
-});
-afterAll(async () => {
+afterAll(() => {
   for (const stop of stops) stop();
-  await server?.stop();
 });
 
 describe("a user who may read only namespace llm-serving", () => {
@@ -73,8 +64,7 @@ describe("a user who may read only namespace llm-serving", () => {
   });
 
   test("a wrong token is a 401", async () => {
-    const kc = new KubeConfig();
-    kc.loadFromString(server.kubeconfig({ token: "nobody" }));
+    const kc = sandbox.kubeConfigFor("nobody");
     const informer = new Informer<V1Pod>(kc, ResourceTypes.pods, { namespace: "llm-serving", backoffInitialMs: 50, backoffMaxMs: 200 });
     stops.push(() => informer.stop());
     informer.start();

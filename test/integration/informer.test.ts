@@ -2,16 +2,13 @@
  * The informer cache against the sandbox API server, through @kubernetes/client-node's
  * KubeConfig and Watch: it must end every fault with the server's exact state, 0 lost and 0 stale.
  */
-import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { CoreV1Api, type V1Pod } from "@kubernetes/client-node";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { Informer, objectKey, type InformerState } from "../../src/core/kube/cache/informer";
 import { getJson } from "../../src/core/kube/client/kubeRequest";
 import { ResourceTypes } from "../../src/core/kube/client/resourceTypes";
-import type { SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { startSandboxFixture, useSandbox } from "./sandboxFixture";
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let core: CoreV1Api;
 const informers: Informer<V1Pod>[] = [];
 
@@ -23,7 +20,9 @@ async function eventually(check: () => boolean | Promise<boolean>, what: string,
   }
 }
 
-function podInformer(options: ConstructorParameters<typeof Informer>[2] = {}, config = kc): Informer<V1Pod> {
+const sandbox = useSandbox({ scenario: "demo", bookmarkIntervalMs: 200 });
+
+function podInformer(options: ConstructorParameters<typeof Informer>[2] = {}, config = sandbox.kc): Informer<V1Pod> {
   const informer = new Informer<V1Pod>(config, ResourceTypes.pods, { backoffInitialMs: 50, backoffMaxMs: 400, idleTimeoutMs: 5_000, ...options });
   informers.push(informer);
   informer.start();
@@ -32,7 +31,7 @@ function podInformer(options: ConstructorParameters<typeof Informer>[2] = {}, co
 
 /** The server's pods as key → resourceVersion, listed fresh. */
 async function serverPods(): Promise<Map<string, string>> {
-  const list = (await getJson(kc, "/api/v1/pods")) as { items: V1Pod[] };
+  const list = (await getJson(sandbox.kc, "/api/v1/pods")) as { items: V1Pod[] };
   return new Map(list.items.map((p) => [objectKey(p), p.metadata?.resourceVersion ?? ""]));
 }
 
@@ -60,19 +59,12 @@ function newPod(name: string, namespace = "default"): V1Pod {
   return { metadata: { name, namespace, labels: { app: "informer-test" } }, spec: { containers: [{ name: "c", image: "busybox:1.36" }] } };
 }
 
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario: "demo", bookmarkIntervalMs: 200 }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  core = kc.makeApiClient(CoreV1Api);
+beforeAll(() => {
+  core = sandbox.kc.makeApiClient(CoreV1Api);
 });
 
 afterEach(() => {
   for (const i of informers.splice(0)) i.stop();
-});
-
-afterAll(async () => {
-  await server?.stop();
 });
 
 describe("Informer", () => {
@@ -121,7 +113,7 @@ describe("Informer", () => {
   test("catches up after every watch is dropped while objects change", async () => {
     const informer = podInformer();
     await informer.whenSynced();
-    server.dropWatches("abrupt");
+    sandbox.server.dropWatches("abrupt");
     await core.createNamespacedPod({ namespace: "default", body: newPod("while-dropped") });
     await expectCacheEqualsServer(informer);
     expect(informer.get("default", "while-dropped")).toBeDefined();
@@ -133,13 +125,13 @@ describe("Informer", () => {
     const informer = podInformer();
     await informer.whenSynced();
     const before = informer.watchRequests;
-    server.dropWatches("abrupt");
+    sandbox.server.dropWatches("abrupt");
     // Changes the informer cannot replay: created and deleted while it is away, then compacted.
     await core.createNamespacedPod({ namespace: "default", body: newPod("gone-1") });
     await core.createNamespacedPod({ namespace: "default", body: newPod("gone-2") });
     await core.deleteNamespacedPod({ name: "gone-1", namespace: "default" });
-    server.compact();
-    server.dropWatches("abrupt");
+    sandbox.server.compact();
+    sandbox.server.dropWatches("abrupt");
     await expectCacheEqualsServer(informer);
     expect(informer.get("default", "gone-1")).toBeUndefined();
     expect(informer.get("default", "gone-2")).toBeDefined();
@@ -152,7 +144,7 @@ describe("Informer", () => {
     await informer.whenSynced();
     const states: InformerState[] = [];
     informer.onDidChangeState((s) => states.push(s));
-    await server.restart({ keepStore: true, downtimeMs: 600 });
+    await sandbox.server.restart({ keepStore: true, downtimeMs: 600 });
     await core.createNamespacedPod({ namespace: "default", body: newPod("after-restart") });
     await expectCacheEqualsServer(informer);
     const retrying = states.filter((s) => s.kind === "disconnected");
@@ -172,11 +164,9 @@ describe("Informer", () => {
     expect(kept.watchRequests).toBe(1);
 
     // A server that sends no bookmarks: with nothing changing, the watch is silent.
-    const { server: quiet } = await startSandbox({ scenario: "demo", bookmarkIntervalMs: 600_000 });
+    const quiet = await startSandboxFixture({ scenario: "demo", bookmarkIntervalMs: 600_000 });
     try {
-      const quietKc = new KubeConfig();
-      quietKc.loadFromString(quiet.kubeconfig());
-      const restarted = podInformer({ idleTimeoutMs: 300 }, quietKc);
+      const restarted = podInformer({ idleTimeoutMs: 300 }, quiet.kc);
       await restarted.whenSynced();
       await eventually(() => restarted.watchRequests >= 3, "the silent watch to be restarted twice", 5_000);
       expect(restarted.state.kind).toBe("synced");
@@ -186,8 +176,7 @@ describe("Informer", () => {
   });
 
   test("a wrong token is reported as 401, not retried in a tight loop", async () => {
-    const bad = new KubeConfig();
-    bad.loadFromString(server.kubeconfig({ token: "wrong-token" }));
+    const bad = sandbox.kubeConfigFor("wrong-token");
     const informer = podInformer({}, bad);
     await eventually(() => informer.state.kind === "forbidden", "the 401 state");
     expect(informer.state).toMatchObject({ kind: "forbidden", statusCode: 401 });

@@ -3,28 +3,20 @@
  * that complete, that fail their progress deadline, whose new pods are stuck, and what happens
  * when the watch drops, the object goes away or the caller cancels.
  */
-import { AppsV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { AppsV1Api, type V1Deployment } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { startSandboxFixture, useSandbox } from "./sandboxFixture";
 import { oneNodeScenario } from "./oneNodeScenario";
 import { type RolloutProgress, trackRollout } from "../../src/core/kube/rollout/rolloutTracker";
 import { applyObjects } from "../../src/core/kube/rollout/serverSideApply";
 
 const scenario = oneNodeScenario(["ml"], { cpu: "64", memory: "256Gi" });
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let apps: AppsV1Api;
 
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] }, namespaceTokens: { "other-only": "other" } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  apps = kc.makeApiClient(AppsV1Api);
-});
-afterAll(async () => {
-  await server.stop();
+const sandbox = useSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] }, namespaceTokens: { "other-only": "other" } });
+beforeAll(() => {
+  apps = sandbox.kc.makeApiClient(AppsV1Api);
 });
 
 const fast = { pollIntervalMs: 50, degradedAfterMs: 500 };
@@ -56,12 +48,12 @@ async function setImage(name: string, image: string, behaviour?: string): Promis
 describe("Deployments", () => {
   test("a good rollout completes, reporting kubectl's waiting lines on the way", async () => {
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("good") });
-    expect(await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "good" }, fast)).toEqual({ outcome: "complete", message: 'deployment "good" successfully rolled out' });
+    expect(await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "good" }, fast)).toEqual({ outcome: "complete", message: 'deployment "good" successfully rolled out' });
 
     // A slow-starting release (30 simulated seconds before ready) is waited for, and said so.
     await setImage("good", "vllm/vllm-openai:v0.7.0", "slow-start");
     const progress: RolloutProgress[] = [];
-    const result = await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "good" }, { ...fast, onProgress: (p) => progress.push(p) });
+    const result = await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "good" }, { ...fast, onProgress: (p) => progress.push(p) });
     expect(result).toEqual({ outcome: "complete", message: 'deployment "good" successfully rolled out' });
     expect(progress.length).toBeGreaterThan(0);
     for (const p of progress) {
@@ -74,9 +66,9 @@ describe("Deployments", () => {
 
   test("an image the registry does not have ends 'failing' with the pull back-off, long before the progress deadline", async () => {
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("typo") });
-    await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "typo" }, fast);
+    await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "typo" }, fast);
     await setImage("typo", "vllm/vllm-openai:does-not-exist");
-    const result = await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "typo" }, fast);
+    const result = await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "typo" }, fast);
     expect(result.outcome).toBe("failing");
     if (result.outcome !== "failing") return;
     // The kubelet alternates ErrImagePull and ImagePullBackOff; both name the missing image.
@@ -88,14 +80,14 @@ describe("Deployments", () => {
 
   test("new pods that crash-loop are failing too", async () => {
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("crash", { behaviour: "crashloop", replicas: 1 }) });
-    const result = await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "crash" }, { ...fast, degradedAfterMs: 300 });
+    const result = await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "crash" }, { ...fast, degradedAfterMs: 300 });
     expect(result).toMatchObject({ outcome: "failing", message: expect.stringContaining("CrashLoopBackOff") as string });
   });
 
   test("a short progress deadline yields 'failed' with ProgressDeadlineExceeded", async () => {
     // Pods that run but never become ready are not "stuck": only the deadline ends this rollout.
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("late", { behaviour: "readiness-fails", progressDeadlineSeconds: 1, replicas: 1 }) });
-    const result = await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "late" }, fast);
+    const result = await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "late" }, fast);
     expect(result).toEqual({ outcome: "failed", reason: "ProgressDeadlineExceeded", message: 'deployment "late" exceeded its progress deadline' });
   });
 
@@ -103,30 +95,30 @@ describe("Deployments", () => {
     // Pods that never become ready, a progress deadline far away: only the timeout ends this wait.
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("patient", { behaviour: "readiness-fails", replicas: 1 }) });
     const lines: string[] = [];
-    const result = await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "patient" }, { ...fast, timeoutMs: 1500, onProgress: ({ message }) => lines.push(message) });
+    const result = await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "patient" }, { ...fast, timeoutMs: 1500, onProgress: ({ message }) => lines.push(message) });
     expect(result).toEqual({ outcome: "timedOut", message: `timed out waiting for the condition: ${lines.at(-1) ?? ""}` });
     expect(lines.at(-1)).toMatch(/^Waiting for deployment "patient" rollout to finish: 0 of 1 updated replicas are available\.\.\.$/);
   });
 
   test("the watch is re-established when it drops, and the rollout is still seen to complete", async () => {
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("dropped", { behaviour: "slow-start", replicas: 1 }) });
-    const tracking = trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "dropped" }, { ...fast, pollIntervalMs: 60_000 });
+    const tracking = trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "dropped" }, { ...fast, pollIntervalMs: 60_000 });
     await new Promise((r) => setTimeout(r, 100));
-    expect(server.dropWatches("abrupt")).toBeGreaterThan(0);
+    expect(sandbox.server.dropWatches("abrupt")).toBeGreaterThan(0);
     expect(await tracking).toEqual({ outcome: "complete", message: 'deployment "dropped" successfully rolled out' });
   });
 
   test("cancelling ends tracking at once; a missing or deleted Deployment is a failure that says so", async () => {
     await apps.createNamespacedDeployment({ namespace: "ml", body: deployment("held", { behaviour: "readiness-fails", replicas: 1 }) });
     const controller = new AbortController();
-    const tracking = trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "held" }, { ...fast, signal: controller.signal });
+    const tracking = trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "held" }, { ...fast, signal: controller.signal });
     await new Promise((r) => setTimeout(r, 100));
     controller.abort();
     expect(await tracking).toEqual({ outcome: "cancelled" });
 
-    expect(await trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "never" }, fast)).toEqual({ outcome: "failed", reason: "NotFound", message: 'deployment "never" in namespace ml does not exist' });
+    expect(await trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "never" }, fast)).toEqual({ outcome: "failed", reason: "NotFound", message: 'deployment "never" in namespace ml does not exist' });
 
-    const deleted = trackRollout(kc, { kind: "Deployment", namespace: "ml", name: "held" }, fast);
+    const deleted = trackRollout(sandbox.kc, { kind: "Deployment", namespace: "ml", name: "held" }, fast);
     await new Promise((r) => setTimeout(r, 100));
     await apps.deleteNamespacedDeployment({ name: "held", namespace: "ml" });
     expect(await deleted).toEqual({ outcome: "failed", reason: "Deleted", message: 'deployment "held" in namespace ml was deleted during the rollout' });
@@ -134,15 +126,12 @@ describe("Deployments", () => {
 });
 
 test("no right to read the Deployment, or no cluster answering, ends tracking with a reason rather than an exception", async () => {
-  const limited = new KubeConfig();
-  limited.loadFromString(server.kubeconfig({ token: "other-only" }));
+  const limited = sandbox.kubeConfigFor("other-only");
   expect(await trackRollout(limited, { kind: "Deployment", namespace: "ml", name: "good" }, fast)).toMatchObject({ outcome: "failed", reason: "Forbidden", message: expect.stringContaining("deployments is forbidden") as string });
 
-  const { server: gone } = await startSandbox({ scenario });
-  const goneKc = new KubeConfig();
-  goneKc.loadFromString(gone.kubeconfig());
+  const gone = await startSandboxFixture({ scenario });
   await gone.stop();
-  expect(await trackRollout(goneKc, { kind: "Deployment", namespace: "ml", name: "good" }, fast)).toMatchObject({ outcome: "failed", reason: "Unreachable" });
+  expect(await trackRollout(gone.kc, { kind: "Deployment", namespace: "ml", name: "good" }, fast)).toMatchObject({ outcome: "failed", reason: "Unreachable" });
 });
 
 describe("InferenceServices", () => {
@@ -155,14 +144,14 @@ describe("InferenceServices", () => {
   const target = (name: string) => ({ kind: "InferenceService" as const, namespace: "ml", name });
 
   test("a new InferenceService completes once Ready with its latest revision rolled out", async () => {
-    expect((await applyObjects(kc, [isvc("iris", "gs://models/iris/1")], { dryRun: false })).ok).toBe(true);
-    expect(await trackRollout(kc, target("iris"), fast)).toEqual({ outcome: "complete", message: 'inferenceservice "iris" successfully rolled out (revision iris-predictor-00001)' });
+    expect((await applyObjects(sandbox.kc, [isvc("iris", "gs://models/iris/1")], { dryRun: false })).ok).toBe(true);
+    expect(await trackRollout(sandbox.kc, target("iris"), fast)).toEqual({ outcome: "complete", message: 'inferenceservice "iris" successfully rolled out (revision iris-predictor-00001)' });
   });
 
   test("a new revision whose predictor pods crash-loop is failing, though the InferenceService stays Ready on the old one", async () => {
-    const applied = await applyObjects(kc, [isvc("iris", "gs://models/iris/2", "crashloop")], { dryRun: false });
+    const applied = await applyObjects(sandbox.kc, [isvc("iris", "gs://models/iris/2", "crashloop")], { dryRun: false });
     expect(applied.ok).toBe(true);
-    const result = await trackRollout(kc, target("iris"), { ...fast, degradedAfterMs: 300 });
+    const result = await trackRollout(sandbox.kc, target("iris"), { ...fast, degradedAfterMs: 300 });
     expect(result).toMatchObject({ outcome: "failing", message: expect.stringMatching(/pod iris-predictor-[a-z0-9]+-[a-z0-9]{5} container kserve-container: CrashLoopBackOff/) as string });
   });
 });

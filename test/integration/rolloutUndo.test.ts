@@ -7,14 +7,10 @@
  * Standard-mode service gets its previous predictor back through the InferenceService alone.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { promisify } from "node:util";
-import { AppsV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { AppsV1Api, CustomObjectsApi, PatchStrategy, type V1Deployment, setHeaderOptions } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { useSandbox } from "./sandboxFixture";
 import { oneNodeScenario } from "./oneNodeScenario";
 import {
   canaryState,
@@ -29,34 +25,21 @@ import { eventually } from "./eventually";
 
 const scenario = oneNodeScenario(["ours", "theirs", "ml"], { cpu: "16", memory: "64Gi" });
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let apps: AppsV1Api;
 let custom: CustomObjectsApi;
-let dir: string;
-let env: NodeJS.ProcessEnv;
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const run = promisify(execFile);
 
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 30] } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  apps = kc.makeApiClient(AppsV1Api);
-  custom = kc.makeApiClient(CustomObjectsApi);
-  dir = mkdtempSync(path.join(tmpdir(), "rollout-undo-"));
-  writeFileSync(path.join(dir, "kubeconfig"), server.kubeconfig());
-  env = { ...process.env, KUBECONFIG: path.join(dir, "kubeconfig"), HOME: dir };
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+const sandbox = useSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 30] } });
+beforeAll(() => {
+  apps = sandbox.kc.makeApiClient(AppsV1Api);
+  custom = sandbox.kc.makeApiClient(CustomObjectsApi);
 });
 
 /** Debian's kubectl, asynchronously (the sandbox runs in this process), keeping both streams and the exit code. */
 async function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("kubectl", args, { env, encoding: "utf8", timeout: 20_000 });
+    const { stdout, stderr } = await run("kubectl", args, { env: sandbox.kubectlEnv, encoding: "utf8", timeout: 20_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -141,7 +124,7 @@ async function expectSameState(revision: string): Promise<void> {
   expect(await snapshot("ours")).toEqual(await snapshot("theirs"));
 }
 
-const ourUndo = (opts: { toRevision?: number } = {}): Promise<UndoResult> => undoDeployment(kc, "ours", "web", opts);
+const ourUndo = (opts: { toRevision?: number } = {}): Promise<UndoResult> => undoDeployment(sandbox.kc, "ours", "web", opts);
 
 describe("undoDeployment against kubectl rollout undo (the cross-check)", () => {
   beforeAll(async () => {
@@ -163,7 +146,7 @@ describe("undoDeployment against kubectl rollout undo (the cross-check)", () => 
   });
 
   test("rollout history: our revision listing is kubectl's, newest first, with change-cause and model version", async () => {
-    const history = await readDeploymentHistory(kc, "ours", "web");
+    const history = await readDeploymentHistory(sandbox.kc, "ours", "web");
     if (!history.ok) throw new Error(JSON.stringify(history.error));
     const revisions = deploymentRevisions(history.deployment, history.replicaSets);
     const listed = (await kubectl("rollout", "history", "deploy/web", "-n", "theirs")).stdout
@@ -233,7 +216,7 @@ describe("undoDeployment against kubectl rollout undo (the cross-check)", () => 
 
   test("both refuse a Deployment with one revision", async () => {
     await bothNamespaces((ns) => apps.createNamespacedDeployment({ namespace: ns, body: webDeployment(ns, "solo") }), "1", "solo");
-    const ours = await undoDeployment(kc, "ours", "solo");
+    const ours = await undoDeployment(sandbox.kc, "ours", "solo");
     const theirs = await kubectl("rollout", "undo", "deploy/solo", "-n", "theirs");
     expect(`error: ${ours.message}\n`).toBe(theirs.stderr);
     expect(ours.message).toBe('no rollout history found for deployment "solo"');
@@ -241,10 +224,10 @@ describe("undoDeployment against kubectl rollout undo (the cross-check)", () => 
 
   test("our change-cause is the one divergence, and a server dry run keeps nothing", async () => {
     const before = await snapshot("ours");
-    const dry = await undoDeployment(kc, "ours", "web", { dryRun: true, extraAnnotations: { "kubernetes.io/change-cause": "aiplat rollback: test" } });
+    const dry = await undoDeployment(sandbox.kc, "ours", "web", { dryRun: true, extraAnnotations: { "kubernetes.io/change-cause": "aiplat rollback: test" } });
     expect(dry).toMatchObject({ ok: true, skipped: false, dryRun: true, message: "rolled back (server dry run)" });
     expect(await snapshot("ours")).toEqual(before);
-    const real = await undoDeployment(kc, "ours", "web", { extraAnnotations: { "kubernetes.io/change-cause": "aiplat rollback: 5xx on 1.0" } });
+    const real = await undoDeployment(sandbox.kc, "ours", "web", { extraAnnotations: { "kubernetes.io/change-cause": "aiplat rollback: 5xx on 1.0" } });
     expect(real).toMatchObject({ ok: true, skipped: false, fromRevision: "5", toRevision: "4" });
     const after = await settled("ours", "6");
     expect(after.metadata?.annotations?.["kubernetes.io/change-cause"]).toBe("aiplat rollback: 5xx on 1.0");
@@ -261,7 +244,7 @@ interface Isvc {
 describe("KServe rollback in the sandbox", () => {
   const group = { group: "serving.kserve.io", version: "v1beta1", namespace: "ml", plural: "inferenceservices" };
   const isvc = async (name: string) => {
-    const r = await readInferenceService(kc, "ml", name);
+    const r = await readInferenceService(sandbox.kc, "ml", name);
     if (!r.ok) throw new Error(r.message);
     return r.isvc;
   };
@@ -278,7 +261,7 @@ describe("KServe rollback in the sandbox", () => {
     await patch("iris", { spec: { predictor: { canaryTrafficPercent: 20, model: { storageUri: "gs://models/iris/2" } } } });
     await eventually(async () => expect(canaryState(await isvc("iris")).traffic.map((t) => [t.revision, t.percent])).toEqual([["iris-predictor-00002", 20], ["iris-predictor-00001", 80]]), 10_000);
 
-    const result = await rollbackInferenceService(kc, "ml", "iris");
+    const result = await rollbackInferenceService(sandbox.kc, "ml", "iris");
     expect(result).toMatchObject({ ok: true, skipped: false, action: "canary-rollback", fromRevision: "iris-predictor-00002", toRevision: "iris-predictor-00001" });
     await eventually(async () => {
       const state = canaryState(await isvc("iris"));
@@ -287,7 +270,7 @@ describe("KServe rollback in the sandbox", () => {
     }, 10_000);
     expect(planInferenceServiceRollback(await isvc("iris")).kind).toBe("skip");
 
-    expect(await promoteInferenceServiceCanary(kc, "ml", "iris")).toEqual({ ok: true });
+    expect(await promoteInferenceServiceCanary(sandbox.kc, "ml", "iris")).toEqual({ ok: true });
     await eventually(async () => {
       const state = canaryState(await isvc("iris"));
       expect(state.canaryPercent).toBeUndefined();
@@ -307,7 +290,7 @@ describe("KServe rollback in the sandbox", () => {
     await eventually(async () => expect(await storageUri()).toBe("gs://models/fraud/2"), 10_000);
     const generated = await apps.readNamespacedDeployment({ namespace: "ml", name: "fraud-predictor" });
 
-    const result = await rollbackInferenceService(kc, "ml", "fraud", { annotations: { "kubernetes.io/change-cause": "aiplat rollback: bad model" } });
+    const result = await rollbackInferenceService(sandbox.kc, "ml", "fraud", { annotations: { "kubernetes.io/change-cause": "aiplat rollback: bad model" } });
     expect(result).toMatchObject({ ok: true, skipped: false, action: "restore-predictor" });
     await eventually(async () => expect(await storageUri()).toBe("gs://models/fraud/1"), 10_000);
     const after = (await custom.getNamespacedCustomObject({ ...group, name: "fraud" })) as Isvc;
@@ -318,7 +301,7 @@ describe("KServe rollback in the sandbox", () => {
     const regenerated = await apps.readNamespacedDeployment({ namespace: "ml", name: "fraud-predictor" });
     expect(regenerated.metadata?.uid).toBe(generated.metadata?.uid);
 
-    expect(await rollbackInferenceService(kc, "ml", "fraud")).toMatchObject({ ok: true, skipped: false, action: "restore-predictor" });
+    expect(await rollbackInferenceService(sandbox.kc, "ml", "fraud")).toMatchObject({ ok: true, skipped: false, action: "restore-predictor" });
     await eventually(async () => expect(await storageUri()).toBe("gs://models/fraud/2"), 10_000);
   });
 });

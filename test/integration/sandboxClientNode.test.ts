@@ -6,35 +6,26 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   Log,
   PatchStrategy,
   type V1Deployment,
   type V1Pod,
   setHeaderOptions,
 } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { type Scenario } from "../../sandbox/scenario";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { beforeAll, describe, expect, test } from "vitest";
+import { useSandbox } from "./sandboxFixture";
 import { eventually } from "./eventually";
 
-let server: SandboxApiServer;
-let scenario: Scenario;
-let kc: KubeConfig;
 let core: CoreV1Api;
 let apps: AppsV1Api;
 let custom: CustomObjectsApi;
 
-beforeAll(async () => {
-  ({ server, scenario } = await startSandbox());
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  core = kc.makeApiClient(CoreV1Api);
-  apps = kc.makeApiClient(AppsV1Api);
-  custom = kc.makeApiClient(CustomObjectsApi);
+const sandbox = useSandbox();
+beforeAll(() => {
+  core = sandbox.kc.makeApiClient(CoreV1Api);
+  apps = sandbox.kc.makeApiClient(AppsV1Api);
+  custom = sandbox.kc.makeApiClient(CustomObjectsApi);
 });
-afterAll(async () => server.stop());
 
 interface WireStatus {
   kind?: string;
@@ -80,16 +71,16 @@ function pod(name: string, namespace: string, labels: Record<string, string> = {
 describe("reading the demo cluster", () => {
   test("every pod of the scenario file is listed across namespaces, and only those", async () => {
     const list = await core.listPodForAllNamespaces();
-    const expected = scenario.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
+    const expected = sandbox.scenario.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
     expect(list.items.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).sort()).toEqual(expected);
     expect(Number(list.metadata?.resourceVersion)).toBeGreaterThan(0);
   });
 
   test("nodes are cluster-scoped and carry the GPU capacity the scenario gives them", async () => {
     const nodes = await core.listNode();
-    expect(nodes.items.length).toBe(scenario.nodes.length);
+    expect(nodes.items.length).toBe(sandbox.scenario.nodes.length);
     for (const node of nodes.items) {
-      const fromFile = scenario.nodes.find((n) => n.metadata.name === node.metadata?.name) as { status?: { capacity?: Record<string, string> } } | undefined;
+      const fromFile = sandbox.scenario.nodes.find((n) => n.metadata.name === node.metadata?.name) as { status?: { capacity?: Record<string, string> } } | undefined;
       expect(node.metadata?.namespace).toBeUndefined();
       expect(node.status?.capacity?.["nvidia.com/gpu"]).toBe(fromFile?.status?.capacity?.["nvidia.com/gpu"]);
     }
@@ -110,17 +101,17 @@ describe("reading the demo cluster", () => {
     const list = (await custom.listNamespacedCustomObject({ group: "serving.kserve.io", version: "v1beta1", namespace: "kserve-models", plural: "inferenceservices" })) as {
       items: { kind: string; metadata: { name: string } }[];
     };
-    const expected = scenario.inferenceservices.filter((i) => i.metadata.namespace === "kserve-models").map((i) => i.metadata.name);
+    const expected = sandbox.scenario.inferenceservices.filter((i) => i.metadata.namespace === "kserve-models").map((i) => i.metadata.name);
     expect(list.items.map((i) => i.metadata.name).sort()).toEqual(expected.sort());
     expect(list.items.every((i) => i.kind === "InferenceService")).toBe(true);
   });
 
   test("pod logs honour container and tailLines; a pod that never started says why", async () => {
-    const entry = scenario.logs.find((l) => !l.previous && l.lines.length > 2);
+    const entry = sandbox.scenario.logs.find((l) => !l.previous && l.lines.length > 2);
     if (!entry) throw new Error("the demo scenario has no logs");
     const text = await core.readNamespacedPodLog({ name: entry.pod, namespace: entry.namespace, container: entry.container, tailLines: 2 });
     expect(text).toBe(`${entry.lines.slice(-2).join("\n")}\n`);
-    const pending = scenario.pods.find((p) => (p.status as { phase?: string } | undefined)?.phase === "Pending");
+    const pending = sandbox.scenario.pods.find((p) => (p.status as { phase?: string } | undefined)?.phase === "Pending");
     const err = await failure(core.readNamespacedPodLog({ name: pending?.metadata.name ?? "", namespace: pending?.metadata.namespace ?? "" }));
     expect(err.code).toBe(400);
     expect(err.status.message).toMatch(/waiting to start/);
@@ -128,13 +119,13 @@ describe("reading the demo cluster", () => {
 
   test("following a log streams lines appended after the request", async () => {
     await core.createNamespacedPod({ namespace: "default", body: pod("follow-me", "default") });
-    server.logs.append("default", "follow-me", "app", "first");
+    sandbox.server.logs.append("default", "follow-me", "app", "first");
     const stream = new PassThrough();
     let received = "";
     stream.on("data", (chunk: Buffer) => (received += chunk.toString()));
-    const request = await new Log(kc).log("default", "follow-me", "app", stream, { follow: true });
+    const request = await new Log(sandbox.kc).log("default", "follow-me", "app", stream, { follow: true });
     await eventually(() => expect(received).toBe("first\n"));
-    server.logs.append("default", "follow-me", "app", "second");
+    sandbox.server.logs.append("default", "follow-me", "app", "second");
     await eventually(() => expect(received).toBe("first\nsecond\n"));
     request.abort();
   });
@@ -321,7 +312,7 @@ describe("selecting and paging", () => {
   test("a continue token from before a compaction is 410 Expired", async () => {
     const first = await core.listPodForAllNamespaces({ limit: 2 });
     await core.createNamespacedPod({ namespace: "default", body: pod("after-page", "default") });
-    server.compact();
+    sandbox.server.compact();
     const expired = await failure(core.listPodForAllNamespaces({ limit: 2, _continue: first.metadata?._continue ?? "" }));
     expect(expired).toMatchObject({ code: 410, status: { reason: "Expired" } });
   });
@@ -331,7 +322,7 @@ describe("authentication", () => {
   test("a wrong or missing token gets 401 with an Unauthorized Status", async () => {
     for (const token of ["wrong-token", undefined]) {
       const raw = await new Promise<{ code: number; body: string }>((resolve, reject) => {
-        const req = httpsRequest(`${server.url}/api/v1/pods`, { ca: server.caCert, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+        const req = httpsRequest(`${sandbox.server.url}/api/v1/pods`, { ca: sandbox.server.caCert, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
           let body = "";
           res.on("data", (c: Buffer) => (body += c.toString()));
           res.on("end", () => resolve({ code: res.statusCode ?? 0, body }));
@@ -342,8 +333,7 @@ describe("authentication", () => {
       expect(raw.code).toBe(401);
       expect(JSON.parse(raw.body)).toMatchObject({ kind: "Status", status: "Failure", reason: "Unauthorized", code: 401 });
     }
-    const other = new KubeConfig();
-    other.loadFromString(server.kubeconfig({ token: "wrong-token" }));
+    const other = sandbox.kubeConfigFor("wrong-token");
     expect((await failure(other.makeApiClient(CoreV1Api).listPodForAllNamespaces())).code).toBe(401);
   });
 });

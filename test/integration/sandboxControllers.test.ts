@@ -3,16 +3,12 @@
  * roll, pause, undo and time out as on a real cluster; the scheduler places GPU pods or says
  * why not; the kubelet runs and fails pods by their behaviour; KServe serves InferenceServices.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, type V1Deployment, type V1Pod, setHeaderOptions } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type V1Deployment, type V1Pod, setHeaderOptions } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, test } from "vitest";
 import { type KubeObject } from "../../sandbox/kubeObject";
 import { findResource } from "../../sandbox/resourceTypes";
 import { parseScenario } from "../../sandbox/scenario";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { startSandboxFixture, useSandbox } from "./sandboxFixture";
 import { kubectlCli } from "./kubectlCli";
 
 const node = (name: string, labels: string, allocatable: string, extra = "") => `
@@ -36,35 +32,22 @@ nodes:${node("cpu-0", "pool: cpu", 'cpu: "8", memory: 32Gi')}${node("cpu-1", "po
       conditions: [{type: Ready, status: Unknown, reason: NodeStatusUnknown}]
 `);
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let core: CoreV1Api;
 let apps: AppsV1Api;
 let custom: CustomObjectsApi;
-let dir: string;
-let env: NodeJS.ProcessEnv;
-const { kubectl, kubectlFails } = kubectlCli(() => env, 20_000);
+
+// 10 ms per simulated second: a 10s back-off takes 100 ms.
+const sandbox = useSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] } });
+const { kubectl, kubectlFails } = kubectlCli(() => sandbox.kubectlEnv, 20_000);
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const podType = findResource("", "v1", "pods");
 const eventType = findResource("", "v1", "events");
 
-beforeAll(async () => {
-  // 10 ms per simulated second: a 10s back-off takes 100 ms.
-  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  core = kc.makeApiClient(CoreV1Api);
-  apps = kc.makeApiClient(AppsV1Api);
-  custom = kc.makeApiClient(CustomObjectsApi);
-  dir = mkdtempSync(path.join(tmpdir(), "sandbox-controllers-"));
-  writeFileSync(path.join(dir, "kubeconfig"), server.kubeconfig());
-  env = { ...process.env, KUBECONFIG: path.join(dir, "kubeconfig"), HOME: dir };
+beforeAll(() => {
+  core = sandbox.kc.makeApiClient(CoreV1Api);
+  apps = sandbox.kc.makeApiClient(AppsV1Api);
+  custom = sandbox.kc.makeApiClient(CustomObjectsApi);
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -110,7 +93,7 @@ async function podsOf(selector: string, namespace = "default"): Promise<V1Pod[]>
 }
 
 function events(name: string): KubeObject[] {
-  return eventType ? server.store.list(eventType).filter((e) => (e.involvedObject as { name?: string }).name === name) : [];
+  return eventType ? sandbox.server.store.list(eventType).filter((e) => (e.involvedObject as { name?: string }).name === name) : [];
 }
 
 describe("deployments", () => {
@@ -154,9 +137,9 @@ describe("deployments", () => {
     const firstHash = (await podsOf("app=roll"))[0]?.metadata?.labels?.["pod-template-hash"];
     let maxPods = 0;
     let minReady = Infinity;
-    const unsubscribe = server.store.subscribe(() => {
+    const unsubscribe = sandbox.server.store.subscribe(() => {
       if (!podType) return;
-      const pods = server.store.list(podType, "default").filter((p) => p.metadata.labels?.app === "roll");
+      const pods = sandbox.server.store.list(podType, "default").filter((p) => p.metadata.labels?.app === "roll");
       const ready = pods.filter((p) => (p.status as V1Pod["status"])?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).length;
       maxPods = Math.max(maxPods, pods.length);
       minReady = Math.min(minReady, ready);
@@ -441,14 +424,14 @@ describe("KServe", () => {
 
 describe("the demo scenario under controllers", () => {
   test("keeps its failures: the stalled rollout, the GPU-starved pod, the crash loop behind a Ready InferenceService", async () => {
-    const { server: demo, scenario: demoScenario } = await startSandbox({ scenario: "demo", controllers: { msPerSecond: 10, podStartDelayMs: [10, 20] } });
+    const demo = await startSandboxFixture({ scenario: "demo", controllers: { msPerSecond: 10, podStartDelayMs: [10, 20] } });
     const type = (group: string, plural: string) => findResource(group, group === "serving.kserve.io" ? "v1beta1" : "v1", plural) ?? (() => { throw new Error(plural); })();
     try {
       await new Promise((r) => setTimeout(r, 600));
-      const get = (group: string, plural: string, namespace: string, name: string) => demo.store.get(type(group, plural), namespace, name);
+      const get = (group: string, plural: string, namespace: string, name: string) => demo.server.store.get(type(group, plural), namespace, name);
       // Existing ReplicaSets were adopted by template, not replaced.
-      expect(demo.store.list(type("apps", "replicasets")).map((r) => r.metadata.name).sort()).toEqual(demoScenario.replicasets.map((r) => r.metadata.name).sort());
-      expect(demo.store.list(type("", "pods"))).toHaveLength(demoScenario.pods.length);
+      expect(demo.server.store.list(type("apps", "replicasets")).map((r) => r.metadata.name).sort()).toEqual(demo.scenario.replicasets.map((r) => r.metadata.name).sort());
+      expect(demo.server.store.list(type("", "pods"))).toHaveLength(demo.scenario.pods.length);
       const mixtral = get("", "pods", "llm-serving", "vllm-mixtral-8x7b-5f7d8c9b6-x2k9p") as V1Pod & KubeObject;
       expect(mixtral.spec?.nodeName).toBeUndefined();
       expect(mixtral.status?.conditions?.find((c) => c.type === "PodScheduled")?.message).toBe(
@@ -472,27 +455,25 @@ describe("the demo scenario under controllers", () => {
 
 describe("lifecycle", () => {
   test("controllers are off unless asked for, and survive a restart that loses the store", async () => {
-    const { server: quiet } = await startSandbox({ scenario });
+    const quiet = await startSandboxFixture({ scenario });
     try {
-      expect(quiet.controllers).toBeUndefined();
-      quiet.verbs.create(findResource("apps", "v1", "deployments") ?? (() => { throw new Error("deployments"); })(), "default", deployment("idle"), { dryRun: false });
+      expect(quiet.server.controllers).toBeUndefined();
+      quiet.server.verbs.create(findResource("apps", "v1", "deployments") ?? (() => { throw new Error("deployments"); })(), "default", deployment("idle"), { dryRun: false });
       await new Promise((r) => setTimeout(r, 200));
-      expect(quiet.store.list(findResource("apps", "v1", "replicasets") ?? (() => { throw new Error("rs"); })())).toHaveLength(0);
+      expect(quiet.server.store.list(findResource("apps", "v1", "replicasets") ?? (() => { throw new Error("rs"); })())).toHaveLength(0);
     } finally {
       await quiet.stop();
     }
-    const { server: live } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 20] } });
+    const live = await startSandboxFixture({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [10, 20] } });
     try {
-      await live.restart({ keepStore: false });
-      expect(live.controllers?.isRunning).toBe(true);
-      const config = new KubeConfig();
-      config.loadFromString(live.kubeconfig());
-      const liveApps = config.makeApiClient(AppsV1Api);
+      await live.server.restart({ keepStore: false });
+      expect(live.server.controllers?.isRunning).toBe(true);
+      const liveApps = live.kc.makeApiClient(AppsV1Api);
       await liveApps.createNamespacedDeployment({ namespace: "default", body: deployment("after-restart", { replicas: 2 }) });
       await waitFor("pods after the restart", async () => ((await liveApps.readNamespacedDeployment({ name: "after-restart", namespace: "default" })).status?.availableReplicas === 2 ? true : undefined));
     } finally {
       await live.stop();
     }
-    expect(live.controllers?.isRunning).toBe(false);
+    expect(live.server.controllers?.isRunning).toBe(false);
   });
 });

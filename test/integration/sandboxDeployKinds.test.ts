@@ -3,38 +3,23 @@
  * network and monitoring kinds beside the workloads, server-side apply with and without a dry
  * run, and images the simulated registry does not have.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
+import { describe, expect, test } from "vitest";
 import { type KubeObject } from "../../sandbox/kubeObject";
 import { findResource } from "../../sandbox/resourceTypes";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { useSandbox } from "./sandboxFixture";
 import { oneNodeScenario } from "./oneNodeScenario";
 import { eventually } from "./eventually";
 import { kubectlCli } from "./kubectlCli";
 
 const scenario = oneNodeScenario(["ml"], { cpu: "8", memory: "32Gi" });
 
-let server: SandboxApiServer;
-let dir: string;
-let env: NodeJS.ProcessEnv;
-const { kubectl, kubectlFails } = kubectlCli(() => env, 20_000);
-
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] } }));
-  dir = mkdtempSync(path.join(tmpdir(), "sandbox-deploy-kinds-"));
-  writeFileSync(path.join(dir, "kubeconfig"), server.kubeconfig());
-  env = { ...process.env, KUBECONFIG: path.join(dir, "kubeconfig"), HOME: dir };
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useSandbox({ scenario, controllers: { msPerSecond: 10, podStartDelayMs: [20, 60] } });
+const { kubectl, kubectlFails } = kubectlCli(() => sandbox.kubectlEnv, 20_000);
 
 function file(name: string, body: string): string {
-  const p = path.join(dir, name);
+  const p = path.join(sandbox.dir, name);
   writeFileSync(p, body);
   return p;
 }
@@ -99,7 +84,7 @@ function stored(): KubeObject[] {
   return kinds.flatMap(([group, version, plural]) => {
     const type = findResource(group, version, plural);
     if (!type) throw new Error(`${plural} is not served`);
-    return server.store.list(type, "ml");
+    return sandbox.server.store.list(type, "ml");
   });
 }
 
@@ -118,7 +103,7 @@ describe("the kinds beside the workloads", () => {
 
   test("a server-side dry run answers for every object and stores nothing; the real apply creates them", async () => {
     const f = file("bundle.yaml", bundle);
-    const before = server.store.resourceVersion;
+    const before = sandbox.server.store.resourceVersion;
     const dry = await kubectl("apply", "--server-side", "--field-manager=ai-platform-ops", "--dry-run=server", "-f", f);
     expect(dry.trim().split("\n")).toEqual([
       "deployment.apps/chat serverside-applied (server dry run)",
@@ -129,7 +114,7 @@ describe("the kinds beside the workloads", () => {
       "servicemonitor.monitoring.coreos.com/chat serverside-applied (server dry run)",
       "inferenceservice.serving.kserve.io/iris serverside-applied (server dry run)",
     ]);
-    expect(server.store.resourceVersion).toBe(before);
+    expect(sandbox.server.store.resourceVersion).toBe(before);
     expect(stored()).toEqual([]);
 
     await kubectl("apply", "--server-side", "--field-manager=ai-platform-ops", "-f", f);

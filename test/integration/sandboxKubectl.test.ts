@@ -1,37 +1,19 @@
 /** The real kubectl against the sandbox API server: discovery, get, logs, apply, scale, patch, delete, watch. */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { type Scenario } from "../../sandbox/scenario";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { describe, expect, test } from "vitest";
+import { useSandbox } from "./sandboxFixture";
 import { kubectlCli } from "./kubectlCli";
 
-let server: SandboxApiServer;
-let scenario: Scenario;
-let dir: string;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  ({ server, scenario } = await startSandbox());
-  dir = mkdtempSync(path.join(tmpdir(), "sandbox-kubectl-"));
-  writeFileSync(path.join(dir, "kubeconfig"), server.kubeconfig());
-  // HOME in the temp dir keeps kubectl's discovery cache there too.
-  env = { ...process.env, KUBECONFIG: path.join(dir, "kubeconfig"), HOME: dir };
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useSandbox();
 
 const run = promisify(execFile);
-const { kubectl, kubectlFails } = kubectlCli(() => env, 15_000);
+const { kubectl, kubectlFails } = kubectlCli(() => sandbox.kubectlEnv, 15_000);
 
 function manifest(name: string, body: string): string {
-  const file = path.join(dir, name);
+  const file = path.join(sandbox.dir, name);
   writeFileSync(file, body);
   return file;
 }
@@ -65,14 +47,14 @@ describe("kubectl reads", () => {
 
   test("get nodes shows every node and which one is NotReady", async () => {
     const rows = (await kubectl("get", "nodes", "--no-headers")).trim().split("\n").map((l) => l.split(/\s+/));
-    expect(rows.map((r) => r[0]).sort()).toEqual(scenario.nodes.map((n) => n.metadata.name).sort());
-    const notReady = scenario.nodes.filter((n) => !(n.status as { conditions: { type: string; status: string }[] }).conditions.some((c) => c.type === "Ready" && c.status === "True"));
+    expect(rows.map((r) => r[0]).sort()).toEqual(sandbox.scenario.nodes.map((n) => n.metadata.name).sort());
+    const notReady = sandbox.scenario.nodes.filter((n) => !(n.status as { conditions: { type: string; status: string }[] }).conditions.some((c) => c.type === "Ready" && c.status === "True"));
     expect(rows.filter((r) => r[1] === "NotReady").map((r) => r[0])).toEqual(notReady.map((n) => n.metadata.name));
   });
 
   test("get pods -A prints every pod with its namespace and the kubelet's reason", async () => {
     const rows = (await kubectl("get", "pods", "-A", "--no-headers")).trim().split("\n").map((l) => l.split(/\s+/));
-    expect(rows.map((r) => `${r[0]}/${r[1]}`).sort()).toEqual(scenario.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort());
+    expect(rows.map((r) => `${r[0]}/${r[1]}`).sort()).toEqual(sandbox.scenario.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort());
     const statuses = new Set(rows.map((r) => r[3]));
     for (const reason of ["Running", "Pending", "CrashLoopBackOff", "ImagePullBackOff"]) expect(statuses).toContain(reason);
   });
@@ -89,15 +71,15 @@ describe("kubectl reads", () => {
 
   test("get inferenceservices -A shows each InferenceService's URL and readiness", async () => {
     const out = await kubectl("get", "inferenceservices", "-A", "--no-headers");
-    for (const isvc of scenario.inferenceservices) {
+    for (const isvc of sandbox.scenario.inferenceservices) {
       const url = (isvc.status as { url: string }).url;
       expect(out).toMatch(new RegExp(`${isvc.metadata.namespace}\\s+${isvc.metadata.name}\\s+${url}\\s+True`));
     }
   });
 
   test("logs prints a container's lines; --previous the crashed instance's", async () => {
-    const current = scenario.logs.find((l) => !l.previous && scenario.logs.some((p) => p.previous && p.pod === l.pod));
-    const previous = scenario.logs.find((l) => l.previous && l.pod === current?.pod);
+    const current = sandbox.scenario.logs.find((l) => !l.previous && sandbox.scenario.logs.some((p) => p.previous && p.pod === l.pod));
+    const previous = sandbox.scenario.logs.find((l) => l.previous && l.pod === current?.pod);
     if (!current || !previous) throw new Error("the demo scenario has no crashed pod with logs");
     expect(await kubectl("logs", "-n", current.namespace, current.pod, "-c", current.container)).toBe(`${current.lines.join("\n")}\n`);
     expect(await kubectl("logs", "-n", previous.namespace, previous.pod, "--previous", "--tail=1")).toBe(`${previous.lines.slice(-1).join("\n")}\n`);
@@ -105,12 +87,12 @@ describe("kubectl reads", () => {
 
   test("label and field selectors", async () => {
     const names = (await kubectl("get", "pods", "-A", "-l", "app=vllm-llama3-70b", "--field-selector", "status.phase=Running", "-o", "name")).trim().split("\n");
-    const expected = scenario.pods.filter((p) => (p.metadata.labels as Record<string, string> | undefined)?.app === "vllm-llama3-70b" && (p.status as { phase: string }).phase === "Running");
+    const expected = sandbox.scenario.pods.filter((p) => (p.metadata.labels as Record<string, string> | undefined)?.app === "vllm-llama3-70b" && (p.status as { phase: string }).phase === "Running");
     expect(names.sort()).toEqual(expected.map((p) => `pod/${p.metadata.name}`).sort());
   });
 
   test("get --watch prints changes as they happen", async () => {
-    const watching = run("kubectl", ["get", "pods", "-n", "default", "--watch", "--request-timeout=3s", "--output-watch-events"], { env, encoding: "utf8", timeout: 8000 }).catch(
+    const watching = run("kubectl", ["get", "pods", "-n", "default", "--watch", "--request-timeout=3s", "--output-watch-events"], { env: sandbox.kubectlEnv, encoding: "utf8", timeout: 8000 }).catch(
       (e: { stdout?: string }) => ({ stdout: e.stdout ?? "" }),
     );
     await new Promise((r) => setTimeout(r, 700));
@@ -173,8 +155,8 @@ describe("kubectl writes", () => {
   });
 
   test("a wrong token is Unauthorized", async () => {
-    writeFileSync(path.join(dir, "bad-kubeconfig"), server.kubeconfig({ token: "not-the-token" }));
-    const failed = await run("kubectl", ["get", "pods"], { env: { ...env, KUBECONFIG: path.join(dir, "bad-kubeconfig") }, encoding: "utf8" }).then(
+    writeFileSync(path.join(sandbox.dir, "bad-kubeconfig"), sandbox.server.kubeconfig({ token: "not-the-token" }));
+    const failed = await run("kubectl", ["get", "pods"], { env: { ...sandbox.kubectlEnv, KUBECONFIG: path.join(sandbox.dir, "bad-kubeconfig") }, encoding: "utf8" }).then(
       () => undefined,
       (e: { stderr?: string }) => e.stderr ?? "",
     );

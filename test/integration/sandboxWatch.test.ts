@@ -2,27 +2,21 @@
  * Watches and informers from the real @kubernetes/client-node against the sandbox, and the
  * fault knobs: compaction (410), dropped watches, restarts and latency.
  */
-import { CoreV1Api, KubeConfig, type KubernetesObject, type V1Pod, Watch, makeInformer } from "@kubernetes/client-node";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
+import { CoreV1Api, type KubernetesObject, type V1Pod, Watch, makeInformer } from "@kubernetes/client-node";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { findResource } from "../../sandbox/resourceTypes";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { useSandbox } from "./sandboxFixture";
 import { eventually } from "./eventually";
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let core: CoreV1Api;
 const podType = findResource("", "v1", "pods") ?? (() => { throw new Error("pods are not served"); })();
 
-beforeAll(async () => {
-  ({ server } = await startSandbox({ bookmarkIntervalMs: 100 }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  core = kc.makeApiClient(CoreV1Api);
+const sandbox = useSandbox({ bookmarkIntervalMs: 100 });
+beforeAll(() => {
+  core = sandbox.kc.makeApiClient(CoreV1Api);
 });
-afterAll(async () => server.stop());
 beforeEach(async () => {
-  if (server.port === 0) return;
+  if (sandbox.server.port === 0) return;
   for (const p of (await core.listNamespacedPod({ namespace: "default" })).items) {
     await core.deleteNamespacedPod({ name: p.metadata?.name ?? "", namespace: "default" });
   }
@@ -43,7 +37,7 @@ interface Seen {
 async function record(path: string, params: Record<string, string | number | boolean>) {
   const events: Seen[] = [];
   let ended: { error: unknown } | undefined;
-  const controller = await new Watch(kc).watch(
+  const controller = await new Watch(sandbox.kc).watch(
     path,
     params,
     (type, object: KubernetesObject & { code?: number }) => events.push({ type, name: object.metadata?.name, rv: object.metadata?.resourceVersion, ...(object.code ? { code: object.code } : {}) }),
@@ -51,7 +45,6 @@ async function record(path: string, params: Record<string, string | number | boo
   );
   return { events, ended: () => ended, stop: () => controller.abort() };
 }
-
 
 describe("watch", () => {
   test("from a list's resourceVersion: ADDED, MODIFIED, DELETED in order with growing resourceVersions", async () => {
@@ -108,7 +101,7 @@ describe("watch", () => {
   test("after compaction an old resourceVersion gets an ERROR event with a 410 Status, then the stream ends", async () => {
     const rv = (await core.listNamespacedPod({ namespace: "default" })).metadata?.resourceVersion ?? "";
     await core.createNamespacedPod({ namespace: "default", body: pod("bump") });
-    server.compact();
+    sandbox.server.compact();
     const w = await record("/api/v1/namespaces/default/pods", { resourceVersion: rv });
     await eventually(() => expect(w.ended()).toBeDefined());
     expect(w.events).toEqual([{ type: "ERROR", name: undefined, rv: undefined, code: 410 }]);
@@ -117,18 +110,18 @@ describe("watch", () => {
   test("dropping watches ends them gracefully, or abruptly with an error", async () => {
     const graceful = await record("/api/v1/pods", {});
     await eventually(() => expect(graceful.events.length).toBeGreaterThan(0));
-    expect(server.dropWatches("graceful")).toBeGreaterThanOrEqual(1);
+    expect(sandbox.server.dropWatches("graceful")).toBeGreaterThanOrEqual(1);
     await eventually(() => expect(graceful.ended()).toEqual({ error: null }));
     const abrupt = await record("/api/v1/pods", {});
     await eventually(() => expect(abrupt.events.length).toBeGreaterThan(0));
-    server.dropWatches("abrupt");
+    sandbox.server.dropWatches("abrupt");
     await eventually(() => expect(abrupt.ended()?.error).toBeInstanceOf(Error));
   });
 });
 
 describe("informer (ListWatch)", () => {
   test("syncs, follows changes, and after compaction plus dropped watches relists to the server's state", async () => {
-    const informer = makeInformer(kc, "/api/v1/pods", () => core.listPodForAllNamespaces());
+    const informer = makeInformer(sandbox.kc, "/api/v1/pods", () => core.listPodForAllNamespaces());
     const errors: unknown[] = [];
     const added: string[] = [];
     informer.on("error", (e: unknown) => errors.push(e));
@@ -146,10 +139,10 @@ describe("informer (ListWatch)", () => {
     // runs synchronously, in-process) pods change and history is compacted past what it saw.
     const deleted: string[] = [];
     informer.on("delete", (p: V1Pod) => deleted.push(p.metadata?.name ?? ""));
-    expect(server.dropWatches("graceful")).toBeGreaterThanOrEqual(1);
-    server.verbs.create(podType, "default", pod("inf-2"), { dryRun: false });
-    server.verbs.delete(podType, "default", "inf-1", { dryRun: false });
-    server.compact();
+    expect(sandbox.server.dropWatches("graceful")).toBeGreaterThanOrEqual(1);
+    sandbox.server.verbs.create(podType, "default", pod("inf-2"), { dryRun: false });
+    sandbox.server.verbs.delete(podType, "default", "inf-1", { dryRun: false });
+    sandbox.server.compact();
     const expected = await state();
     await eventually(() => expect(cache()).toEqual(expected));
     expect(deleted).toEqual(["inf-1"]);
@@ -166,23 +159,23 @@ describe("informer (ListWatch)", () => {
 describe("fault knobs", () => {
   test("restart keeping the store serves the same objects on the same port; losing it reseeds", async () => {
     await core.createNamespacedPod({ namespace: "default", body: pod("survivor") });
-    const port = server.port;
-    await server.restart({ keepStore: true });
-    expect(server.port).toBe(port);
+    const port = sandbox.server.port;
+    await sandbox.server.restart({ keepStore: true });
+    expect(sandbox.server.port).toBe(port);
     expect((await core.readNamespacedPod({ name: "survivor", namespace: "default" })).metadata?.name).toBe("survivor");
     const seeded = (await core.listPodForAllNamespaces()).items.filter((p) => p.metadata?.namespace !== "default").length;
-    await server.restart({ keepStore: false });
+    await sandbox.server.restart({ keepStore: false });
     const after = (await core.listPodForAllNamespaces()).items;
     expect(after.some((p) => p.metadata?.name === "survivor")).toBe(false);
     expect(after.length).toBe(seeded);
   });
 
   test("latency is added to every response", async () => {
-    server.latencyMs = 150;
+    sandbox.server.latencyMs = 150;
     const started = performance.now();
     await core.listNamespace();
     const elapsed = performance.now() - started;
-    server.latencyMs = 0;
+    sandbox.server.latencyMs = 0;
     expect(elapsed).toBeGreaterThanOrEqual(140);
   });
 });

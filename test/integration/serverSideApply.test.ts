@@ -1,10 +1,8 @@
 /** applyObjects and fetchLiveObjects against the sandbox through the real HTTP stack: dry run, create, unchanged, errors. */
-import { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
+import { describe, expect, test } from "vitest";
 import { findResource } from "../../sandbox/resourceTypes";
 import { parseScenario } from "../../sandbox/scenario";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { startSandboxFixture, useSandbox } from "./sandboxFixture";
 import type { KubeObject } from "../../src/core/kube/objects/kubeObject";
 import { applyObjects, fetchLiveObjects, toComparableYaml } from "../../src/core/kube/rollout/serverSideApply";
 
@@ -13,18 +11,6 @@ namespaces:
   - metadata: {name: ml}
   - metadata: {name: other}
 `);
-
-let server: SandboxApiServer;
-let kc: KubeConfig;
-
-beforeAll(async () => {
-  ({ server } = await startSandbox({ scenario, namespaceTokens: { "ml-only-token": "ml" } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-});
-afterAll(async () => {
-  await server.stop();
-});
 
 const deployment = (name: string, image: string): KubeObject => ({
   apiVersion: "apps/v1",
@@ -55,18 +41,20 @@ const serviceMonitor = (name: string): KubeObject => ({
   spec: { selector: { matchLabels: { app: name } }, endpoints: [{ port: "http" }] },
 });
 
+const sandbox = useSandbox({ scenario, namespaceTokens: { "ml-only-token": "ml" } });
+
 function stored(group: string, version: string, plural: string, name: string) {
   const type = findResource(group, version, plural);
   if (!type) throw new Error(`${plural} is not served`);
-  return server.store.get(type, "ml", name);
+  return sandbox.server.store.get(type, "ml", name);
 }
 
 describe("applyObjects", () => {
   const bundle = [deployment("chat", "vllm/vllm-openai:v0.6.3"), service("chat"), hpa("chat"), serviceMonitor("chat")];
 
   test("a dry run answers with the would-be objects, server defaults filled in, and stores nothing", async () => {
-    const before = server.store.resourceVersion;
-    const result = await applyObjects(kc, bundle, { dryRun: true });
+    const before = sandbox.server.store.resourceVersion;
+    const result = await applyObjects(sandbox.kc, bundle, { dryRun: true });
     expect(result.ok).toBe(true);
     expect(result.outcomes.map((o) => (o.ok ? `${o.ref.kind}/${o.ref.name} ${o.action}` : o.error.message))).toEqual([
       "Deployment/chat created",
@@ -76,37 +64,37 @@ describe("applyObjects", () => {
     ]);
     const wouldBe = result.outcomes[0];
     expect(wouldBe?.ok && (wouldBe.object as { spec?: { progressDeadlineSeconds?: number } }).spec?.progressDeadlineSeconds).toBe(600);
-    expect(server.store.resourceVersion).toBe(before);
+    expect(sandbox.server.store.resourceVersion).toBe(before);
     expect(stored("apps", "v1", "deployments", "chat")).toBeUndefined();
     expect(stored("monitoring.coreos.com", "v1", "servicemonitors", "chat")).toBeUndefined();
   });
 
   test("apply creates; applying the same again is unchanged, dry run or not", async () => {
-    const created = await applyObjects(kc, bundle, { dryRun: false });
+    const created = await applyObjects(sandbox.kc, bundle, { dryRun: false });
     expect(created.outcomes.map((o) => o.ok && o.action)).toEqual(["created", "created", "created", "created"]);
     expect(stored("apps", "v1", "deployments", "chat")?.metadata.generation).toBe(1);
     expect(stored("monitoring.coreos.com", "v1", "servicemonitors", "chat")).toBeDefined();
 
-    const before = server.store.resourceVersion;
+    const before = sandbox.server.store.resourceVersion;
     for (const dryRun of [true, false]) {
-      const again = await applyObjects(kc, bundle, { dryRun });
+      const again = await applyObjects(sandbox.kc, bundle, { dryRun });
       expect(again.outcomes.map((o) => o.ok && o.action)).toEqual(["unchanged", "unchanged", "unchanged", "unchanged"]);
     }
-    expect(server.store.resourceVersion).toBe(before);
+    expect(sandbox.server.store.resourceVersion).toBe(before);
   });
 
   test("a changed image is configured: only in the answer on a dry run, in the cluster on a real apply", async () => {
     const changed = deployment("chat", "vllm/vllm-openai:v0.7.0");
-    const dry = await applyObjects(kc, [changed], { dryRun: true });
+    const dry = await applyObjects(sandbox.kc, [changed], { dryRun: true });
     expect(dry.outcomes[0]).toMatchObject({ ok: true, action: "configured", object: { metadata: { generation: 2 } } });
     expect(JSON.stringify(stored("apps", "v1", "deployments", "chat")?.spec)).toContain("v0.6.3");
-    const real = await applyObjects(kc, [changed], { dryRun: false, fieldManager: "ai-platform-ops" });
+    const real = await applyObjects(sandbox.kc, [changed], { dryRun: false, fieldManager: "ai-platform-ops" });
     expect(real.outcomes[0]).toMatchObject({ ok: true, action: "configured" });
     expect(JSON.stringify(stored("apps", "v1", "deployments", "chat")?.spec)).toContain("v0.7.0");
   });
 
   test("an invalid object comes back with the API server's message; the others still apply", async () => {
-    const result = await applyObjects(kc, [deployment("Bad_Name", "vllm/vllm-openai:v0.6.3"), service("after-bad")], { dryRun: false });
+    const result = await applyObjects(sandbox.kc, [deployment("Bad_Name", "vllm/vllm-openai:v0.6.3"), service("after-bad")], { dryRun: false });
     expect(result.ok).toBe(false);
     expect(result.outcomes[0]).toMatchObject({
       ok: false,
@@ -118,7 +106,7 @@ describe("applyObjects", () => {
   test("a kind the cluster does not serve is explained, with what to install", async () => {
     const scaledObject = { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: { name: "chat", namespace: "ml" }, spec: {} };
     const oldMonitor = { ...serviceMonitor("chat"), apiVersion: "monitoring.coreos.com/v1alpha1" };
-    const result = await applyObjects(kc, [scaledObject, oldMonitor], { dryRun: true });
+    const result = await applyObjects(sandbox.kc, [scaledObject, oldMonitor], { dryRun: true });
     expect(result.outcomes.map((o) => !o.ok && o.error)).toEqual([
       { kind: "unknown-kind", message: "the cluster does not serve keda.sh/v1alpha1 ScaledObject — install KEDA or remove it" },
       { kind: "unknown-kind", message: "the cluster serves monitoring.coreos.com only in version v1, not v1alpha1: change the apiVersion of ServiceMonitor to monitoring.coreos.com/v1" },
@@ -127,14 +115,13 @@ describe("applyObjects", () => {
 
   test("a missing namespace, a token limited to another namespace and an object without a name are each their own error", async () => {
     const elsewhere = { ...service("lost"), metadata: { name: "lost", namespace: "nowhere" } };
-    const missing = await applyObjects(kc, [elsewhere, { apiVersion: "v1", kind: "Service", metadata: {} } as unknown as KubeObject], { dryRun: true });
+    const missing = await applyObjects(sandbox.kc, [elsewhere, { apiVersion: "v1", kind: "Service", metadata: {} } as unknown as KubeObject], { dryRun: true });
     expect(missing.outcomes.map((o) => !o.ok && o.error)).toEqual([
       { kind: "not-found", message: 'namespaces "nowhere" not found' },
       { kind: "malformed", message: "the object has no metadata.name" },
     ]);
 
-    const limited = new KubeConfig();
-    limited.loadFromString(server.kubeconfig({ token: "ml-only-token" }));
+    const limited = sandbox.kubeConfigFor("ml-only-token");
     const other = { ...service("x"), metadata: { name: "x", namespace: "other" } };
     const forbidden = await applyObjects(limited, [other], { dryRun: true });
     expect(forbidden.outcomes[0]).toMatchObject({ ok: false, error: { kind: "forbidden", message: expect.stringMatching(/^services is forbidden: User ".*" cannot \w+ resource "services" in API group "" in the namespace "other"$/) as string } });
@@ -142,25 +129,23 @@ describe("applyObjects", () => {
 
   test("objects that name no namespace go to the one given, as kubectl uses the context's", async () => {
     const bare = { apiVersion: "v1", kind: "Service", metadata: { name: "bare" }, spec: { ports: [{ port: 80 }] } };
-    const result = await applyObjects(kc, [bare], { dryRun: false, namespace: "ml" });
+    const result = await applyObjects(sandbox.kc, [bare], { dryRun: false, namespace: "ml" });
     expect(result.outcomes[0]).toMatchObject({ ok: true, action: "created", ref: { namespace: "ml" } });
     expect(stored("", "v1", "services", "bare")).toBeDefined();
   });
 
   test("after the cluster stops answering, the remaining objects are skipped rather than each timing out", async () => {
-    const { server: gone } = await startSandbox({ scenario });
-    const goneKc = new KubeConfig();
-    goneKc.loadFromString(gone.kubeconfig());
+    const gone = await startSandboxFixture({ scenario });
     await gone.stop();
-    const result = await applyObjects(goneKc, [service("a"), service("b")], { dryRun: true });
+    const result = await applyObjects(gone.kc, [service("a"), service("b")], { dryRun: true });
     expect(result.outcomes.map((o) => !o.ok && o.error.kind)).toEqual(["unreachable", "skipped"]);
   });
 });
 
 describe("fetchLiveObjects", () => {
   test("gives each desired object's live counterpart without server noise, or undefined when absent", async () => {
-    await applyObjects(kc, [deployment("live", "python:3.12")], { dryRun: false });
-    const [live, absent] = await fetchLiveObjects(kc, [deployment("live", "python:3.13"), service("never-applied")]);
+    await applyObjects(sandbox.kc, [deployment("live", "python:3.12")], { dryRun: false });
+    const [live, absent] = await fetchLiveObjects(sandbox.kc, [deployment("live", "python:3.13"), service("never-applied")]);
     expect(absent).toMatchObject({ ok: true, live: undefined });
     if (!live?.ok || !live.live) throw new Error("no live object");
     const metadata = live.live.metadata as unknown as Record<string, unknown>;

@@ -4,27 +4,21 @@
  * compaction, timeoutSeconds, 403 for a namespace it may not read). Each way a watch can end is
  * one outcome the Informer and the rollout follower act on.
  */
-import { CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type SandboxApiServer } from "../../sandbox/apiServer";
-import { startSandbox } from "../../sandbox/sandboxLauncher";
+import { CoreV1Api, type V1Pod } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { useSandbox } from "./sandboxFixture";
 import { KubeApiError } from "../../src/core/kube/client/kubeRequest";
 import { watchStream, type WatchEventType } from "../../src/core/kube/client/watchStream";
 import { oneNodeScenario } from "./oneNodeScenario";
 
-let server: SandboxApiServer;
-let kc: KubeConfig;
 let core: CoreV1Api;
 const pods = "/api/v1/namespaces/ml/pods";
 
-beforeAll(async () => {
-  // Bookmarks every 60 s (the default): within a test, a silent watch stays silent.
-  ({ server } = await startSandbox({ scenario: oneNodeScenario(["ml", "other"], { cpu: "8", memory: "32Gi" }), namespaceTokens: { "other-only": "other" } }));
-  kc = new KubeConfig();
-  kc.loadFromString(server.kubeconfig());
-  core = kc.makeApiClient(CoreV1Api);
+// Bookmarks every 60 s (the default): within a test, a silent watch stays silent.
+const sandbox = useSandbox({ scenario: oneNodeScenario(["ml", "other"], { cpu: "8", memory: "32Gi" }), namespaceTokens: { "other-only": "other" } });
+beforeAll(() => {
+  core = sandbox.kc.makeApiClient(CoreV1Api);
 });
-afterAll(async () => server.stop());
 
 const pod = (name: string): V1Pod => ({ metadata: { name, namespace: "ml" }, spec: { containers: [{ name: "app", image: "busybox" }] } });
 const listVersion = async (): Promise<string> => (await core.listNamespacedPod({ namespace: "ml" })).metadata?.resourceVersion ?? "";
@@ -35,7 +29,7 @@ describe("watchStream", () => {
     const controller = new AbortController();
     const seen: [WatchEventType, string | undefined][] = [];
     let established = false;
-    const ended = watchStream<V1Pod>(kc, {
+    const ended = watchStream<V1Pod>(sandbox.kc, {
       path: pods,
       resourceVersion: from,
       timeoutSeconds: 60,
@@ -60,21 +54,21 @@ describe("watchStream", () => {
   test("a resourceVersion compacted away ends 'gone' (410), not as an error", async () => {
     const old = await listVersion();
     await core.createNamespacedPod({ namespace: "ml", body: pod("b") });
-    server.compact();
-    const end = await watchStream(kc, { path: pods, resourceVersion: old, timeoutSeconds: 60, idleTimeoutMs: 60_000, signal: new AbortController().signal, onEvent: () => undefined });
+    sandbox.server.compact();
+    const end = await watchStream(sandbox.kc, { path: pods, resourceVersion: old, timeoutSeconds: 60, idleTimeoutMs: 60_000, signal: new AbortController().signal, onEvent: () => undefined });
     expect(end).toMatchObject({ kind: "gone", message: expect.stringContaining("too old resource version") as string });
   });
 
   test("a watch with no event and no bookmark within the idle timeout ends 'idle', from where it was", async () => {
     const from = await listVersion();
-    const end = await watchStream(kc, { path: pods, resourceVersion: from, timeoutSeconds: 60, idleTimeoutMs: 300, signal: new AbortController().signal, onEvent: () => undefined });
+    const end = await watchStream(sandbox.kc, { path: pods, resourceVersion: from, timeoutSeconds: 60, idleTimeoutMs: 300, signal: new AbortController().signal, onEvent: () => undefined });
     expect(end).toEqual({ kind: "idle", resourceVersion: from });
   });
 
   test("the server ending the watch at timeoutSeconds is 'closed', with the version to resume from", async () => {
     const from = await listVersion();
     const seen: string[] = [];
-    const ended = watchStream<V1Pod>(kc, { path: pods, resourceVersion: from, timeoutSeconds: 1, idleTimeoutMs: 60_000, signal: new AbortController().signal, onEvent: (_t, o) => seen.push(o.metadata?.name ?? "") });
+    const ended = watchStream<V1Pod>(sandbox.kc, { path: pods, resourceVersion: from, timeoutSeconds: 1, idleTimeoutMs: 60_000, signal: new AbortController().signal, onEvent: (_t, o) => seen.push(o.metadata?.name ?? "") });
     await core.createNamespacedPod({ namespace: "ml", body: pod("c") });
     const end = await ended;
     const latest = await core.readNamespacedPod({ namespace: "ml", name: "c" });
@@ -84,13 +78,12 @@ describe("watchStream", () => {
 
   test("a watch the server ends at once with nothing in it is a failure, so a caller backs off instead of spinning", async () => {
     const from = await listVersion();
-    const ended = watchStream(kc, { path: pods, resourceVersion: from, timeoutSeconds: 60, idleTimeoutMs: 60_000, signal: new AbortController().signal, onEvent: () => undefined, onEstablished: () => server.dropWatches("graceful") });
+    const ended = watchStream(sandbox.kc, { path: pods, resourceVersion: from, timeoutSeconds: 60, idleTimeoutMs: 60_000, signal: new AbortController().signal, onEvent: () => undefined, onEstablished: () => sandbox.server.dropWatches("graceful") });
     expect(await ended).toMatchObject({ kind: "failed", error: { message: "the watch closed immediately" } });
   });
 
   test("a namespace the token may not read ends 'failed' with a 403 KubeApiError", async () => {
-    const limited = new KubeConfig();
-    limited.loadFromString(server.kubeconfig({ token: "other-only" }));
+    const limited = sandbox.kubeConfigFor("other-only");
     const end = await watchStream(limited, { path: pods, timeoutSeconds: 60, idleTimeoutMs: 60_000, signal: new AbortController().signal, onEvent: () => undefined });
     expect(end.kind).toBe("failed");
     const error = end.kind === "failed" ? end.error : undefined;
@@ -101,6 +94,6 @@ describe("watchStream", () => {
   test("an aborted signal starts nothing", async () => {
     const controller = new AbortController();
     controller.abort();
-    expect(await watchStream(kc, { path: pods, timeoutSeconds: 60, idleTimeoutMs: 60_000, signal: controller.signal, onEvent: () => undefined })).toEqual({ kind: "aborted" });
+    expect(await watchStream(sandbox.kc, { path: pods, timeoutSeconds: 60, idleTimeoutMs: 60_000, signal: controller.signal, onEvent: () => undefined })).toEqual({ kind: "aborted" });
   });
 });
