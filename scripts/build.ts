@@ -12,21 +12,35 @@ import * as esbuild from "esbuild";
 const root = path.resolve(__dirname, "..");
 
 /**
- * Modules the extension host loads on first use, each bundled into its own file under dist/vendor/
- * so that activation neither reads nor evaluates them: source module → output name.
+ * Modules the extension host loads on first use, each bundled into its own file under dist/lazy/
+ * so that activation neither reads nor evaluates them: source module → output name. Only a
+ * dynamic import() of one of them is redirected; each bundle carries its own copy of what it
+ * shares with the host bundle, so nothing that crosses between them may rely on module identity
+ * (they exchange plain data, KubeConfig instances from the one client-node bundle, and services
+ * the host built).
  */
-const lazyModules: Readonly<Record<string, string>> = { "src/core/kube/client/clientNodeExports.ts": "client-node" };
+const lazyModules: Readonly<Record<string, string>> = {
+  "src/core/kube/client/clientNodeExports.ts": "client-node",
+  "src/editor/commands/deployCommand.ts": "deploy-commands",
+  "src/editor/commands/rollbackCommand.ts": "rollback-commands",
+  "src/editor/commands/scaffoldCommand.ts": "scaffold-commands",
+  "src/editor/commands/auditCommands.ts": "audit-commands",
+  "src/core/manifest/parseManifest.ts": "manifest-parser",
+  "src/core/kube/objects/kubeYaml.ts": "kube-yaml",
+};
 
-const lazyModulePlugin: esbuild.Plugin = {
+/** `import("…/deployCommand")` becomes `require("<dir>/deploy-commands.js")`, from the host bundle or another lazy one. */
+const lazyModulePlugin = (dir: string): esbuild.Plugin => ({
   name: "lazy-modules",
   setup(build) {
-    build.onResolve({ filter: /Exports$/ }, (args) => {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
       const source = path.relative(root, path.resolve(args.resolveDir, `${args.path}.ts`));
       const name = lazyModules[source];
-      return name ? { path: `./vendor/${name}.js`, external: true } : undefined;
+      return name ? { path: `${dir}/${name}.js`, external: true } : undefined;
     });
   },
-};
+});
 
 /** Webview apps: name → entry. Each becomes dist/webview/<name>.js, loaded by its panel in src/editor/panels. */
 export const webviewEntries: Readonly<Record<string, string>> = {};
@@ -57,8 +71,15 @@ async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
   const list: esbuild.BuildOptions[] = [
     // Lazy modules load with require() in a promise callback: a native import() would start Node's
     // ESM loader inside the extension host, which alone costs tens of milliseconds.
-    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], plugins: [lazyModulePlugin], supported: { "dynamic-import": false } },
-    ...Object.entries(lazyModules).map(([source, name]): esbuild.BuildOptions => ({ ...node, entryPoints: [source], outfile: `dist/vendor/${name}.js` })),
+    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], plugins: [lazyModulePlugin("./lazy")], supported: { "dynamic-import": false } },
+    ...Object.entries(lazyModules).map(([source, name]): esbuild.BuildOptions => ({
+      ...node,
+      entryPoints: [source],
+      outfile: `dist/lazy/${name}.js`,
+      external: ["vscode"],
+      plugins: [lazyModulePlugin(".")],
+      supported: { "dynamic-import": false },
+    })),
     { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   ];
   if (Object.keys(webviewEntries).length > 0) {

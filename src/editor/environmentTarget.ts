@@ -92,7 +92,7 @@ export const stageText = (stage: PlanStage, c: ChosenTarget): string =>
   ({ rendering: `rendering for ${c.env}…`, "checking-policies": "checking policies…", "reading-live": "reading live objects and running a server-side dry run…", "checking-approval": "checking the approval…" })[stage];
 
 export function feedFindings(deps: PlanningDeps, c: ChosenTarget, env: string, findings: readonly PolicyFinding[]): void {
-  deps.diagnostics.setPolicyFindings(c.doc, env, findings);
+  void deps.diagnostics.setPolicyFindings(c.doc, env, findings);
   for (const f of findings) deps.log.info(`Policy ${f.severity} ${f.ruleId} (${env}): ${f.message}`);
 }
 
@@ -101,7 +101,7 @@ export async function choose(deps: PlanningDeps, arg: ManifestTarget | vscode.Ur
   const result = await chooseTarget(deps.model, arg, verb);
   if (result.ok) return result.chosen;
   if (result.doc && result.problems) {
-    deps.diagnostics.validate(result.doc);
+    void deps.diagnostics.validate(result.doc);
     report(deps, verb, { kind: "invalid-manifest", problems: result.problems }, { service: "", file: path.basename(result.doc.uri.fsPath) });
   }
   return undefined;

@@ -4,7 +4,8 @@ import { findResource } from "../../sandbox/resourceTypes";
 import { parseScenario } from "../../sandbox/scenario";
 import { startSandboxFixture, useSandbox } from "./sandboxFixture";
 import type { KubeObject } from "../../src/core/kube/objects/kubeObject";
-import { applyObjects, fetchLiveObjects, toComparableYaml } from "../../src/core/kube/rollout/serverSideApply";
+import { toComparableYaml } from "../../src/core/kube/rollout/comparableYaml";
+import { applyObjects, fetchLiveObjects } from "../../src/core/kube/rollout/serverSideApply";
 
 const scenario = parseScenario(`
 namespaces:

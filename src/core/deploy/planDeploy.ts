@@ -5,7 +5,8 @@ import { kubeConfigForContext, type ContextSummary, type LoadedKubeconfig } from
 import type { KubeObject } from "../kube/objects/kubeObject";
 import type { WorkloadRef } from "../kube/objects/workloadRef";
 import { revisionAnnotation } from "../kube/objects/wellKnownAnnotations";
-import { applyObjects, fetchLiveObjects, toComparableYaml, type ApplyOutcome } from "../kube/rollout/serverSideApply";
+import { toComparableYaml } from "../kube/rollout/comparableYaml";
+import { applyObjects, fetchLiveObjects, type ApplyOutcome } from "../kube/rollout/serverSideApply";
 import { parseManifest } from "../manifest/parseManifest";
 import { renderKubernetesObjects } from "../manifest/renderKubernetes";
 import type { Environment, ServiceManifest } from "../manifest/serviceManifest";

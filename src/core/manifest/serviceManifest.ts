@@ -8,7 +8,6 @@ import { checkResourceQuantity, type ResourceQuantityProblem } from "../kube/obj
  * it (scripts/build.ts → schemas/aiplatform.schema.json), and every reader parses through it.
  */
 
-export const manifestFileName = "aiplatform.yaml";
 export const manifestApiVersion = "aiplatform.dev/v1";
 
 /** DNS-1123 label (RFC 1123): what a Service name must be, so it holds for every object we render. */

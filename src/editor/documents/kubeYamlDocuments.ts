@@ -1,5 +1,4 @@
 import * as vscode from "vscode";
-import { stringify } from "yaml";
 import type { ServedObject as KubeObject } from "../../core/kube/objects/kubeObject";
 import type { ClusterConnection } from "../clusterConnection";
 
@@ -42,14 +41,16 @@ export class KubeYamlDocuments implements vscode.TextDocumentContentProvider, vs
     });
   }
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const ref = parse(uri);
     const cache = this.connection.current;
     if (!ref || !cache) return "# Not connected to a cluster.\n";
     const informer = { Deployment: cache.deployments, InferenceService: cache.inferenceServices, Pod: cache.pods, Node: cache.nodes }[ref.kind];
     const object: KubeObject | undefined = ref.namespace ? informer.get(ref.namespace, ref.name) : informer.get(ref.name);
     if (!object) return `# ${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name} no longer exists.\n`;
-    return stringify(object, { lineWidth: 0 });
+    // The YAML library loads with the first document, not with the extension (its own file in dist/lazy).
+    const { toKubeYaml } = await import("../../core/kube/objects/kubeYaml");
+    return toKubeYaml(object);
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
-import { parseManifest } from "../../core/manifest/parseManifest";
 import { CommandId } from "../contributionIds";
 import { isManifestDocument } from "./manifestDiagnostics";
+import { loadManifestParser } from "./manifestParser";
 
 /** Arguments the Deploy and Check commands take from a CodeLens: which file, which environment. */
 export interface ManifestTarget {
@@ -17,8 +17,9 @@ export class ManifestCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!isManifestDocument(doc)) return [];
+    const { parseManifest } = await loadManifestParser();
     const parsed = parseManifest(doc.getText());
     if (!parsed.ok) return [];
     return Object.entries(parsed.manifest.environments).flatMap(([env, e]) => {

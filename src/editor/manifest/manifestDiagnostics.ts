@@ -1,12 +1,13 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { parseManifest, type ParsedManifest, type SourceRange } from "../../core/manifest/parseManifest";
-import { manifestFileName } from "../../core/manifest/serviceManifest";
+import { manifestFileNames } from "../../core/manifest/manifestFileName";
+import type { ParsedManifest, SourceRange } from "../../core/manifest/parseManifest";
 import type { PolicyFinding } from "../../core/policy/policyEvaluator";
 import { KeyedDebounce } from "./keyedDebounce";
+import { loadManifestParser } from "./manifestParser";
 
 export function isManifestDocument(doc: vscode.TextDocument): boolean {
-  return doc.uri.scheme === "file" && (path.basename(doc.uri.fsPath) === manifestFileName || path.basename(doc.uri.fsPath) === "aiplatform.yml");
+  return doc.uri.scheme === "file" && manifestFileNames.includes(path.basename(doc.uri.fsPath));
 }
 
 const toRange = (r: SourceRange): vscode.Range => new vscode.Range(r.line - 1, r.column - 1, r.endLine - 1, r.endColumn - 1);
@@ -26,12 +27,12 @@ export class ManifestDiagnostics implements vscode.Disposable {
   constructor() {
     this.subscriptions = [
       this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)),
+      vscode.workspace.onDidOpenTextDocument((d) => void this.validate(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isManifestDocument(e.document)) return;
         const key = e.document.uri.toString();
         this.policy.delete(key);
-        this.debounce.schedule(key, () => this.validate(e.document));
+        this.debounce.schedule(key, () => void this.validate(e.document));
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.debounce.cancel(d.uri.toString());
@@ -39,17 +40,20 @@ export class ManifestDiagnostics implements vscode.Disposable {
         this.collection.delete(d.uri);
       }),
     ];
-    for (const d of vscode.workspace.textDocuments) this.validate(d);
+    for (const d of vscode.workspace.textDocuments) void this.validate(d);
   }
 
   /** Schema problems of the document, published; returns how many there are. */
-  validate(doc: vscode.TextDocument): number {
+  async validate(doc: vscode.TextDocument): Promise<number> {
     if (!isManifestDocument(doc)) return 0;
+    const { parseManifest } = await loadManifestParser();
+    // The text as it is now: an edit may have come in while the parser loaded.
     return this.publish(doc, parseManifest(doc.getText()));
   }
 
   /** Policy findings for the document, placed on the manifest fields they are about. */
-  setPolicyFindings(doc: vscode.TextDocument, env: string, findings: readonly PolicyFinding[]): void {
+  async setPolicyFindings(doc: vscode.TextDocument, env: string, findings: readonly PolicyFinding[]): Promise<void> {
+    const { parseManifest } = await loadManifestParser();
     const parsed = parseManifest(doc.getText());
     const diagnostics = findings.map((f) => {
       const severity = f.severity === "error" ? vscode.DiagnosticSeverity.Error : f.severity === "warning" ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;

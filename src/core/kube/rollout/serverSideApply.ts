@@ -1,5 +1,4 @@
 import type { KubeConfig } from "@kubernetes/client-node";
-import { toKubeYaml } from "../objects/kubeYaml";
 import type { KubeObject } from "../objects/kubeObject";
 import { KubeApiError, requestJson } from "../client/kubeRequest";
 import { revisionAnnotation } from "../objects/wellKnownAnnotations";
@@ -97,11 +96,6 @@ export function comparableObject(object: KubeObject): KubeObject {
     }
   }
   return rest;
-}
-
-/** The YAML document of an object for a diff preview: noise removed, keys in the object's own order. */
-export function toComparableYaml(object: KubeObject): string {
-  return toKubeYaml(comparableObject(object));
 }
 
 interface ServedResource {

@@ -4,7 +4,8 @@
  * printManager), and the noise a diff leaves out.
  */
 import { describe, expect, test } from "vitest";
-import { comparableObject, explainConflicts, parseApplyConflicts, toComparableYaml } from "../../../../../src/core/kube/rollout/serverSideApply";
+import { toComparableYaml } from "../../../../../src/core/kube/rollout/comparableYaml";
+import { comparableObject, explainConflicts, parseApplyConflicts } from "../../../../../src/core/kube/rollout/serverSideApply";
 
 describe("parseApplyConflicts", () => {
   test.each([
