@@ -50,6 +50,9 @@ export async function scaffoldVllmService(page: Page, name: string): Promise<num
 export async function deployFromCodeLens(page: Page, env: string, reason = ""): Promise<number> {
   // The last deploy's diff may be in front: bring the manifest back, as a person would.
   await page.locator(".tabs-container .tab", { hasText: "aiplatform.yaml" }).first().click();
+  // The environments close the manifest; scroll to them, since the editor renders only the lines on screen.
+  // (Clicking the tab focuses its editor.)
+  await page.keyboard.press("Control+End");
   // Only a lens on screen: an editor restored in a hidden group renders its own, hidden, copy.
   const lens = page.locator(".contentWidgets .codelens-decoration a, .codelens-decoration a", { hasText: `Deploy to ${env}` }).filter({ visible: true }).first();
   await lens.waitFor({ state: "visible", timeout: 20_000 });
