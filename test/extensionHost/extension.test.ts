@@ -8,18 +8,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { CommandId, ExtensionId, SettingKey } from "../../src/editor/contributionIds";
+import { eventually } from "./eventually";
 
 const fixtures = process.env["AIPLAT_TEST_FIXTURES"] ?? path.resolve(__dirname, "../../../test/fixtures");
 
-async function eventually<T>(probe: () => PromiseLike<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const select = (name: unknown): Thenable<string | undefined> => vscode.commands.executeCommand<string | undefined>(CommandId.selectContext, name);
 

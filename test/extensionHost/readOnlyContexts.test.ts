@@ -7,16 +7,8 @@
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import { CommandId, ExtensionId, SettingKey } from "../../src/editor/contributionIds";
+import { eventually } from "./eventually";
 
-async function eventually<T>(probe: () => PromiseLike<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const row = { type: "workload", id: "Deployment/ml/chat" };
 const restart = (arg: unknown): Thenable<boolean | undefined> => vscode.commands.executeCommand<boolean | undefined>(CommandId.restartWorkload, arg);
