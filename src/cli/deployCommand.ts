@@ -15,7 +15,7 @@ import { readManifestFile } from "../core/manifest/readManifestFile";
 import type { PolicyFinding } from "../core/policy/policyEvaluator";
 import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag } from "./cliFlags";
-import { deployErrorExitCode, deployErrorOutcome, describeDeployError, describeObjectFailures } from "./deployErrors";
+import { deployErrorExitCode, deployErrorOutcome, describeDeployError, describeObjectFailuresForTerminal } from "./deployErrors";
 
 const DeployOptions = z
   .object({
@@ -203,7 +203,7 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
       return fail(applied.error);
     case "apply-failed":
       reportAudit(applied.audit, auditFile, io);
-      return end(ExitCode.failed, "failed", `the ${applied.stage === "dry-run" ? "server-side dry run" : "apply"} failed:\n  ${describeObjectFailures(applied.failures)}`);
+      return end(ExitCode.failed, "failed", `the ${applied.stage === "dry-run" ? "server-side dry run" : "apply"} failed:\n  ${describeObjectFailuresForTerminal(applied.failures)}`);
     case "applied":
       reportAudit(applied.audit, auditFile, io);
       report.objects = applied.objects.map((o) => ({ kind: o.ref.kind, namespace: o.ref.namespace ?? null, name: o.ref.name, action: o.ok ? o.action : "failed" }));

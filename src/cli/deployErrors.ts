@@ -1,16 +1,14 @@
 import { readOnlyPatternsEnv, unlockedContextsEnv } from "../core/access/readOnlyContexts";
 import { describeVerification } from "../core/audit/auditVerify";
-import type { DeployError, ObjectFailure } from "../core/deploy/deployError";
-import { describeApplyError } from "../core/kube/rollout/serverSideApply";
+import { describeObjectFailures, type DeployError, type ObjectFailure } from "../core/deploy/deployError";
 import { ExitCode } from "./aiplat";
 
 /** What `aiplat deploy -o json` calls the end of a run that did not deploy. */
 export type DeployErrorOutcome = "blocked" | "failed" | "cancelled";
 
 /** The objects the cluster refused, one per line (the first three). */
-export function describeObjectFailures(list: readonly ObjectFailure[]): string {
-  const shown = list.slice(0, 3).map((f) => describeApplyError(f.ref, f.error));
-  return shown.join("\n  ") + (list.length > 3 ? `\n  (and ${list.length - 3} more)` : "");
+export function describeObjectFailuresForTerminal(list: readonly ObjectFailure[]): string {
+  return describeObjectFailures(list, { shown: 3, separator: "\n  " });
 }
 
 /**
@@ -34,9 +32,9 @@ export function describeDeployError(error: DeployError, shown: string): string {
     case "unreachable":
       return `cannot reach the cluster of context ${error.context}: ${error.message}; nothing was changed. Is the cluster up, and are you on its network (VPN)?`;
     case "live-unreadable":
-      return `cannot read the live objects from ${error.context}:\n  ${describeObjectFailures(error.failures)}`;
+      return `cannot read the live objects from ${error.context}:\n  ${describeObjectFailuresForTerminal(error.failures)}`;
     case "dry-run-refused":
-      return `the cluster refused the change in a server-side dry run; nothing was changed:\n  ${describeObjectFailures(error.failures)}`;
+      return `the cluster refused the change in a server-side dry run; nothing was changed:\n  ${describeObjectFailuresForTerminal(error.failures)}`;
     case "audit-log-broken":
       return `deploy blocked: ${error.env} needs an approval, and the audit log that holds approvals (${error.file}) does not verify: ${describeVerification(error.verification)}; aiplat audit verify says more`;
     case "approval-missing": {

@@ -2,11 +2,10 @@ import { describeKubeconfigError, type KubeconfigError } from "../core/kube/clie
 import type { ConnectionState } from "./clusterConnection";
 import type { ReadOnlyRefusal } from "../core/access/readOnlyContexts";
 import { CommandId, SettingKey } from "./contributionIds";
-import type { DeployError, ObjectFailure } from "../core/deploy/deployError";
+import { describeObjectFailures, type DeployError, type ObjectFailure } from "../core/deploy/deployError";
 import { describeMissingApproval } from "../core/audit/approvals";
 import { maxChangeReasonLength, type ChangeReasonProblem } from "../core/audit/changeReason";
 import { describeVerification } from "../core/audit/auditVerify";
-import { describeApplyError } from "../core/kube/rollout/serverSideApply";
 import { quoteInput, type ScaffoldError, type TargetConflict } from "../core/scaffold/scaffoldError";
 
 export interface UserMessage {
@@ -15,9 +14,11 @@ export interface UserMessage {
   readonly actions: readonly { readonly title: string; readonly command: CommandId | `workbench.${string}`; readonly args?: readonly unknown[] }[];
 }
 
+const showLog = { title: "Show Log", command: CommandId.showLog } as const;
+
 /** A failure whose detail is in the log: the text, and Show Log. */
 export function explainFailure(text: string): UserMessage {
-  return { text, actions: [{ title: "Show Log", command: CommandId.showLog }] };
+  return { text, actions: [showLog] };
 }
 
 /** A change that needs a cluster while none is connected. */
@@ -27,7 +28,6 @@ export function explainNotConnected(): UserMessage {
 
 /** The one place that decides how an expected failure looks to a person. */
 export function explainKubeconfigError(error: KubeconfigError): UserMessage {
-  const showLog = { title: "Show Log", command: CommandId.showLog } as const;
   const settings = { title: "Open Settings", command: CommandId.openKubeconfigSettings } as const;
   switch (error.kind) {
     case "none-found":
@@ -83,18 +83,11 @@ export function explainReadOnly(action: string, refusal: ReadOnlyRefusal): UserM
   };
 }
 
-/** The first objects a cluster refused, named; the rest are in the log. */
-export function describeObjectFailures(failures: readonly ObjectFailure[]): string {
-  const shown = failures.slice(0, 2).map((f) => describeApplyError(f.ref, f.error));
-  return shown.join(" ") + (failures.length > 2 ? ` (and ${failures.length - 2} more)` : "");
-}
-
 /**
  * Why a deploy, check or approval did not go ahead, for the editor. `action` is the command's
  * word ("Deploy", "Approve"); undefined for a cancellation, which is quiet.
  */
 export function explainDeployError(action: string, error: DeployError, where: { readonly service: string; readonly file: string }): UserMessage | undefined {
-  const showLog = { title: "Show Log", command: CommandId.showLog } as const;
   const problems = { title: "Show Problems", command: "workbench.actions.view.problems" } as const;
   const contextHelp = [
     { title: "Select Kubernetes Context", command: CommandId.selectContext },
@@ -136,12 +129,12 @@ export function explainDeployError(action: string, error: DeployError, where: { 
 
 /** A deploy whose apply the cluster refused part-way (or in the final dry run). */
 export function explainApplyFailure(service: string, stage: "dry-run" | "apply", failures: readonly ObjectFailure[]): UserMessage {
-  return { text: `Deploy of ${service} failed at the ${stage === "dry-run" ? "server-side dry run" : "apply"}: ${describeObjectFailures(failures)}`, actions: [{ title: "Show Log", command: CommandId.showLog }] };
+  return explainFailure(`Deploy of ${service} failed at the ${stage === "dry-run" ? "server-side dry run" : "apply"}: ${describeObjectFailures(failures)}`);
 }
 
 /** The change stands, but compliance depends on the record that could not be written. */
 export function explainAuditWriteFailure(error: string): UserMessage {
-  return { text: `The change was made, but the audit log could not be written: ${error}`, actions: [{ title: "Show Log", command: CommandId.showLog }] };
+  return explainFailure(`The change was made, but the audit log could not be written: ${error}`);
 }
 
 /** An input box's complaint about a change cause (deploy reason, approval ticket). */
@@ -159,7 +152,6 @@ const targetConflict: Record<TargetConflict, string> = {
 
 /** A scaffold error in the editor's terms: folders, the wizard's steps and the template picker, not flags. */
 export function explainScaffoldError(e: ScaffoldError): UserMessage {
-  const showLog = { title: "Show Log", command: CommandId.showLog } as const;
   switch (e.kind) {
     case "unknown-template":
       return { text: `There is no template ${quoteInput(e.templateId)}; pick one of ${e.known.join(", ")} in New Inference Service.`, actions: [] };

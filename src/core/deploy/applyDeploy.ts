@@ -6,9 +6,9 @@ import { collectionPath, ResourceTypes } from "../kube/client/resourceTypes";
 import { revisionAnnotation } from "../kube/objects/wellKnownAnnotations";
 import { changeAnnotations } from "../kube/rollout/changeRecord";
 import { trackRollout, type RolloutProgress, type TrackResult } from "../kube/rollout/rolloutTracker";
-import { applyObjects, describeApplyError, type ApplyOutcome } from "../kube/rollout/serverSideApply";
+import { applyObjects, type ApplyOutcome } from "../kube/rollout/serverSideApply";
 import { annotateForDeploy } from "./deployAnnotations";
-import { failuresOf, type DeployError, type ObjectFailure } from "./deployError";
+import { describeObjectFailures, failuresOf, type DeployError, type ObjectFailure } from "./deployError";
 import type { DeployPlan } from "./planDeploy";
 
 export interface ApplyDeployOptions {
@@ -65,11 +65,6 @@ function rolloutDetail(rollout: TrackResult): string | undefined {
   }
 }
 
-const failureText = (failures: readonly ObjectFailure[]): string => {
-  const shown = failures.slice(0, 2).map((f) => describeApplyError(f.ref, f.error));
-  return shown.join(" ") + (failures.length > 2 ? ` (and ${failures.length - 2} more)` : "");
-};
-
 /**
  * Annotate → server-side dry run → server-side apply → follow the rollout (the one follower)
  * → the audit record, the same from the editor and from `aiplat deploy`. Cancelling before the
@@ -106,14 +101,14 @@ export async function applyDeploy(plan: DeployPlan, opts: ApplyDeployOptions): P
   if (opts.signal.aborted) return { kind: "refused", error: { kind: "cancelled" } };
   if (!dry.ok) {
     const failures = failuresOf(dry.outcomes);
-    return { kind: "apply-failed", stage: "dry-run", failures, audit: await record("failed", { detail: `server-side dry run: ${failureText(failures)}`, annotated: false }) };
+    return { kind: "apply-failed", stage: "dry-run", failures, audit: await record("failed", { detail: `server-side dry run: ${describeObjectFailures(failures)}`, annotated: false }) };
   }
   opts.onProgress?.({ stage: "applying" });
   // No signal here: a cancel in the middle would leave some objects applied and some not.
   const real = await applyObjects(plan.kc, annotated, { dryRun: false });
   if (!real.ok) {
     const failures = failuresOf(real.outcomes);
-    return { kind: "apply-failed", stage: "apply", failures, audit: await record("failed", { detail: `apply: ${failureText(failures)}`, annotated: false }) };
+    return { kind: "apply-failed", stage: "apply", failures, audit: await record("failed", { detail: `apply: ${describeObjectFailures(failures)}`, annotated: false }) };
   }
   const objects = real.outcomes;
   if (!plan.workload || !opts.wait) {

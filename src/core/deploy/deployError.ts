@@ -1,7 +1,7 @@
 import type { AuditVerification } from "../audit/auditVerify";
 import type { ApprovalCheck } from "../audit/approvals";
 import type { ManifestProblem } from "../manifest/parseManifest";
-import type { ApplyError, ObjectRef } from "../kube/rollout/serverSideApply";
+import { describeApplyError, type ApplyError, type ObjectRef } from "../kube/rollout/serverSideApply";
 import type { PolicyFinding } from "../policy/policyEvaluator";
 
 /** One object the cluster refused, and how. */
@@ -28,6 +28,16 @@ export type DeployError =
   | { readonly kind: "audit-log-broken"; readonly env: string; readonly file: string; readonly verification: AuditVerification }
   | { readonly kind: "approval-missing"; readonly env: string; readonly why: Exclude<ApprovalCheck, { approved: true }>["why"]; readonly desiredDigest: string }
   | { readonly kind: "cancelled" };
+
+/**
+ * The first objects the cluster refused, each named, then how many more: for the audit record's
+ * detail and each surface's message (the CLI lists them one per line).
+ */
+export function describeObjectFailures(failures: readonly ObjectFailure[], layout: { readonly shown: number; readonly separator: string } = { shown: 2, separator: " " }): string {
+  const shown = failures.slice(0, layout.shown).map((f) => describeApplyError(f.ref, f.error));
+  const more = failures.length - shown.length;
+  return shown.join(layout.separator) + (more > 0 ? `${layout.separator}(and ${more} more)` : "");
+}
 
 /** The failures of an apply, one per object the cluster refused. */
 export function failuresOf(outcomes: readonly ({ readonly ref: ObjectRef; readonly ok: true } | { readonly ref: ObjectRef; readonly ok: false; readonly error: ApplyError })[]): ObjectFailure[] {

@@ -1,8 +1,8 @@
 import * as vscode from "vscode";
 import type * as z from "zod";
 import { DisposableStore } from "../disposableStore";
-import { CommandChanges, CommandId } from "../contributionIds";
-import { explainReadOnly, explainUntrusted, type UserMessage } from "../explain";
+import { CommandChanges, type CommandId } from "../contributionIds";
+import { explainFailure, explainReadOnly, explainUntrusted, type UserMessage } from "../explain";
 import type { ReadOnlyContexts } from "../readOnlyContexts";
 
 export interface CommandRunnerServices {
@@ -71,8 +71,7 @@ export class CommandRunner {
           try {
             await loaded();
           } catch (err) {
-            this.services.log.error(`${id}: its module did not load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-            void showUserMessage({ text: `${CommandChanges[id]?.action ?? id} could not start: ${err instanceof Error ? err.message : String(err)}`, actions: [{ title: "Show Log", command: CommandId.showLog }] });
+            this.reportUnexpected(id, "its module did not load", `${CommandChanges[id]?.action ?? id} could not start`, err);
             return undefined;
           }
           const handler = handlers.get(id);
@@ -119,10 +118,14 @@ export class CommandRunner {
       return await handler(...args);
     } catch (err) {
       if (isCancellation(err)) return undefined;
-      const { log } = this.services;
-      log.error(`${id} failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      void showUserMessage({ text: `${declared?.action ?? "The command"} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`, actions: [{ title: "Show Log", command: CommandId.showLog }] });
+      this.reportUnexpected(id, "failed unexpectedly", `${declared?.action ?? "The command"} failed unexpectedly`, err);
       return undefined;
     }
+  }
+
+  /** The stack goes to the log; the person gets the message and Show Log. */
+  private reportUnexpected(id: CommandId, logged: string, shown: string, err: unknown): void {
+    this.services.log.error(`${id}: ${logged}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void showUserMessage(explainFailure(`${shown}: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
