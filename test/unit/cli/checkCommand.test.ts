@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ExitCode } from "../../../src/cli/aiplat";
 import { runAiplat } from "./runAiplat";
+import { compliant, digest } from "./compliantManifest";
 
 let dir: string;
 beforeAll(() => {
@@ -17,32 +18,6 @@ function write(name: string, text: string): string {
   return name;
 }
 
-const digest = `sha256:${"0f".repeat(32)}`;
-
-/** Passes every gate in both environments: digest-pinned image, requests and limits, both probes. */
-const compliant = `apiVersion: aiplatform.dev/v1
-kind: InferenceServiceManifest
-name: chat
-runtime: vllm
-model:
-  storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
-image: vllm/vllm-openai@${digest}
-port: 8000
-resources:
-  cpu: "4"
-  memory: 32Gi
-probes:
-  readiness: {path: /health}
-  liveness: {path: /health}
-environments:
-  dev:
-    context: kind-dev
-    namespace: llm-dev
-  prod:
-    context: aks-prod
-    namespace: llm
-    production: true
-`;
 
 const cli = (...args: string[]) => runAiplat(args, { cwd: dir, env: {} });
 

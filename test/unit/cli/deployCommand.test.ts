@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ExitCode, runCli } from "../../../src/cli/aiplat";
 import { parseDuration } from "../../../src/cli/cliFlags";
 import { runAiplat, templatesDir } from "./runAiplat";
+import { compliant } from "./compliantManifest";
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), "aiplat-deploy-"));
-  writeFileSync(path.join(dir, "aiplatform.yaml"), manifest);
+  writeFileSync(path.join(dir, "aiplatform.yaml"), compliant);
   // A kubeconfig that names no cluster this test could reach: anything sent would fail loudly.
   writeFileSync(
     path.join(dir, "nowhere.yaml"),
@@ -24,29 +25,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const manifest = `apiVersion: aiplatform.dev/v1
-kind: InferenceServiceManifest
-name: chat
-runtime: vllm
-model:
-  storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
-image: vllm/vllm-openai@sha256:${"0f".repeat(32)}
-port: 8000
-resources:
-  cpu: "4"
-  memory: 32Gi
-probes:
-  readiness: {path: /health}
-  liveness: {path: /health}
-environments:
-  dev:
-    context: kind-dev
-    namespace: llm-dev
-  prod:
-    context: aks-prod
-    namespace: llm
-    production: true
-`;
 
 const deploy = (...args: string[]) => runAiplat(["deploy", ...args], { cwd: dir, env: { KUBECONFIG: "nowhere.yaml" } });
 
@@ -102,7 +80,7 @@ describe("aiplat deploy: the command line", () => {
   });
 
   test("a manifest aiplat check refuses is refused with the same lines, exit 1", async () => {
-    writeFileSync(path.join(dir, "broken.yaml"), manifest.replace("port: 8000", "port: eighty"));
+    writeFileSync(path.join(dir, "broken.yaml"), compliant.replace("port: 8000", "port: eighty"));
     const checked = await runAiplat(["check", "broken.yaml"], { cwd: dir, env: {} });
     const r = await deploy("broken.yaml", "--env", "dev", "--yes");
     expect(r.code).toBe(ExitCode.failed);
