@@ -20,6 +20,7 @@ import { openApiDocument } from "./openApi";
 import { PodLogs } from "./podLogs";
 import { serveResource } from "./resourceRequests";
 import { parseApiPath } from "./resourcePath";
+import { parseServiceProxyPath, serveServiceProxy } from "./serviceProxy";
 import { WatchHub } from "./watchHub";
 
 export interface SandboxSeed {
@@ -47,6 +48,12 @@ export interface SandboxApiServerOptions {
    * 'edit' role bound in that namespace: anything else gets 403 Forbidden. token → namespace.
    */
   namespaceTokens?: Readonly<Record<string, string>>;
+  /**
+   * What the service proxy (/api/v1/namespaces/<ns>/services/<name>/proxy/...) forwards to:
+   * "namespace/name" → base URL, standing in for the Service's endpoints. More can be added
+   * with registerServiceBackend.
+   */
+  serviceBackends?: Readonly<Record<string, string>>;
   /** Called for each request, without headers (so never with the token). */
   onRequest?: (line: { method: string; path: string; status: number }) => void;
 }
@@ -64,6 +71,8 @@ export class SandboxApiServer {
   latencyMs: number;
   private server: Server | undefined;
   private portNumber = 0;
+  private readonly serviceBackends: Map<string, string>;
+  private readonly stopHooks: (() => Promise<void>)[] = [];
 
   private constructor(
     private readonly options: SandboxApiServerOptions,
@@ -71,6 +80,7 @@ export class SandboxApiServer {
     private readonly certificates: SandboxCertificates,
   ) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.serviceBackends = new Map(Object.entries(options.serviceBackends ?? {}));
     this.store = new ObjectStore({ historyLimit: options.historyLimit });
     this.logs = new PodLogs();
     this.verbs = new ApiVerbs(this.store);
@@ -123,8 +133,24 @@ export class SandboxApiServer {
     this.controllers?.start(this.store, this.verbs, this.logs);
   }
 
-  /** Stops listening and cuts every connection, watches and log streams included. */
+  /**
+   * Runs hook when the server stops for good (not on restart), before it stops listening, last
+   * added first: what was started alongside the server (Prometheus, exporters) goes with it.
+   */
+  addStopHook(hook: () => Promise<void>): void {
+    this.stopHooks.push(hook);
+  }
+
+  /** Stops what addStopHook registered, then listening, and cuts every connection, watches and log streams included. */
   async stop(): Promise<void> {
+    const hooks = this.stopHooks.splice(0).reverse();
+    const failures: unknown[] = [];
+    for (const hook of hooks) await hook().catch((e: unknown) => failures.push(e));
+    await this.close();
+    if (failures.length > 0) throw new AggregateError(failures, "stopping what ran with the sandbox failed");
+  }
+
+  private async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -141,7 +167,7 @@ export class SandboxApiServer {
    */
   async restart(options: { keepStore: boolean; downtimeMs?: number }): Promise<void> {
     const port = this.portNumber;
-    await this.stop();
+    await this.close();
     if (!options.keepStore) {
       this.store = new ObjectStore({ historyLimit: this.options.historyLimit });
       this.logs = new PodLogs();
@@ -150,6 +176,16 @@ export class SandboxApiServer {
     }
     if (options.downtimeMs) await new Promise((r) => setTimeout(r, options.downtimeMs));
     await this.listen(port);
+  }
+
+  /** Makes the service proxy forward requests for Service namespace/name to url (http or https). */
+  registerServiceBackend(namespace: string, name: string, url: string): void {
+    this.serviceBackends.set(`${namespace}/${name}`, url);
+  }
+
+  /** The Service has no endpoints again: its proxy answers 503. */
+  unregisterServiceBackend(namespace: string, name: string): void {
+    this.serviceBackends.delete(`${namespace}/${name}`);
   }
 
   /** Ends every open watch; returns how many there were. */
@@ -183,9 +219,16 @@ export class SandboxApiServer {
     if (!m) return undefined; // discovery
     const [, group = "", inNamespace, resource = ""] = m;
     if (inNamespace === namespace) return undefined;
-    const verb = req.method === "GET" ? (url.searchParams.get("watch") === "true" ? "watch" : "list") : (req.method ?? "").toLowerCase();
     const where = inNamespace ? `in the namespace "${inNamespace}"` : "at the cluster scope";
-    return new ApiError(403, "Forbidden", `${resource} is forbidden: User "system:serviceaccount:${namespace}:viewer" cannot ${verb} resource "${resource}" in API group "${group}" ${where}`, { kind: resource });
+    const user = `User "system:serviceaccount:${namespace}:viewer"`;
+    const proxy = parseServiceProxyPath(url.pathname);
+    if (proxy) {
+      const verb = ({ GET: "get", HEAD: "get", POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" } as Record<string, string>)[req.method ?? ""] ?? "get";
+      const name = proxy.id.split(":").at(-2) ?? proxy.id;
+      return new ApiError(403, "Forbidden", `services "${name}" is forbidden: ${user} cannot ${verb} resource "services/proxy" in API group "" ${where}`, { name, kind: "services" });
+    }
+    const verb = req.method === "GET" ? (url.searchParams.get("watch") === "true" ? "watch" : "list") : (req.method ?? "").toLowerCase();
+    return new ApiError(403, "Forbidden", `${resource} is forbidden: ${user} cannot ${verb} resource "${resource}" in API group "${group}" ${where}`, { kind: resource });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -216,6 +259,11 @@ export class SandboxApiServer {
   private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === "/version" || url.pathname === "/version/") {
       sendJson(res, 200, serverVersion);
+      return;
+    }
+    const proxy = parseServiceProxyPath(url.pathname);
+    if (proxy) {
+      await serveServiceProxy(req, res, proxy, url.search, { store: this.store, backends: this.serviceBackends });
       return;
     }
     const path = parseApiPath(url.pathname);

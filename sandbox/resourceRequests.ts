@@ -4,6 +4,7 @@
  * answers in JSON or, for kubectl, as a server-side printed Table.
  */
 import { type IncomingMessage, type ServerResponse } from "node:http";
+import { requireJsonAcceptable } from "./acceptNegotiation";
 import { ApiError, badRequest, methodNotAllowed, successStatus } from "./apiStatus";
 import { type ApiVerbs, type DeleteOptions, type PatchContentType, type WriteOptions, type WriteTarget, patchContentTypes } from "./apiVerbs";
 import { parseJson, readBody, sendJson } from "./httpExchange";
@@ -59,6 +60,9 @@ export async function serveResource(request: IncomingMessage, response: ServerRe
   const { type, namespace, name, subresource, params } = req;
   const accept = request.headers.accept;
   const method = request.method ?? "GET";
+
+  // The answer is JSON (or a Table in JSON); the log subresource answers text/plain whatever is asked.
+  if (subresource !== "log") requireJsonAcceptable(accept);
 
   // client-go's typed clients (kubectl create deployment, create namespace...) send protobuf,
   // which the sandbox does not decode; kubectl apply, run, patch, scale and delete send JSON.

@@ -1,6 +1,6 @@
 /**
  * esbuild for every bundle: the extension host (CommonJS, vscode external), the aiplat CLI,
- * the React webviews (browser IIFE, one per dashboard, none yet) and, with --tests, the
+ * the React webviews (browser IIFE, one per dashboard) and, with --tests, the
  * extension-host test suites and the test-runner extension.
  *
  *   tsx scripts/build.ts [--production] [--watch] [--tests]
@@ -27,6 +27,7 @@ const lazyModules: Readonly<Record<string, string>> = {
   "src/editor/commands/auditCommands.ts": "audit-commands",
   "src/core/manifest/parseManifest.ts": "manifest-parser",
   "src/core/kube/objects/kubeYaml.ts": "kube-yaml",
+  "src/editor/panels/latencyPanel.ts": "latency-panel",
 };
 
 /** `import("…/deployCommand")` becomes `require("<dir>/deploy-commands.js")`, from the host bundle or another lazy one. */
@@ -42,8 +43,34 @@ const lazyModulePlugin = (dir: string): esbuild.Plugin => ({
   },
 });
 
-/** Webview apps: name → entry. Each becomes dist/webview/<name>.js, loaded by its panel in src/editor/panels. */
-export const webviewEntries: Readonly<Record<string, string>> = {};
+/**
+ * Webview apps: name → entry. Each becomes dist/webview/<name>.js and, from the CSS it imports
+ * (uPlot's and our own), dist/webview/<name>.css; both are loaded by its panel in src/editor/panels.
+ */
+export const webviewEntries: Readonly<Record<string, string>> = {
+  latency: "webview/latency/main.tsx",
+};
+
+/**
+ * zod's classic namespace re-exports every locale (about 250 KB, a third of a dashboard bundle);
+ * webviews word nothing with them (the default English locale is imported on its own), so the
+ * webview bundles get an empty namespace instead.
+ */
+const zodLocalesStub: esbuild.Plugin = {
+  name: "zod-locales-stub",
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`) ? { path: "zod-locales", namespace: "zod-locales-stub" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-locales-stub" }, () => ({ contents: "export {};", loader: "js" }));
+  },
+};
+
+/**
+ * The codicon font and stylesheet, as files of their own: vscode-icon links the stylesheet inside
+ * its shadow root by the href of the page's <link id="vscode-codicon-stylesheet">.
+ */
+const codiconEntry = { codicon: "node_modules/@vscode/codicons/dist/codicon.css" };
 
 interface BuildFlags {
   readonly production: boolean;
@@ -83,7 +110,11 @@ async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
     { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   ];
   if (Object.keys(webviewEntries).length > 0) {
-    list.push({ ...common, platform: "browser", format: "iife", target: "es2022", entryPoints: webviewEntries, outdir: "dist/webview", jsx: "automatic" });
+    const browser: esbuild.BuildOptions = { ...common, platform: "browser", target: "es2022", outdir: "dist/webview", define: { ...common.define, "process.env.NODE_ENV": JSON.stringify(flags.production ? "production" : "development") } };
+    list.push(
+      { ...browser, format: "iife", entryPoints: webviewEntries, jsx: "automatic", plugins: [zodLocalesStub] },
+      { ...browser, entryPoints: codiconEntry, sourcemap: false, loader: { ".ttf": "file" }, assetNames: "[name]" },
+    );
   }
   return list;
 }

@@ -1,5 +1,6 @@
 /**
- * npm start: starts the sandbox cluster, packs the extension, installs it into code-server
+ * npm start: starts the sandbox cluster (with its exporters and a real Prometheus scraping them;
+ * .sandbox/endpoints.json says where each serves), packs the extension, installs it into code-server
  * (browser VS Code) pointed at the sandbox, opens a workspace and prints the URL. Ctrl-C stops
  * code-server, every process it started, and the sandbox.
  *
@@ -8,12 +9,13 @@
  * --kubeconfig uses your own kubeconfig instead of the sandbox; --no-sandbox uses KUBECONFIG
  * or ~/.kube/config.
  */
-import { access, mkdir } from "node:fs/promises";
+import { access, mkdir, rm } from "node:fs/promises";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createProfile, startCodeServer, userSettings } from "../test/harness/codeServer";
 import { CodeServerVersion, ensureCodeServer } from "../test/harness/codeServerInstall";
 import type { SandboxApiServer } from "../sandbox/apiServer";
+import { writeSandboxEndpoints } from "../sandbox/endpoints";
 import { writeKubeconfig } from "../sandbox/kubeconfig";
 import { startSandbox } from "../sandbox/sandboxLauncher";
 import { packageExtension } from "./package";
@@ -21,6 +23,11 @@ import { repoRoot } from "./vsix";
 
 /** The sandbox's simulated controllers make the demo live (rollouts, scheduling, crash loops). */
 const sandboxControllers = { controllers: true };
+
+/** Prometheus logs a lot; show its warnings and errors and the backfill summary only. */
+const metricsLog = (line: string): void => {
+  if (/level=(warn|error)|^\[metrics\]/.test(line)) console.log(line);
+};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -38,15 +45,21 @@ async function main(): Promise<void> {
 
   let sandbox: SandboxApiServer | undefined;
   let kubeconfig: string | undefined;
+  const endpointsFile = path.join(repoRoot, ".sandbox", "endpoints.json");
   if (values.kubeconfig) {
     kubeconfig = path.resolve(values.kubeconfig);
     await access(kubeconfig).catch(() => {
       throw new Error(`--kubeconfig ${kubeconfig}: no such file`);
     });
   } else if (!values["no-sandbox"]) {
-    ({ server: sandbox } = await startSandbox({ scenario: "demo", ...sandboxControllers }));
-    kubeconfig = path.join(repoRoot, ".sandbox", "kubeconfig");
+    const sandboxDir = path.join(repoRoot, ".sandbox");
+    const started = await startSandbox({ scenario: "demo", ...sandboxControllers, metrics: { dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog } });
+    sandbox = started.server;
+    kubeconfig = path.join(sandboxDir, "kubeconfig");
     await writeKubeconfig(kubeconfig, { server: sandbox.url, caCert: sandbox.caCert, token: sandbox.token });
+    const prometheus = started.metrics ? { url: started.metrics.prometheus.url, serviceProxy: started.metrics.serviceProxy } : undefined;
+    await writeSandboxEndpoints(endpointsFile, { apiServer: sandbox.url, kubeconfig, ...(prometheus ? { prometheus } : {}) });
+    if (prometheus) console.log(`[start] Prometheus ${prometheus.url} (service ${prometheus.serviceProxy})`);
   }
 
   const vsix = await packageExtension();
@@ -63,6 +76,7 @@ async function main(): Promise<void> {
     console.log(`\n[start] ${signal}: stopping code-server`);
     await server.stop();
     await sandbox?.stop();
+    if (sandbox) await rm(endpointsFile, { force: true });
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -9,6 +9,7 @@ import { registerAuditCommand } from "./auditCommand";
 import { registerRollbackCommand } from "./rollbackCommand";
 import { registerCheckCommand } from "./checkCommand";
 import { registerDeployCommand } from "./deployCommand";
+import { registerMetricsCommand } from "./metricsCommand";
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
@@ -39,7 +40,7 @@ export interface CliCommandHost {
 }
 
 /** Every subcommand, in the order `aiplat --help` lists them. */
-const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand];
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),

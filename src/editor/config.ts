@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import * as z from "zod";
 import { ReadOnlyContextPatterns } from "../core/access/readOnlyContexts";
 import { defaultAuditRelativePath } from "../core/audit/auditLog";
+import { metricsSourcesOfScopes, type MetricsSourcesRead } from "./metrics/metricsSourceResolution";
 import { SettingKey } from "./contributionIds";
 
 const KubeconfigPaths = z.array(z.string().trim().min(1, "an empty path")).max(50);
@@ -72,3 +73,23 @@ export function readReadOnlyContexts(): SettingsRead<string[]> {
   }
   return { value: [...patterns], problem: undefined };
 }
+
+/**
+ * The metrics sources from settings, each entry validated on its own: a bad entry is reported
+ * and skipped, the others still serve their contexts. In Restricted Mode only the user's own
+ * settings count: a workspace could otherwise send the cluster's metrics queries elsewhere.
+ */
+export function readMetricsSources(): MetricsSourcesRead {
+  const inspected = vscode.workspace.getConfiguration().inspect<unknown>(SettingKey.metricsSources);
+  const scopes: [string, unknown][] = [
+    ...(vscode.workspace.isTrusted
+      ? ([
+          ["workspace folder", inspected?.workspaceFolderValue],
+          ["workspace", inspected?.workspaceValue],
+        ] as [string, unknown][])
+      : []),
+    ["user", inspected?.globalValue],
+  ];
+  return metricsSourcesOfScopes(scopes);
+}
+

@@ -38,6 +38,7 @@ export const CommandId = {
   openAuditLog: "aiPlatform.openAuditLog",
   unlockContext: "aiPlatform.unlockContext",
   lockContext: "aiPlatform.lockContext",
+  connectMetrics: "aiPlatform.connectMetrics",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -77,6 +78,8 @@ export const ContextKey = {
   contextReadOnly: "aiPlatform.contextReadOnly",
   /** The selected context matches a read-only pattern but was unlocked for this session. */
   contextUnlocked: "aiPlatform.contextUnlocked",
+  /** A metrics source is configured for the selected context (aiPlatform.metrics.sources). */
+  metricsConnected: "aiPlatform.metricsConnected",
 } as const;
 
 export const SettingKey = {
@@ -84,6 +87,7 @@ export const SettingKey = {
   showAllDeployments: "aiPlatform.deployments.showAll",
   auditPath: "aiPlatform.audit.path",
   readOnlyContexts: "aiPlatform.readOnlyContexts",
+  metricsSources: "aiPlatform.metrics.sources",
 } as const;
 
 /**

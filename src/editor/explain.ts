@@ -7,6 +7,7 @@ import { describeMissingApproval } from "../core/audit/approvals";
 import { maxChangeReasonLength, type ChangeReasonProblem } from "../core/audit/changeReason";
 import { describeVerification } from "../core/audit/auditVerify";
 import { quoteInput, type ScaffoldError, type TargetConflict } from "../core/scaffold/scaffoldError";
+import type { MetricsError } from "../core/metrics/metricsSource";
 
 export interface UserMessage {
   readonly text: string;
@@ -170,4 +171,97 @@ export function explainScaffoldError(e: ScaffoldError): UserMessage {
     case "io":
       return { text: `Could not write ${e.path}: ${e.message}. Nothing was left behind; check the folder's permissions and free space, then try again.`, actions: [showLog] };
   }
+}
+
+/** What the person can do about a metrics failure depends on where the metrics come from. */
+type MetricsSourceKindHint = "prometheus" | "azure-managed-prometheus" | "azure-monitor" | undefined;
+
+function metricsCredentialAdvice(kind: MetricsSourceKindHint, status: 401 | 403): string {
+  const azure = kind === "azure-managed-prometheus" || kind === "azure-monitor";
+  if (status === 401) {
+    return azure
+      ? "Sign in to Microsoft again with Connect Metrics…, and check the account's tenant."
+      : "Run Connect Metrics… to enter a token or user name and password.";
+  }
+  if (kind === "azure-managed-prometheus") return "Ask for the Monitoring Data Reader role on the Azure Monitor workspace.";
+  if (kind === "azure-monitor") return "Ask for the Monitoring Reader role on the resource or its subscription.";
+  return "The credentials are valid but not allowed to query; ask whoever runs this Prometheus for read access, or enter other credentials with Connect Metrics….";
+}
+
+const withQuery = (e: MetricsError): string => (e.query ? ` for ${e.query.length > 300 ? `${e.query.slice(0, 300)}…` : e.query}` : "");
+
+/**
+ * A MetricsError as one sentence that says which source, which query and what to do; the same
+ * sentence goes to the log, a tree row's tooltip and a dashboard panel. Undefined for a cancellation.
+ */
+export function describeMetricsError(e: MetricsError, kind?: MetricsSourceKindHint): string | undefined {
+  switch (e.kind) {
+    case "unauthorized":
+      return `${e.source} refused the credentials (401)${withQuery(e)}${e.detail ? `: ${e.detail}` : ""}. ${metricsCredentialAdvice(kind, 401)}`;
+    case "forbidden":
+      return `${e.source} answered 403 Forbidden${withQuery(e)}${e.detail ? `: ${e.detail}` : ""}. ${metricsCredentialAdvice(kind, 403)}`;
+    case "rate-limited":
+      return `${e.source} is rate-limiting requests (429)${withQuery(e)}. ${e.retryAfterMs !== undefined ? `It asks to wait ${formatWait(e.retryAfterMs)}; ` : ""}the next refresh tries again.`;
+    case "timeout":
+      return `${e.source} did not answer within ${formatWait(e.afterMs)}${withQuery(e)}. Try a shorter range; if it persists, check the source's load.`;
+    case "unreachable":
+      return `Cannot reach ${e.source} (${e.detail})${withQuery(e)}. Check the address and the network, or run Connect Metrics… to pick another source.`;
+    case "bad-response":
+      return `${e.source} answered with something that is not the metrics API's JSON (HTTP ${e.status}: ${e.detail})${withQuery(e)}. A proxy or login page may sit in front of it; check the URL with Connect Metrics….`;
+    case "query-failed":
+      return `${e.source} rejected the query (HTTP ${e.status}, ${e.errorType}: ${e.message})${withQuery(e)}.`;
+    case "too-large":
+      return `${e.source} returned more data than we accept (${e.detail})${withQuery(e)}. Choose a shorter range.`;
+    case "not-found":
+      return /Connect Metrics/.test(e.detail) ? `No metrics source: ${e.detail}` : `No metrics source: ${e.detail}. Run Connect Metrics… to detect Prometheus in the cluster or enter its URL.`;
+    case "cancelled":
+      return undefined;
+  }
+}
+
+/** A few words for a tree row's description: the tooltip carries the whole sentence. */
+export function describeMetricsErrorBriefly(e: MetricsError): string {
+  switch (e.kind) {
+    case "unauthorized":
+      return "metrics: credentials refused (401)";
+    case "forbidden":
+      return "metrics: forbidden (403)";
+    case "rate-limited":
+      return "metrics: rate-limited";
+    case "timeout":
+      return "metrics: timed out";
+    case "unreachable":
+      return "metrics: source unreachable";
+    case "bad-response":
+      return "metrics: bad response";
+    case "query-failed":
+      return "metrics: query failed";
+    case "too-large":
+      return "metrics: too much data";
+    case "not-found":
+      return "metrics: no source";
+    case "cancelled":
+      return "metrics: cancelled";
+  }
+}
+
+/** A MetricsError as a notification, with the button that fixes it. Undefined for a cancellation. */
+export function explainMetricsError(e: MetricsError, kind?: MetricsSourceKindHint): UserMessage | undefined {
+  const text = describeMetricsError(e, kind);
+  if (text === undefined) return undefined;
+  const connect = { title: "Connect Metrics…", command: CommandId.connectMetrics } as const;
+  switch (e.kind) {
+    case "unauthorized":
+    case "forbidden":
+    case "unreachable":
+    case "bad-response":
+    case "not-found":
+      return { text, actions: [connect, showLog] };
+    default:
+      return { text, actions: [showLog] };
+  }
+}
+
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -11,6 +11,8 @@ export const SystemNeeds = {
   ripgrep: ["ripgrep"],
   /** The browser Playwright drives. */
   browser: ["chromium"],
+  /** The real Prometheus (and promtool) that scrapes the sandbox's exporters and holds its backfilled history. */
+  prometheus: ["prometheus"],
   /** Commands the tests compare against, and the Debian package that has each. */
   commands: { kubectl: "kubernetes-client" },
 } as const;

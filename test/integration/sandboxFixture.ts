@@ -10,12 +10,15 @@ import * as path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll } from "vitest";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
+import type { SandboxMetrics } from "../../sandbox/metrics/sandboxMetrics";
 import type { Scenario } from "../../sandbox/scenario";
 import { startSandbox, type StartSandboxOptions } from "../../sandbox/sandboxLauncher";
 
 export interface SandboxFixture {
   readonly server: SandboxApiServer;
   readonly scenario: Scenario;
+  /** The exporters and real Prometheus, when started with the metrics option. */
+  readonly metrics: SandboxMetrics | undefined;
   /** client-node config for the sandbox's admin token. */
   readonly kc: KubeConfig;
   /** A temp folder of the test's own, with the kubeconfig written into it; removed by stop(). */
@@ -31,7 +34,7 @@ export interface SandboxFixture {
 
 /** Starts a sandbox with its folder; the caller stops it (for a short-lived second sandbox inside a test). */
 export async function startSandboxFixture(options: StartSandboxOptions = {}): Promise<SandboxFixture> {
-  const { server, scenario } = await startSandbox(options);
+  const { server, scenario, metrics } = await startSandbox(options);
   const kubeConfigFor = (token?: string): KubeConfig => {
     const config = new KubeConfig();
     config.loadFromString(server.kubeconfig(token === undefined ? {} : { token }));
@@ -43,6 +46,7 @@ export async function startSandboxFixture(options: StartSandboxOptions = {}): Pr
   return {
     server,
     scenario,
+    metrics,
     kc: kubeConfigFor(),
     dir,
     kubeconfigFile,
@@ -83,6 +87,9 @@ export function useSandbox(options: StartSandboxOptions = {}): SandboxFixture {
     },
     get scenario() {
       return current().scenario;
+    },
+    get metrics() {
+      return current().metrics;
     },
     get kc() {
       return current().kc;

@@ -128,6 +128,8 @@ export const Slo = z
     errorRate: z.number().min(0).max(1).optional(),
     /** A fraction: 0.999 means three nines. */
     availability: z.number().min(0).max(1).optional(),
+    /** Picks the defaults for what is not given: 99.9% availability for tier-1, 99.5% for internal. */
+    tier: z.enum(["tier-1", "internal"]).optional().describe("tier-1 (99.9% availability by default) or internal (99.5%)."),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import type { KubeContextModel, KubeContextState } from "../kubeContextModel";
 import { DeploymentsTreeProvider } from "./deployments/deploymentsTreeProvider";
 import { GpuNodesTreeProvider } from "./gpuNodes/gpuNodesTreeProvider";
 import type { GpuNodesNode } from "./gpuNodes/gpuNodesTree";
+import type { DeploymentsNode } from "./deployments/deploymentsTree";
 
 /** Models gets its rows from the model registry, which a later issue adds; until then its welcome content explains. */
 class NoModelsYet implements vscode.TreeDataProvider<never> {
@@ -21,6 +22,8 @@ export interface ClusterViews {
   readonly deployments: DeploymentsTreeProvider;
   readonly gpuNodes: GpuNodesTreeProvider;
   readonly gpuNodesView: vscode.TreeView<GpuNodesNode>;
+  /** For the rows' metrics, which refresh only while the view is visible. */
+  readonly deploymentsView: vscode.TreeView<DeploymentsNode>;
   readonly disposables: readonly vscode.Disposable[];
 }
 
@@ -57,6 +60,7 @@ export function createClusterViews(model: KubeContextModel, connection: ClusterC
     deployments,
     gpuNodes,
     gpuNodesView,
+    deploymentsView,
     disposables: [
       deployments,
       gpuNodes,

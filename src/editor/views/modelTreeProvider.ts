@@ -63,6 +63,11 @@ export abstract class ModelTreeProvider<N extends { readonly id: string }, T ext
     this.changed.fire(undefined);
   }
 
+  /** Rows whose rendering changed for a reason outside the model (their metrics). */
+  protected refreshRows(nodes: N[]): void {
+    if (nodes.length > 0) this.changed.fire(nodes);
+  }
+
   /** Everything afresh: another model, or none. */
   reset(): void {
     clearTimeout(this.timer);

@@ -132,11 +132,14 @@ export const LatencyView = z.object({
 export type LatencyView = z.infer<typeof LatencyView>;
 
 /** Webview → host. */
+/** The charts' width in CSS pixels, so the host can choose a step no finer than a pixel. */
+const WidthPx = z.number().int().min(1).max(16_384).optional();
+
 export const LatencyFromWebview = z.discriminatedUnion("type", [
   /** The app has mounted and wants data (also after a reload restored the panel). */
-  z.object({ type: z.literal("ready") }),
-  z.object({ type: z.literal("setRange"), range: RangeSpec }),
-  z.object({ type: z.literal("refresh") }),
+  z.object({ type: z.literal("ready"), widthPx: WidthPx }),
+  z.object({ type: z.literal("setRange"), range: RangeSpec, widthPx: WidthPx }),
+  z.object({ type: z.literal("refresh"), widthPx: WidthPx }),
   /** Open a marker's revision (the rollout history document). */
   z.object({ type: z.literal("openRevision"), revision: z.number().int().min(0) }),
   z.object({ type: z.literal("exportCsv") }),
@@ -146,7 +149,8 @@ export type LatencyFromWebview = z.infer<typeof LatencyFromWebview>;
 
 /** Host → webview. */
 export const LatencyToWebview = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("loading"), range: RangeSpec }),
+  /** `service` lets the webview keep its state (LatencyPanelState) before the first view arrives. */
+  z.object({ type: z.literal("loading"), range: RangeSpec, service: ServiceRef.optional() }),
   z.object({ type: z.literal("view"), view: LatencyView }),
   /** Nothing to chart at all: no source connected, service gone. The panels' own errors travel inside `view`. */
   z.object({ type: z.literal("unavailable"), message: z.string().max(2000), action: z.enum(["connectMetrics", "none"]) }),

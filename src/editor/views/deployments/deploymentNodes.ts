@@ -10,10 +10,12 @@ import { ViewItem } from "../../contributionIds";
 import { escapeMarkdown, healthIcon } from "../healthIcons";
 import type { DeploymentsNode } from "./deploymentsTree";
 import { revisionAnnotation } from "../../../core/kube/objects/wellKnownAnnotations";
+import type { RowMetrics } from "../../metrics/sloStatusBoard";
+import { sloRowText, sloTooltipMarkdown } from "../../metrics/sloRowText";
 
 const changeCauseAnnotation = "kubernetes.io/change-cause";
 
-export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly V1Pod[]): vscode.TreeItem {
+export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly V1Pod[], metrics?: RowMetrics): vscode.TreeItem {
   const item = new vscode.TreeItem(w.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = w.id;
   const desired = w.deployment?.spec?.replicas ?? 1;
@@ -21,7 +23,7 @@ export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly
   const version = servedVersion(w.inferenceService ?? w.deployment ?? {});
   const canary = w.inferenceService ? canaryState(w.inferenceService) : undefined;
   const split = canary?.canaryRunning ? canarySplit(canary) : undefined;
-  item.description = [`${ready}/${desired}`, version?.version, w.kind === "InferenceService" ? "KServe" : undefined, split].filter(Boolean).join(" · ");
+  item.description = [`${ready}/${desired}`, version?.version, w.kind === "InferenceService" ? "KServe" : undefined, split, metrics ? sloRowText(metrics) : undefined].filter(Boolean).join(" · ");
   item.iconPath = healthIcon(health.health);
   item.contextValue = ViewItem.workload(w.kind, health.health, w.kind === "InferenceService" && canary?.canaryRunning === true);
   const md = new vscode.MarkdownString(undefined, true);
@@ -34,8 +36,9 @@ export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly
     md.appendMarkdown(`\nTraffic: ${canary.traffic.map((t) => `${escapeMarkdown(t.revision)} ${t.percent}%${t.latest ? " (latest)" : ""}`).join(", ")}\n`);
   }
   if (w.qualifications.length > 0) md.appendMarkdown(`\nListed because: ${w.qualifications.map((q) => escapeMarkdown(describeQualification(q))).join("; ")}\n`);
+  if (metrics) md.appendMarkdown(`\n---\n\n${sloTooltipMarkdown(metrics, escapeMarkdown)}\n`);
   item.tooltip = md;
-  item.accessibilityInformation = { label: `${w.name}, ${health.health}, ${ready} of ${desired} ready${health.reasons[0] ? `, ${health.reasons[0].message}` : ""}` };
+  item.accessibilityInformation = { label: `${w.name}, ${health.health}, ${ready} of ${desired} ready${health.reasons[0] ? `, ${health.reasons[0].message}` : ""}${metrics ? `, ${sloRowText(metrics)}` : ""}` };
   return item;
 }
 

@@ -5,12 +5,16 @@ import { eventKey } from "../../../core/kube/workloads/workloadIndex";
 import { ModelTreeProvider } from "../modelTreeProvider";
 import { eventItem, groupItem, podItem, revisionItem, workloadItem } from "./deploymentNodes";
 import { DeploymentsTree, sortedRevisions, type DeploymentsNode } from "./deploymentsTree";
+import type { RowMetrics } from "../../metrics/sloStatusBoard";
 
 /**
  * Namespaces → inference workloads → pods, revisions and events, rendered from the
  * connection's ClusterModel. The shape and the node registry live in DeploymentsTree.
  */
 export class DeploymentsTreeProvider extends ModelTreeProvider<DeploymentsNode, DeploymentsTree> {
+  /** A workload row's metrics (SLO status), once a metrics source is connected; a map lookup. */
+  metricsOf: (workloadId: string) => RowMetrics | undefined = () => undefined;
+
   constructor(
     connection: ClusterConnection,
     /** The namespace the user chose to see; undefined for all. */
@@ -35,7 +39,7 @@ export class DeploymentsTreeProvider extends ModelTreeProvider<DeploymentsNode, 
         return item;
       }
       case "workload":
-        return workload && index ? workloadItem(workload, index.healthOf(workload), index.podsOf(workload)) : gone(node.id);
+        return workload && index ? workloadItem(workload, index.healthOf(workload), index.podsOf(workload), this.metricsOf(node.id)) : gone(node.id);
       case "pods":
         return groupItem(node, workload ? (index?.podsOf(workload).length ?? 0) : 0);
       case "revisions":
@@ -58,6 +62,12 @@ export class DeploymentsTreeProvider extends ModelTreeProvider<DeploymentsNode, 
         return e ? eventItem(node, e, now) : gone(node.id);
       }
     }
+  }
+
+  /** Re-renders the workload rows VS Code was given among `ids` (their metrics changed); others are not fired. */
+  refreshWorkloadRows(ids: readonly string[]): void {
+    const nodes = ids.flatMap((id) => this.tree.registry.get(id) ?? []);
+    if (nodes.length > 0) this.refreshRows(nodes);
   }
 
   /**

@@ -1,0 +1,35 @@
+/**
+ * The scrape configuration of the sandbox's Prometheus: a pod job and a GPU-node job over the
+ * file_sd files ScrapeTargetsFile keeps current. Not kubernetes_sd, because Debian's Prometheus
+ * is built without it (see scrapeTargetsFile.ts); the target labels are the ones a kubernetes_sd
+ * setup with kube-prometheus' relabelling gives.
+ */
+import { stringify } from "yaml";
+import { dcgmJob, modelServerJob } from "./exporters";
+
+export interface SandboxScrapeConfigOptions {
+  /** ScrapeTargetsFile.podsFile. */
+  podsFile: string;
+  /** ScrapeTargetsFile.gpuNodesFile. */
+  gpuNodesFile: string;
+  /** Default "15s", as kube-prometheus-stack. */
+  scrapeInterval?: string;
+}
+
+
+/** The prometheus.yml for the sandbox. */
+export function sandboxPrometheusConfig(opts: SandboxScrapeConfigOptions): string {
+  const interval = opts.scrapeInterval ?? "15s";
+  // inotify applies a rewrite at once; the refresh is a safety net for file systems without it.
+  const fileSd = (file: string) => [{ files: [file], refresh_interval: "30s" }];
+  const config = {
+    global: { scrape_interval: interval, evaluation_interval: interval },
+    scrape_configs: [
+      { job_name: modelServerJob, file_sd_configs: fileSd(opts.podsFile) },
+      // dcgm-exporter labels each GPU with the namespace and pod using it: those win, as with
+      // honorLabels: true in the GPU operator's ServiceMonitor.
+      { job_name: dcgmJob, honor_labels: true, file_sd_configs: fileSd(opts.gpuNodesFile) },
+    ],
+  };
+  return stringify(config);
+}

@@ -1,0 +1,146 @@
+/** The latency dashboard: header, regression banner, and one panel per chart the host sent. */
+import { useCallback, useEffect, useRef, useState } from "react";
+import VscodeButton from "@vscode-elements/react-elements/dist/components/VscodeButton.js";
+import type { LatencyFromWebview, LatencyPanelState, LatencyToWebview, LatencyView, RangeSpec, ServiceRef } from "../../src/shared/protocol/latency";
+import { ChartPanel, chartable } from "../common/ChartPanel";
+import { markViewPainted, markViewReceived } from "../common/paintSignal";
+import { useThemeColors } from "../common/themeColors";
+import type { WebviewBridge } from "../common/webviewBridge";
+import { LatencyHeader } from "./LatencyHeader";
+import { RegressionBanner } from "./RegressionBanner";
+
+export type LatencyBridge = WebviewBridge<LatencyFromWebview, LatencyToWebview, LatencyPanelState>;
+
+/**
+ * The plot width of one chart in CSS pixels, so the host's step is no finer than a pixel: a chart
+ * drawn already says it; before that it follows from the panel grid in dashboard.css (16 px page
+ * margins and gaps, 480 px minimum columns, panel padding and the y axis).
+ */
+function widthPx(): number {
+  const over = document.querySelector<HTMLElement>(".uplot .u-over");
+  const measured = over?.clientWidth ?? 0;
+  if (measured > 0) return Math.min(16_384, measured);
+  const page = document.documentElement.clientWidth - 32;
+  const columns = Math.max(1, Math.floor((page + 16) / (480 + 16)));
+  return Math.max(100, Math.min(16_384, Math.round((page - 16 * (columns - 1)) / columns - 26 - 70)));
+}
+
+type Unavailable = Extract<LatencyToWebview, { type: "unavailable" }>;
+
+export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): React.JSX.Element {
+  const [saved] = useState(() => bridge.getState());
+  const [service, setService] = useState<ServiceRef | undefined>(saved?.service);
+  const [range, setRange] = useState<RangeSpec>(saved?.range ?? { preset: "6h" });
+  const [view, setView] = useState<LatencyView | undefined>(undefined);
+  const [unavailable, setUnavailable] = useState<Unavailable | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [seq, setSeq] = useState(0);
+  const colors = useThemeColors();
+  // Panels of the current view still to draw; when none are left the view counts as painted.
+  const viewCount = useRef(0);
+  const pending = useRef<{ seq: number; left: Set<string>; charts: number }>({ seq: 0, left: new Set(), charts: 0 });
+
+  useEffect(
+    () =>
+      bridge.listen((message) => {
+        switch (message.type) {
+          case "loading":
+            setLoading(true);
+            setRange(message.range);
+            if (message.service) {
+              setService(message.service);
+              bridge.setState({ service: message.service, range: message.range });
+            }
+            return;
+          case "view": {
+            const v = message.view;
+            const next = ++viewCount.current;
+            markViewReceived(next);
+            const ids = v.panels.filter(chartable).map((p) => p.id);
+            pending.current = { seq: next, left: new Set(ids), charts: ids.length };
+            setSeq(next);
+            setView(v);
+            setService(v.service);
+            setRange(v.range.spec);
+            setUnavailable(undefined);
+            setLoading(false);
+            bridge.setState({ service: v.service, range: v.range.spec });
+            return;
+          }
+          case "unavailable":
+            setUnavailable(message);
+            setView(undefined);
+            setLoading(false);
+            return;
+        }
+      }),
+    [bridge],
+  );
+
+  useEffect(() => bridge.post({ type: "ready", widthPx: widthPx() }), [bridge]);
+
+  // A view without a single chart is painted as soon as React has rendered it.
+  useEffect(() => {
+    const p = pending.current;
+    if (seq > 0 && p.seq === seq && p.charts === 0) markViewPainted(seq, 0);
+  }, [seq]);
+
+  const onPainted = useCallback((panelId: string) => {
+    const p = pending.current;
+    if (!p.left.delete(panelId) || p.left.size > 0) return;
+    markViewPainted(p.seq, p.charts);
+  }, []);
+
+  const onOpenRevision = useCallback((revision: number) => bridge.post({ type: "openRevision", revision }), [bridge]);
+
+  const changeRange = (next: RangeSpec): void => {
+    setRange(next);
+    setLoading(true);
+    if (service) bridge.setState({ service, range: next });
+    bridge.post({ type: "setRange", range: next, widthPx: widthPx() });
+  };
+
+  return (
+    <main className="dashboard" data-testid="latency-dashboard" aria-busy={loading}>
+      <LatencyHeader
+        service={service}
+        view={view}
+        range={range}
+        loading={loading}
+        onRange={changeRange}
+        onRefresh={() => {
+          setLoading(true);
+          bridge.post({ type: "refresh", widthPx: widthPx() });
+        }}
+        onExport={() => bridge.post({ type: "exportCsv" })}
+      />
+      {view?.regression?.regressed && <RegressionBanner regression={view.regression} />}
+      {unavailable && (
+        <div className="unavailable" data-testid="unavailable" role="status">
+          <p>{unavailable.message}</p>
+          {unavailable.action === "connectMetrics" && (
+            <VscodeButton icon="plug" onClick={() => bridge.post({ type: "connectMetrics" })} data-testid="connect-metrics">
+              Connect Metrics…
+            </VscodeButton>
+          )}
+        </div>
+      )}
+      {view && (
+        <div className="panels">
+          {view.panels.map((panel) => (
+            <ChartPanel
+              key={panel.id}
+              panel={panel}
+              source={view.source}
+              markers={view.markers}
+              colors={colors}
+              syncKey="aiplat-latency"
+              onOpenRevision={onOpenRevision}
+              onPainted={onPainted}
+            />
+          ))}
+        </div>
+      )}
+    </main>
+  );
+}
