@@ -31,7 +31,11 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "Use named exports." }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ExportDefaultDeclaration", message: "Use named exports." },
+        { selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']", message: 'Use `import * as z from "zod"`: the named z export keeps every zod locale (about 260 KB) in the bundle; the namespace import lets esbuild drop them.' },
+      ],
     },
   },
   { files: ["src/cli/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox)] } },
@@ -42,17 +46,23 @@ export default tseslint.config(
   { files: ["webview/**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode)] } },
   { files: ["src/shared/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, coreAndNode, onlyZod)] } },
   { files: ["src/editor/**/*.ts", "src/extension.ts"], rules: { "no-restricted-imports": ["error", restricted(sandbox)] } },
-  // client-node loads on first use (src/core/kube/client/clientNode.ts): elsewhere only its types.
+  // Bundle weight: client-node and the Azure SDK load on first use; zod's named `z` export drags
+  // every locale (about 260 KB) into a bundle (see no-restricted-syntax above).
   {
-    files: ["src/**/*.ts"],
-    ignores: ["src/core/kube/client/clientNodeExports.ts"],
+    files: ["src/**/*.ts", "webview/**/*.{ts,tsx}"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { paths: [{ name: "@kubernetes/client-node", allowTypeImports: true, message: "Import client-node values through loadClientNode() (src/core/kube/client/clientNode.ts), so activation does not load it." }] },
+        {
+          paths: [
+            { name: "@kubernetes/client-node", allowTypeImports: true, message: "Import client-node values through loadClientNode() (src/core/kube/client/clientNode.ts), so activation does not load it." },
+            { name: "@azure/arm-monitor", allowTypeImports: true, message: "Import the Azure Monitor SDK through src/core/metrics/azureMonitorClient.ts (its own lazy bundle)." },
+          ],
+        },
       ],
     },
   },
+  { files: ["src/core/kube/client/clientNodeExports.ts", "src/core/metrics/azureMonitorClient.ts"], rules: { "@typescript-eslint/no-restricted-imports": "off" } },
   // Tools read their configuration from a default export.
   { files: ["*.config.ts", "*.config.mts"], rules: { "no-restricted-syntax": "off" } },
 );

@@ -113,6 +113,11 @@ export class SandboxApiServer {
     return this.certificates.caCert;
   }
 
+  /** The CA, certificate and key this server presents: the sandbox's other HTTPS servers (Azure) reuse them, so one CA file trusts them all. */
+  get tlsCertificates(): SandboxCertificates {
+    return this.certificates;
+  }
+
   kubeconfig(options: { token?: string; namespace?: string } = {}): string {
     return kubeconfigYaml({ server: this.url, caCert: this.caCert, token: options.token ?? this.token, ...(options.namespace ? { namespace: options.namespace } : {}) });
   }

@@ -1,5 +1,5 @@
 /** The shape of any Kubernetes object as the sandbox stores it, and the parser for request bodies. */
-import { z } from "zod";
+import * as z from "zod";
 
 export interface OwnerReference {
   apiVersion: string;

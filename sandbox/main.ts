@@ -1,18 +1,15 @@
 /**
  * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE --no-controllers --no-metrics]:
- * serves a scenario on 127.0.0.1 with the simulated controllers running and a real Prometheus
- * scraping its exporters, writes a kubeconfig and .sandbox/endpoints.json, and runs until Ctrl-C.
+ * serves a scenario on 127.0.0.1 with the simulated controllers running, a real Prometheus
+ * scraping its exporters and the Azure fakes (Entra ID, ARM metrics, managed Prometheus), writes a
+ * kubeconfig, .sandbox/endpoints.json and .sandbox/ca.pem, and runs until Ctrl-C.
  */
-import { rm } from "node:fs/promises";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { z } from "zod";
-import { type SandboxApiServer } from "./apiServer";
-import { writeSandboxEndpoints } from "./endpoints";
+import * as z from "zod";
+import { type SandboxEndpoints, removeSandboxEndpoints, writeRunningSandboxEndpoints } from "./endpoints";
 import { writeKubeconfig } from "./kubeconfig";
-import { type SandboxMetrics } from "./metrics/sandboxMetrics";
-import { type Scenario } from "./scenario";
-import { scenarioFile, startSandbox } from "./sandboxLauncher";
+import { type StartedSandbox, scenarioFile, startSandbox } from "./sandboxLauncher";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -35,7 +32,7 @@ const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--ku
   --scenario    a scenario under sandbox/scenarios/ or a YAML file (default demo)
   --kubeconfig  where to write the kubeconfig (default .sandbox/kubeconfig)
   --no-controllers  serve the scenario as written, with no scheduler, kubelets or controllers
-  --no-metrics      no exporters and no Prometheus (Prometheus needs Debian's prometheus package)
+  --no-metrics      no exporters, no Prometheus (it needs Debian's prometheus package) and no Azure fakes
   --backfill-days   days of metrics history written before Prometheus starts (default 7; 0 for none)`;
 
 function fail(message: string): never {
@@ -79,44 +76,70 @@ function readFlags(argv: string[]): z.infer<typeof Flags> {
   return parsed.data;
 }
 
+/** How to reach the Azure fakes; the client secret stays in endpoints.json (0600), never on the terminal. */
+function azureHelp(azure: NonNullable<SandboxEndpoints["azure"]>, endpointsFile: string, kubeconfig: string): string {
+  const lines = [
+    `Azure (fake, under the sandbox's CA ${azure.caFile}):`,
+    `  Entra ID token endpoint  ${azure.authorityHost}  tenant ${azure.tenantId}, client ${azure.clientId} (secret: azure.clientSecret in ${endpointsFile})`,
+    `  ARM metrics              ${azure.armEndpoint}  subscription ${azure.subscriptionId}`,
+    `  online endpoint          ${azure.resources.onlineEndpoint} (deployments ${azure.resources.onlineEndpointDeployments.join(", ")})`,
+    `  AKS cluster              ${azure.resources.aksCluster}`,
+  ];
+  if (azure.managedPrometheusUrl) lines.push(`  managed Prometheus       ${azure.managedPrometheusUrl}  (in front of the sandbox's Prometheus)`);
+  lines.push(
+    "  SDKs: ClientSecretCredential(tenantId, clientId, clientSecret, { authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca } });",
+    "        MonitorClient(credential, subscriptionId, { endpoint: armEndpoint, tlsOptions: { ca } })",
+  );
+  if (azure.managedPrometheusUrl) {
+    // aiplat's azure-prometheus: source uses DefaultAzureCredential, whose MSAL asks login.microsoftonline.com
+    // to validate any authority host it does not know, and no environment variable turns that off: it cannot
+    // reach a fake Entra. A token from the fake, passed as a bearer token to the plain URL, goes the same way.
+    const tokenUrl = `${azure.authorityHost}/${azure.tenantId}/oauth2/v2.0/token`;
+    lines.push(
+      "  aiplat against managed Prometheus (a token from the fake Entra ID as a bearer token):",
+      `    export NODE_EXTRA_CA_CERTS=${azure.caFile} KUBECONFIG=${kubeconfig}`,
+      `    export AIPLAT_METRICS_TOKEN=$(curl -s --cacert ${azure.caFile} ${tokenUrl} -d grant_type=client_credentials -d client_id=${azure.clientId} \\`,
+      `      --data-urlencode client_secret=$(jq -r .azure.clientSecret ${endpointsFile}) -d scope=https://prometheus.monitor.azure.com/.default | jq -r .access_token)`,
+      `    aiplat metrics llm-serving/vllm-llama3-70b --source ${azure.managedPrometheusUrl}`,
+      "  (--source azure-prometheus:<url> takes DefaultAzureCredential, which cannot use the fake Entra ID: MSAL validates",
+      "   unknown authority hosts at login.microsoftonline.com and has no environment switch for disableInstanceDiscovery.)",
+    );
+  }
+  return lines.join("\n");
+}
+
 async function main(): Promise<void> {
   const flags = readFlags(process.argv.slice(2));
-  let server: SandboxApiServer;
-  let scenario: Scenario;
-  let metrics: SandboxMetrics | undefined;
+  let started: StartedSandbox;
   const sandboxDir = path.join(repoRoot, ".sandbox");
   try {
-    ({ server, scenario, metrics } = await startSandbox({
+    started = await startSandbox({
       port: flags.port,
       scenario: flags.scenario,
       controllers: flags.controllers,
       ...(flags.metrics
-        ? { metrics: { backfillDays: flags.backfillDays, dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog } }
+        ? { metrics: { backfillDays: flags.backfillDays, dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog }, azure: true }
         : {}),
-    }));
+    });
   } catch (e) {
     fail(`cannot start the sandbox (scenario ${scenarioFile(flags.scenario)}, port ${flags.port}): ${(e as Error).message}`);
   }
+  const { server, scenario, metrics } = started;
   const kubeconfig = path.resolve(flags.kubeconfig);
   await writeKubeconfig(kubeconfig, { server: server.url, caCert: server.caCert, token: server.token });
-  const endpointsFile = path.join(sandboxDir, "endpoints.json");
-  await writeSandboxEndpoints(endpointsFile, {
-    apiServer: server.url,
-    kubeconfig,
-    ...(metrics ? { prometheus: { url: metrics.prometheus.url, serviceProxy: metrics.serviceProxy } } : {}),
-  });
+  const { file: endpointsFile, endpoints } = await writeRunningSandboxEndpoints(sandboxDir, started, kubeconfig);
   console.log(`Sandbox cluster "${scenario.name ?? flags.scenario}" serving on ${server.url}`);
   console.log(`Kubeconfig: ${kubeconfig}`);
   if (metrics) console.log(`Prometheus: ${metrics.prometheus.url} (in the cluster: service ${metrics.serviceProxy}, through the API server's service proxy)`);
+  if (endpoints.azure) console.log(azureHelp(endpoints.azure, endpointsFile, kubeconfig));
   console.log(`Endpoints: ${endpointsFile}`);
   console.log(flags.controllers ? "Controllers, scheduler and kubelets are running (--no-controllers to serve the scenario as written)." : "No controllers: objects change only when you change them.");
   console.log(`Try:  KUBECONFIG=${kubeconfig} kubectl get pods -A`);
   console.log("Ctrl-C stops it.");
-  // endpoints.json describes a running sandbox: it goes when the sandbox does.
   const shutdown = (): void => {
     void server
       .stop()
-      .then(() => rm(endpointsFile, { force: true }))
+      .then(() => removeSandboxEndpoints(sandboxDir))
       .then(() => process.exit(0));
   };
   process.once("SIGINT", shutdown);

@@ -1,6 +1,8 @@
 /** Starts a sandbox API server seeded with a scenario: the one call tests, scripts and the CLI make. */
 import * as path from "node:path";
 import { SandboxApiServer, type SandboxApiServerOptions } from "./apiServer";
+import { type SandboxAzure, startSandboxAzure } from "./azure/sandboxAzure";
+import { demoIncidentAtMs } from "./demoIncident";
 import { type SandboxMetrics, type SandboxMetricsOptions, startSandboxMetrics } from "./metrics/sandboxMetrics";
 import { type Scenario, loadScenario, readScenario, scenariosDir } from "./scenario";
 
@@ -12,24 +14,49 @@ export interface StartSandboxOptions extends Omit<SandboxApiServerOptions, "seed
    * (server.stop() stops them). Off by default: it needs Debian's prometheus and a few seconds.
    */
   metrics?: boolean | SandboxMetricsOptions;
+  /**
+   * Runs the Azure fakes (Entra ID, ARM metrics and, with metrics, managed Prometheus in front of
+   * the sandbox's Prometheus) under the API server's CA; server.stop() stops them. Off by default.
+   */
+  azure?: boolean;
+}
+
+export interface StartedSandbox {
+  server: SandboxApiServer;
+  scenario: Scenario;
+  metrics?: SandboxMetrics;
+  azure?: SandboxAzure;
 }
 
 export function scenarioFile(name: string): string {
   return name.endsWith(".yaml") || name.endsWith(".yml") ? path.resolve(name) : path.join(scenariosDir, `${name}.yaml`);
 }
 
-export async function startSandbox(options: StartSandboxOptions = {}): Promise<{ server: SandboxApiServer; scenario: Scenario; metrics?: SandboxMetrics }> {
-  const { scenario: wanted = "demo", metrics: metricsOption, ...serverOptions } = options;
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<StartedSandbox> {
+  const { scenario: wanted = "demo", metrics: metricsOption, azure: azureOption, ...serverOptions } = options;
   const scenario = typeof wanted === "string" ? await readScenario(scenarioFile(wanted)) : wanted;
   const server = await SandboxApiServer.start({ ...serverOptions, seed: (store, logs) => loadScenario(store, logs, scenario) });
-  if (!metricsOption) return { server, scenario };
-  let metrics: SandboxMetrics;
+  const started: StartedSandbox = { server, scenario };
   try {
-    metrics = await startSandboxMetrics(server, metricsOption === true ? {} : metricsOption);
+    if (metricsOption) {
+      const metrics = await startSandboxMetrics(server, metricsOption === true ? {} : metricsOption);
+      server.addStopHook(() => metrics.stop());
+      started.metrics = metrics;
+    }
+    if (azureOption) {
+      // The fake online endpoint turns slow when the demo's bad revision rolled out, as its pods' metrics do.
+      const incidentAtMs = demoIncidentAtMs(server.store);
+      const azure = await startSandboxAzure({
+        certificates: server.tlsCertificates,
+        ...(started.metrics ? { prometheusUrl: started.metrics.prometheus.url } : {}),
+        ...(incidentAtMs !== undefined ? { incidentAtMs } : {}),
+      });
+      server.addStopHook(() => azure.stop());
+      started.azure = azure;
+    }
   } catch (e) {
     await server.stop();
     throw e;
   }
-  server.addStopHook(() => metrics.stop());
-  return { server, scenario, metrics };
+  return started;
 }

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { type KubeObject } from "./kubeObject";
 import { type ObjectStore } from "./objectStore";
 import { type PodLogs } from "./podLogs";

@@ -28,6 +28,11 @@ const lazyModules: Readonly<Record<string, string>> = {
   "src/core/manifest/parseManifest.ts": "manifest-parser",
   "src/core/kube/objects/kubeYaml.ts": "kube-yaml",
   "src/editor/panels/latencyPanel.ts": "latency-panel",
+  "src/editor/commands/metricsCommands.ts": "metrics-commands",
+  "src/editor/metrics/metricsSourceFactory.ts": "metrics-sources",
+  "src/editor/metrics/latencyData.ts": "latency-data",
+  // @azure/arm-monitor alone is about 280 KB minified: only an Azure Monitor source loads it.
+  "src/core/metrics/azureMonitorClient.ts": "arm-monitor",
 };
 
 /** `import("…/deployCommand")` becomes `require("<dir>/deploy-commands.js")`, from the host bundle or another lazy one. */

@@ -1,6 +1,6 @@
 /**
- * npm start: starts the sandbox cluster (with its exporters and a real Prometheus scraping them;
- * .sandbox/endpoints.json says where each serves), packs the extension, installs it into code-server
+ * npm start: starts the sandbox cluster (with its exporters, a real Prometheus scraping them and the
+ * Azure fakes; .sandbox/endpoints.json says where each serves), packs the extension, installs it into code-server
  * (browser VS Code) pointed at the sandbox, opens a workspace and prints the URL. Ctrl-C stops
  * code-server, every process it started, and the sandbox.
  *
@@ -9,13 +9,13 @@
  * --kubeconfig uses your own kubeconfig instead of the sandbox; --no-sandbox uses KUBECONFIG
  * or ~/.kube/config.
  */
-import { access, mkdir, rm } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createProfile, startCodeServer, userSettings } from "../test/harness/codeServer";
 import { CodeServerVersion, ensureCodeServer } from "../test/harness/codeServerInstall";
 import type { SandboxApiServer } from "../sandbox/apiServer";
-import { writeSandboxEndpoints } from "../sandbox/endpoints";
+import { removeSandboxEndpoints, writeRunningSandboxEndpoints } from "../sandbox/endpoints";
 import { writeKubeconfig } from "../sandbox/kubeconfig";
 import { startSandbox } from "../sandbox/sandboxLauncher";
 import { packageExtension } from "./package";
@@ -45,21 +45,20 @@ async function main(): Promise<void> {
 
   let sandbox: SandboxApiServer | undefined;
   let kubeconfig: string | undefined;
-  const endpointsFile = path.join(repoRoot, ".sandbox", "endpoints.json");
+  const sandboxDir = path.join(repoRoot, ".sandbox");
   if (values.kubeconfig) {
     kubeconfig = path.resolve(values.kubeconfig);
     await access(kubeconfig).catch(() => {
       throw new Error(`--kubeconfig ${kubeconfig}: no such file`);
     });
   } else if (!values["no-sandbox"]) {
-    const sandboxDir = path.join(repoRoot, ".sandbox");
-    const started = await startSandbox({ scenario: "demo", ...sandboxControllers, metrics: { dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog } });
+    const started = await startSandbox({ scenario: "demo", ...sandboxControllers, metrics: { dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog }, azure: true });
     sandbox = started.server;
     kubeconfig = path.join(sandboxDir, "kubeconfig");
     await writeKubeconfig(kubeconfig, { server: sandbox.url, caCert: sandbox.caCert, token: sandbox.token });
-    const prometheus = started.metrics ? { url: started.metrics.prometheus.url, serviceProxy: started.metrics.serviceProxy } : undefined;
-    await writeSandboxEndpoints(endpointsFile, { apiServer: sandbox.url, kubeconfig, ...(prometheus ? { prometheus } : {}) });
-    if (prometheus) console.log(`[start] Prometheus ${prometheus.url} (service ${prometheus.serviceProxy})`);
+    const { file, endpoints } = await writeRunningSandboxEndpoints(sandboxDir, started, kubeconfig);
+    if (endpoints.prometheus) console.log(`[start] Prometheus ${endpoints.prometheus.url} (service ${endpoints.prometheus.serviceProxy})`);
+    if (endpoints.azure) console.log(`[start] Azure fakes: Entra ID ${endpoints.azure.authorityHost}, ARM ${endpoints.azure.armEndpoint}${endpoints.azure.managedPrometheusUrl ? `, managed Prometheus ${endpoints.azure.managedPrometheusUrl}` : ""} (${file})`);
   }
 
   const vsix = await packageExtension();
@@ -76,7 +75,7 @@ async function main(): Promise<void> {
     console.log(`\n[start] ${signal}: stopping code-server`);
     await server.stop();
     await sandbox?.stop();
-    if (sandbox) await rm(endpointsFile, { force: true });
+    if (sandbox) await removeSandboxEndpoints(sandboxDir);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

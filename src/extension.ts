@@ -23,6 +23,9 @@ import { ReadOnlyContexts } from "./editor/readOnlyContexts";
 import { createLog } from "./editor/log";
 import { SelectedContextStore } from "./editor/selectedContextStore";
 import { createClusterViews } from "./editor/views/clusterViews";
+import { createMetricsFeature } from "./editor/metrics/metricsFeature";
+import { registerLatencyDashboard } from "./editor/panels/latencyDashboard";
+import { registerLatencyCommands, revealRevision } from "./editor/commands/latencyCommands";
 
 /** What activate() returns: figures the bench reads in the extension host. */
 export interface AiPlatformApi {
@@ -53,6 +56,17 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const diagnostics = new ManifestDiagnostics();
   const codeLenses = new ManifestCodeLensProvider();
   const templatesDir = path.join(context.extensionPath, "templates");
+  const metrics = createMetricsFeature({ secrets: context.secrets, model, connection, views, runner, log });
+  const treeRows = { connection, deployments: views.deployments, deploymentsView: views.deploymentsView };
+  const dashboard = registerLatencyDashboard({
+    extensionUri: context.extensionUri,
+    log,
+    // The data side (core metrics, the audit log) loads with the first dashboard.
+    data: async (service, range, widthPx, signal) =>
+      (await import("./editor/metrics/latencyData")).loadLatencyData({ metrics: metrics.metrics, connection, auditFile: () => trail.file }, service, range, widthPx, signal),
+    openRevision: (service, revision) => revealRevision(treeRows, service, revision),
+    connectMetricsCommand: CommandId.connectMetrics,
+  });
   context.subscriptions.push(
     log,
     model,
@@ -65,6 +79,9 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...registerContextLockCommands(runner, model, readOnly),
     ...registerClusterActions(runner, connection, trail, log),
     ...registerInspectCommands(runner, connection, views.gpuNodes, views.gpuNodesView),
+    ...metrics.disposables,
+    dashboard,
+    ...registerLatencyCommands(runner, { ...treeRows, dashboard }),
     // Deploy, rollback, scaffold and audit load on their first command, not with the extension.
     ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>
       (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log }),

@@ -39,6 +39,7 @@ export const CommandId = {
   unlockContext: "aiPlatform.unlockContext",
   lockContext: "aiPlatform.lockContext",
   connectMetrics: "aiPlatform.connectMetrics",
+  openLatencyDashboard: "aiPlatform.openLatencyDashboard",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

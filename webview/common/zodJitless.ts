@@ -4,6 +4,6 @@
  * the webview's CSP (no 'unsafe-eval') and reported as a violation. Interpreted parsing is fast
  * enough for messages.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 z.config({ jitless: true });

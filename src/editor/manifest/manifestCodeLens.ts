@@ -33,6 +33,7 @@ export class ManifestCodeLensProvider implements vscode.CodeLensProvider {
           command: CommandId.deployService,
           arguments: [target],
         }),
+        new vscode.CodeLens(range, { title: "$(graph-line) Latency", tooltip: `p50/p95/p99, errors and deploy markers of ${parsed.manifest.name} in ${e.context} / ${e.namespace}`, command: CommandId.openLatencyDashboard, arguments: [target] }),
         new vscode.CodeLens(range, { title: "$(checklist) Check policies", tooltip: `Run the policy gates for ${env} against the live cluster`, command: CommandId.checkManifest, arguments: [target] }),
         ...(e.approvalRequired
           ? [new vscode.CodeLens(range, { title: "$(pass) Approve", tooltip: `Record your approval of this exact change for ${env} (someone else deploys it)`, command: CommandId.approveDeployment, arguments: [target] })]

@@ -3,7 +3,7 @@
  * host sends back. Both sides parse every message with these schemas; a message that fails is
  * logged and dropped. Series travel as Float64Array columns (postMessage transfers them cheaply).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const RangePreset = z.enum(["1h", "6h", "24h", "7d"]);
 export type RangePreset = z.infer<typeof RangePreset>;

@@ -52,6 +52,11 @@ export class DeploymentsTree extends ModelTree<DeploymentsNode> {
     super();
   }
 
+  /** The row of a workload's revision held by a ReplicaSet, for reveal (a chart's change marker). */
+  revisionNodeFor(workloadId: string, replicaSet: string): DeploymentsNode | undefined {
+    return this.model()?.workloads.workload(workloadId) ? this.internWithAncestors({ type: "revision", id: `${workloadId}/revision/${replicaSet}`, workloadId, key: replicaSet }) : undefined;
+  }
+
   workloadOf(node: DeploymentsNode): Workload | undefined {
     const id = workloadIdOfNode(node);
     return id ? this.model()?.workloads.workload(id) : undefined;

@@ -24,6 +24,10 @@ export class DeploymentsTreeProvider extends ModelTreeProvider<DeploymentsNode, 
     super(connection, new DeploymentsTree(() => (connection.state.kind === "connecting" ? undefined : connection.model), namespaceFilter));
   }
 
+  revisionNodeFor(workloadId: string, replicaSet: string): DeploymentsNode | undefined {
+    return this.tree.revisionNodeFor(workloadId, replicaSet);
+  }
+
   getTreeItem(node: DeploymentsNode): vscode.TreeItem {
     const now = Date.now();
     const index = this.connection.model?.workloads;

@@ -1,0 +1,54 @@
+/**
+ * What the latency dashboard shows for a service: the selected context's metrics source, the
+ * workload from the cluster model, its rollout history and audit records as change markers, and
+ * core's loadLatencyView. Loaded on the first dashboard, so activation does not pay for it.
+ */
+import { readAuditLog } from "../../core/audit/auditLog";
+import { deploymentRevisions } from "../../core/kube/rollout/rolloutUndo";
+import { workloadId } from "../../core/kube/workloads/workloadIndex";
+import { changeMarkers } from "../../core/metrics/changeMarkers";
+import { loadLatencyView, rangeBounds } from "../../core/metrics/latencyView";
+import type { LatencyToWebview, RangeSpec, ServiceRef } from "../../shared/protocol/latency";
+import type { ClusterConnection } from "../clusterConnection";
+import type { MetricsConnection } from "./metricsConnection";
+import { metricsTargetOfWorkload } from "./workloadMetricsTarget";
+
+export interface LatencyDataServices {
+  readonly metrics: MetricsConnection;
+  readonly connection: ClusterConnection;
+  /** The audit log file (the setting's, relative to the workspace). */
+  readonly auditFile: () => string;
+}
+
+export async function loadLatencyData(deps: LatencyDataServices, service: ServiceRef, range: RangeSpec, widthPx: number, signal: AbortSignal): Promise<LatencyToWebview> {
+  const state = await deps.metrics.state();
+  if (state.kind === "none") {
+    return {
+      type: "unavailable",
+      message: `No metrics source is connected for ${service.context}. Connect Metrics… finds the cluster's Prometheus (kube-prometheus-stack, prometheus-operator, the Prometheus chart) or takes a URL or an Azure Monitor workspace.`,
+      action: "connectMetrics",
+    };
+  }
+  if (state.kind === "problem") return { type: "unavailable", message: `The metrics source for ${service.context} cannot be used: ${state.problem}`, action: "connectMetrics" };
+  if (state.context !== service.context) {
+    return { type: "unavailable", message: `This dashboard is for ${service.context}, and the selected context is ${state.context}. Select ${service.context} to see it again.`, action: "none" };
+  }
+  const index = deps.connection.model?.workloads;
+  const workload = index?.workload(workloadId(service.kind, service.namespace, service.name));
+  if (!index || !workload) {
+    return { type: "unavailable", message: `${service.kind} ${service.namespace}/${service.name} is not in ${service.context} (any more), or the cluster is still loading.`, action: "none" };
+  }
+  const target = metricsTargetOfWorkload(service.context, workload);
+  if (!target) return { type: "unavailable", message: `${service.namespace}/${service.name} has no pods to read metrics of.`, action: "none" };
+  const now = Date.now() / 1000;
+  const bounds = rangeBounds(range, now);
+  const audit = await readAuditLog(deps.auditFile());
+  const markers = changeMarkers({
+    workload: { context: service.context, namespace: service.namespace, kind: service.kind, name: service.name },
+    revisions: workload.deployment ? deploymentRevisions(workload.deployment, index.replicaSetsOf(workload)) : [],
+    audit: audit.ok ? audit.records : [],
+    ...bounds,
+  });
+  const view = await loadLatencyView(state.source, target, range, { now, widthPx, markers, signal });
+  return { type: "view", view };
+}
