@@ -6,16 +6,22 @@
  *               size of the minified host bundle and of the VSIX.
  *   cluster     a 10,000-pod sandbox: tree ready vs kubectl, update latency, heap (bench/cluster.ts).
  *   ship        the newcomer path: wizard prompts, scaffold → Healthy, bad deploy → rolled back (bench/ship.ts).
+ *   dashboard   the latency dashboard: 4 × 40k points painted in Chromium, command → first chart in
+ *               code-server on the 7-day backfill (default and 7 d range), the webview bundle
+ *               gzipped, and the host bundle's growth since issue 9 began (bench/dashboard.ts).
  *
- *   npm run bench [-- activation cluster ship]
+ *   npm run bench [-- activation cluster ship dashboard]
  */
-import { stat } from "node:fs/promises";
+import { mkdtemp, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ensureCodeServer } from "../test/harness/codeServerInstall";
 import { runInExtensionHost } from "../test/harness/runExtensionHost";
 import { buildRunnerVsix } from "../test/harness/runnerVsix";
 import { packageExtension } from "../scripts/package";
+import { build, packageVsix } from "../scripts/vsix";
 import { clusterBench } from "./cluster";
+import { dashboardBench } from "./dashboard";
 import { shipBench } from "./ship";
 import { repoRoot } from "../scripts/vsix";
 
@@ -66,7 +72,15 @@ async function ship(): Promise<Record<string, unknown>> {
   return shipBench(vsix);
 }
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship };
+async function dashboard(): Promise<Record<string, unknown>> {
+  // Packed beside, not over, the repository's VSIX: a UI run may be installing that one.
+  await build(["--production"]);
+  const vsix = await packageVsix(repoRoot, path.join(await mkdtemp(path.join(tmpdir(), "aiplat-bench-vsix-")), "ai-platform-ops.vsix"));
+  const install = await ensureCodeServer();
+  return dashboardBench(vsix, install.vscodeVersion);
+}
+
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard };
 
 async function main(): Promise<void> {
   // Only the JSON lines go to stdout.

@@ -65,7 +65,8 @@ async function extensionHost(vsix: string, runnerVsix: string, target: CodeServe
 
 async function main(): Promise<void> {
   await mkdir(results, { recursive: true });
-  ensureSystemPackages([...SystemNeeds.codeServerBuild, ...SystemNeeds.browser]);
+  // The sandbox's Prometheus and promtool come from Debian, like the browser.
+  ensureSystemPackages([...SystemNeeds.codeServerBuild, ...SystemNeeds.browser, ...SystemNeeds.prometheus]);
   ensureCommands(SystemNeeds.commands);
   const tallies: Tally[] = [];
 

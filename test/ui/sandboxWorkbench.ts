@@ -2,12 +2,15 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
+import type { SandboxMetrics } from "../../sandbox/metrics/sandboxMetrics";
 import { startSandbox, type StartSandboxOptions } from "../../sandbox/sandboxLauncher";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
 
 export interface SandboxWorkbench {
   readonly server: SandboxApiServer;
   readonly wb: Workbench;
+  /** With `sandbox.metrics`: the exporters and the real Prometheus behind the service proxy. */
+  readonly metrics: SandboxMetrics | undefined;
   close(): Promise<void>;
 }
 
@@ -16,17 +19,24 @@ export async function openSandboxWorkbench(opts: {
   readonly trusted: boolean;
   readonly sandbox?: StartSandboxOptions;
   readonly user?: { readonly token?: string; readonly namespace?: string };
+  /** Files to create in the workspace, path → content, e.g. ".vscode/settings.json". */
+  readonly workspaceFiles?: Record<string, string>;
 }): Promise<SandboxWorkbench> {
-  const { server } = await startSandbox({ scenario: "demo", ...opts.sandbox });
+  const { server, metrics } = await startSandbox({ scenario: "demo", ...opts.sandbox });
   const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-sbx-")), "config");
   await writeFile(kubeconfig, server.kubeconfig(opts.user ?? {}));
-  const wb = await openTestWorkbench({ trusted: opts.trusted, env: { KUBECONFIG: kubeconfig } }).catch(async (err: unknown) => {
+  const wb = await openTestWorkbench({
+    trusted: opts.trusted,
+    env: { KUBECONFIG: kubeconfig },
+    ...(opts.workspaceFiles ? { workspaceFiles: opts.workspaceFiles } : {}),
+  }).catch(async (err: unknown) => {
     await server.stop();
     throw err;
   });
   return {
     server,
     wb,
+    metrics,
     async close() {
       await wb.close();
       await server.stop();

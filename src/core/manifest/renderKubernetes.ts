@@ -1,5 +1,6 @@
 import { modelVersionAnnotation, kserveInferenceServiceLabel, serviceLabel } from "../kube/workloads/inferenceWorkload";
 import type { JsonValue, KubeObject } from "../kube/objects/kubeObject";
+import { sloAnnotation } from "../kube/objects/wellKnownAnnotations";
 import {
   containerResources,
   containerSecurityContext,
@@ -78,6 +79,15 @@ function context(m: ServiceManifest, env: Environment): RenderContext {
   return { m, namespace: env.namespace, labels, selector, annotations };
 }
 
+/**
+ * The manifest's objectives travel on the workload (not its pod template, which would restart
+ * pods when an objective changes), so the Deployments view and aiplat hold a running service to
+ * the objectives it was deployed with.
+ */
+function sloAnnotations(m: ServiceManifest): Record<string, string> {
+  return Object.keys(m.slo).length > 0 ? { [sloAnnotation]: JSON.stringify(m.slo) } : {};
+}
+
 function metadata(ctx: RenderContext, extraAnnotations: Record<string, string> = {}): KubeObject["metadata"] {
   const annotations = { ...extraAnnotations, ...ctx.annotations };
   return { name: ctx.m.name, namespace: ctx.namespace, labels: ctx.labels, ...(Object.keys(annotations).length ? { annotations } : {}) };
@@ -89,7 +99,7 @@ function deployment(ctx: RenderContext): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: metadata(ctx),
+    metadata: metadata(ctx, sloAnnotations(m)),
     spec: {
       replicas: Math.max(1, m.scaling.minReplicas),
       revisionHistoryLimit: 10,
@@ -118,7 +128,7 @@ function inferenceService(ctx: RenderContext): KubeObject {
   return {
     apiVersion: "serving.kserve.io/v1beta1",
     kind: "InferenceService",
-    metadata: metadata(ctx, { [kserveDeploymentMode]: serverless ? "Serverless" : "RawDeployment" }),
+    metadata: metadata(ctx, { [kserveDeploymentMode]: serverless ? "Serverless" : "RawDeployment", ...sloAnnotations(m) }),
     spec: {
       predictor: {
         // Only Knative scales to zero; a RawDeployment's HPA needs at least one replica.

@@ -3,6 +3,8 @@
  * defaults for the rest (p95 < 200 ms for real-time endpoints, < 2 s for LLM ones; error rate
  * < 1 %; availability 99.9 % for tier-1 services, 99.5 % for internal ones).
  */
+import { sloAnnotation } from "../kube/objects/wellKnownAnnotations";
+import { Slo } from "../manifest/serviceManifest";
 import type { RuntimeId } from "./metricsTarget";
 
 export type SloTier = "tier-1" | "internal";
@@ -51,4 +53,19 @@ export function resolveSlo(spec: SloSpec | undefined, runtime: RuntimeId, opts: 
     errorRate: spec?.errorRate ?? defaultErrorRate,
     origin,
   };
+}
+
+/**
+ * The objectives a rendered workload carries (renderKubernetes writes the manifest's `slo` as
+ * JSON); undefined when it carries none or the value is not an `slo` block (hand-edited, newer).
+ */
+export function sloSpecOfAnnotations(annotations: Readonly<Record<string, string>> | undefined): SloSpec | undefined {
+  const text = annotations?.[sloAnnotation];
+  if (text === undefined) return undefined;
+  try {
+    const parsed = Slo.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,3 +4,6 @@
  */
 export const revisionAnnotation = "deployment.kubernetes.io/revision";
 export const revisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";
+
+/** The service manifest's `slo` block as JSON, on the Deployment or InferenceService we render. */
+export const sloAnnotation = "aiplatform.dev/slo";
