@@ -12,7 +12,7 @@ import type { MetricsError, MetricsSource } from "../core/metrics/metricsSource"
 import { metricsTargetOfDeployment, metricsTargetOfInferenceService, runtimeLabel, type MetricsTarget } from "../core/metrics/metricsTarget";
 import { createPrometheusSource, type PrometheusAuth } from "../core/metrics/prometheusSource";
 import { detectPrometheus } from "../core/metrics/prometheusDiscovery";
-import { currentWindowSeconds, readServiceMetrics, type ServiceMetricsSnapshot } from "../core/metrics/serviceMetrics";
+import { readServiceMetrics, type ServiceMetricsSnapshot } from "../core/metrics/serviceMetrics";
 import { resolveSlo } from "../core/metrics/sloTargets";
 import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
 import { parseDuration } from "./cliFlags";
@@ -157,10 +157,8 @@ async function metrics(target: { namespace: string; name: string }, opts: Metric
     return ExitCode.failed;
   }
   const now = Math.floor(Date.now() / 1000);
-  // The "current" figures are core's, over its window; --range will choose that window once core takes one.
-  const windowSeconds = currentWindowSeconds;
-  if (opts.range !== windowSeconds) io.err(`aiplat: warning: --range ${formatSeconds(opts.range)} is not applied yet; the figures cover the last ${formatSeconds(windowSeconds)}\n`);
-  const result = await readServiceMetrics(source.source, found.target, { now, ...(signal ? { signal } : {}) });
+  const windowSeconds = opts.range;
+  const result = await readServiceMetrics(source.source, found.target, { now, windowSeconds, ...(signal ? { signal } : {}) });
   if (!result.ok) {
     io.err(`aiplat: error: ${describeMetricsErrorForTerminal(result.error, source.source.kind)}\n`);
     if (opts.output === "json") io.out(`${JSON.stringify(errorReport(found.target, source.source, result.error), null, 2)}\n`);

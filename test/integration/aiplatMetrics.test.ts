@@ -195,11 +195,20 @@ describe("aiplat metrics against a real Prometheus", () => {
     }
   });
 
-  test("--range other than core's window is said, not silently ignored", async () => {
-    const r = await runAiplat(["metrics", "ml/healthy", "--source", prom.url, "--range", "6h"], { env: env() });
-    expect(r.code).toBe(ExitCode.ok);
-    expect(r.err).toBe("aiplat: warning: --range 6h is not applied yet; the figures cover the last 5m\n");
-    expect(r.out).toMatch(/^window +last 5m$/m);
+  test("--range sets the window the figures cover", async () => {
+    const five = await runAiplat(["metrics", "ml/healthy", "--source", prom.url, "-o", "json"], { env: env() });
+    const hour = await runAiplat(["metrics", "ml/healthy", "--source", prom.url, "--range", "1h", "-o", "json"], { env: env() });
+    expect([hour.code, hour.err]).toEqual([ExitCode.ok, ""]);
+    const a = JSON.parse(five.out) as Report & { windowSeconds: number; queries: Record<string, string> };
+    const b = JSON.parse(hour.out) as Report & { windowSeconds: number; queries: Record<string, string> };
+    expect([a.windowSeconds, b.windowSeconds]).toEqual([300, 3600]);
+    expect(a.queries["p95"]).toContain("[5m]");
+    expect(b.queries["p95"]).toContain("[1h]");
+    // The backfill's traffic is steady for two hours: the same figures over either window.
+    expect(b.p95Ms).toBeCloseTo(a.p95Ms, 6);
+    expect(b.rps).toBeCloseTo(a.rps, 6);
+    const table = await runAiplat(["metrics", "ml/healthy", "--source", prom.url, "--range", "1h"], { env: env() });
+    expect(table.out).toMatch(/^window +last 1h$/m);
   });
 
   test("a service the cluster does not have", async () => {

@@ -90,15 +90,15 @@ interface Ask {
   readonly scale?: number;
 }
 
-function promAsks(target: MetricsTarget): Ask[] {
+function promAsks(target: MetricsTarget, windowSeconds: number): Ask[] {
   const params = promParamsOf(target);
   const at = (metric: CatalogMetric, windowSeconds: number, quantile?: number): CatalogQuery[] =>
     promQueries(target.runtime, metric, { ...params, window: promDuration(windowSeconds), ...(quantile !== undefined ? { quantile } : {}) });
   const asks: Ask[] = [
-    { key: "p50", alternatives: at("latency", currentWindowSeconds, 0.5) },
-    { key: "p95", alternatives: at("latency", currentWindowSeconds, 0.95) },
-    { key: "p99", alternatives: at("latency", currentWindowSeconds, 0.99) },
-    { key: "rps", alternatives: at("rps", currentWindowSeconds) },
+    { key: "p50", alternatives: at("latency", windowSeconds, 0.5) },
+    { key: "p95", alternatives: at("latency", windowSeconds, 0.95) },
+    { key: "p99", alternatives: at("latency", windowSeconds, 0.99) },
+    { key: "rps", alternatives: at("rps", windowSeconds) },
     { key: "errorRatio 30d", alternatives: at("errorRatio", budgetPeriodSeconds) },
   ];
   for (const w of burnWindows) asks.push({ key: w === "5m" ? "errorRatio" : `errorRatio ${w}`, alternatives: at("errorRatio", burnWindowSeconds[w]) });
@@ -116,9 +116,18 @@ function azureAsks(uri: string): Ask[] {
   return [one("p50", q.p50), one("p95", q.p95), one("p99", q.p99), one("rps", q.rps), one("errorRatio", q.errors)];
 }
 
-export async function readServiceMetrics(source: MetricsSource, target: MetricsTarget, opts: { now: number; signal?: AbortSignal }): Promise<MetricsResult<ServiceMetricsSnapshot>> {
+/**
+ * `windowSeconds` (default 5 m) is what the percentiles and the request rate cover, e.g. the
+ * last 6 h for `aiplat metrics --range 6h`; burn rates keep their own windows. Azure Monitor
+ * answers per minute, so its figures are always the last minute's.
+ */
+export async function readServiceMetrics(
+  source: MetricsSource,
+  target: MetricsTarget,
+  opts: { now: number; signal?: AbortSignal; windowSeconds?: number },
+): Promise<MetricsResult<ServiceMetricsSnapshot>> {
   const azure = usesAzureMonitor(source, target);
-  const asks = azure ? azureAsks(target.azureResourceUri) : promAsks(target);
+  const asks = azure ? azureAsks(target.azureResourceUri) : promAsks(target, opts.windowSeconds ?? currentWindowSeconds);
   const answers = await Promise.all(asks.map((a) => firstWithData(a.alternatives, (q) => source.queryInstant(q, opts.now, opts.signal))));
 
   const values: Partial<Record<Key, number | null>> = {};
