@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import * as z from "zod";
-import { describeKubeconfigError, kubeconfigSearchPath, loadKubeconfig, type ContextSummary, type KubeconfigResult } from "../core/kube/client/kubeconfig";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { describeKubeconfigError, kubeConfigForContext, kubeconfigSearchPath, loadKubeconfig, type ContextSummary, type KubeconfigResult } from "../core/kube/client/kubeconfig";
 import { productVersion } from "../core/productVersion";
 import { registerRenderCommand } from "./renderCommand";
 import { registerScaffoldCommand } from "./scaffoldCommand";
@@ -106,6 +107,29 @@ export function loadCliKubeconfig(flag: string | undefined, io: Pick<CliIo, "cwd
   const fromEnv = io.env["KUBECONFIG"];
   const env = fromEnv ? { ...io.env, KUBECONFIG: fromEnv.split(path.delimiter).map((p) => resolveCallerPath(p, io.cwd)).join(path.delimiter) } : io.env;
   return loadKubeconfig(kubeconfigSearchPath({ configured: kubeconfigFlagPaths(flag, io.cwd), env }));
+}
+
+/**
+ * The cluster a subcommand acts on: --context, else the kubeconfig's current context. Problems
+ * are written to stderr, worded for a terminal; undefined means the command should exit 1.
+ */
+export async function connectCliContext(opts: { readonly kubeconfig?: string | undefined; readonly context?: string | undefined }, io: CliIo): Promise<{ kc: KubeConfig; context: ContextSummary } | undefined> {
+  const loaded = await loadCliKubeconfig(opts.kubeconfig, io);
+  if (!loaded.ok) {
+    io.err(`aiplat: ${describeKubeconfigError(loaded.error)}\n`);
+    return undefined;
+  }
+  const name = opts.context ?? loaded.currentContext;
+  if (!name) {
+    io.err("aiplat: error: the kubeconfig has no current context; pass --context (aiplat contexts lists them)\n");
+    return undefined;
+  }
+  const chosen = kubeConfigForContext(loaded, name);
+  if (!chosen) {
+    io.err(`aiplat: error: context "${name}" is not in the kubeconfig (aiplat contexts lists them)\n`);
+    return undefined;
+  }
+  return { kc: chosen.kubeConfig, context: chosen.context };
 }
 
 async function listContexts(opts: z.infer<typeof ContextsOptions>, io: CliIo): Promise<number> {

@@ -3,7 +3,6 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { KubeConfig, V1Deployment } from "@kubernetes/client-node";
 import { Option } from "commander";
 import * as z from "zod";
-import { describeKubeconfigError, kubeConfigForContext } from "../core/kube/client/kubeconfig";
 import { getJson, KubeApiError } from "../core/kube/client/kubeRequest";
 import { collectionPath, ResourceTypes } from "../core/kube/client/resourceTypes";
 import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
@@ -14,7 +13,7 @@ import { createPrometheusSource, type PrometheusAuth } from "../core/metrics/pro
 import { detectPrometheus } from "../core/metrics/prometheusDiscovery";
 import { readServiceMetrics, type ServiceMetricsSnapshot } from "../core/metrics/serviceMetrics";
 import { resolveSlo } from "../core/metrics/sloTargets";
-import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
+import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { parseDuration } from "./cliFlags";
 import { describeMetricsErrorForTerminal, MetricsAuthEnv } from "./metricsErrors";
 
@@ -143,10 +142,10 @@ async function metrics(target: { namespace: string; name: string }, opts: Metric
     io.err(`aiplat: error: ${auth.message}\n`);
     return ExitCode.usage;
   }
-  const cluster = await connect(opts, io);
+  const cluster = await connectCliContext(opts, io);
   if (!cluster) return ExitCode.failed;
   const signal = io.signal;
-  const found = await findTarget(cluster.kc, cluster.context, target, opts.kind, signal);
+  const found = await findTarget(cluster.kc, cluster.context.name, target, opts.kind, signal);
   if (!found.ok) {
     io.err(`aiplat: error: ${found.message}\n`);
     return ExitCode.failed;
@@ -171,24 +170,6 @@ async function metrics(target: { namespace: string; name: string }, opts: Metric
   return snapshot.slo.status === "fast-burn" ? ExitCode.failed : ExitCode.ok;
 }
 
-async function connect(opts: MetricsOptions, io: CliIo): Promise<{ kc: KubeConfig; context: string } | undefined> {
-  const loaded = await loadCliKubeconfig(opts.kubeconfig, io);
-  if (!loaded.ok) {
-    io.err(`aiplat: ${describeKubeconfigError(loaded.error)}\n`);
-    return undefined;
-  }
-  const name = opts.context ?? loaded.currentContext;
-  if (!name) {
-    io.err("aiplat: error: the kubeconfig has no current context; pass --context (aiplat contexts lists them)\n");
-    return undefined;
-  }
-  const chosen = kubeConfigForContext(loaded, name);
-  if (!chosen) {
-    io.err(`aiplat: error: context "${name}" is not in the kubeconfig (aiplat contexts lists them)\n`);
-    return undefined;
-  }
-  return { kc: chosen.kubeConfig, context: chosen.context.name };
-}
 
 type Found = { readonly ok: true; readonly target: MetricsTarget } | { readonly ok: false; readonly message: string };
 

@@ -8,12 +8,11 @@ import { resolveActor } from "../core/audit/auditActor";
 import type { AuditOutcome } from "../core/audit/auditRecord";
 import { recordClusterChange } from "../core/audit/recordChange";
 import { changeAnnotations } from "../core/kube/rollout/changeRecord";
-import { describeKubeconfigError, kubeConfigForContext, type ContextSummary } from "../core/kube/client/kubeconfig";
 import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
 import { apiVersionOf, type WorkloadRef } from "../core/kube/objects/workloadRef";
 import { trackRollout, type TrackResult } from "../core/kube/rollout/rolloutTracker";
 import { undoDeployment } from "../core/kube/rollout/rolloutUndo";
-import { type CliCommandHost, type CliIo, ExitCode, loadCliKubeconfig } from "./aiplat";
+import { type CliCommandHost, type CliIo, connectCliContext, ExitCode } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag } from "./cliFlags";
 
 
@@ -102,7 +101,7 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
     io.err(`aiplat: error: ${policy.variable}: ${policy.problem}\n`);
     return ExitCode.usage;
   }
-  const cluster = await connect(opts, io);
+  const cluster = await connectCliContext(opts, io);
   if (!cluster) return ExitCode.failed;
   const { kc, context: contextSummary } = cluster;
   const context = contextSummary.name;
@@ -191,24 +190,6 @@ function rolloutEnd(result: TrackResult): { readonly outcome: AuditOutcome; read
   }
 }
 
-async function connect(opts: RollbackOptions, io: CliIo): Promise<{ kc: KubeConfig; context: ContextSummary } | undefined> {
-  const loaded = await loadCliKubeconfig(opts.kubeconfig, io);
-  if (!loaded.ok) {
-    io.err(`aiplat: ${describeKubeconfigError(loaded.error)}\n`);
-    return undefined;
-  }
-  const name = opts.context ?? loaded.currentContext;
-  if (!name) {
-    io.err("aiplat: error: the kubeconfig has no current context; pass --context (aiplat contexts lists them)\n");
-    return undefined;
-  }
-  const chosen = kubeConfigForContext(loaded, name);
-  if (!chosen) {
-    io.err(`aiplat: error: context "${name}" is not in the kubeconfig (aiplat contexts lists them)\n`);
-    return undefined;
-  }
-  return { kc: chosen.kubeConfig, context: chosen.context };
-}
 
 function imageChanges(before: V1PodTemplateSpec, after: V1PodTemplateSpec): Change["details"] {
   const all = (t: V1PodTemplateSpec): V1Container[] => [...(t.spec?.initContainers ?? []), ...(t.spec?.containers ?? [])];

@@ -5,40 +5,13 @@ import { auditLogCsv, exportAuditLog, formulaSafe } from "../../../../src/core/a
 import { appendAuditRecord } from "../../../../src/core/audit/auditLog";
 import { auditRecordHash } from "../../../../src/core/audit/auditRecord";
 import { auditEntry, tempDir, writeLog } from "./auditEntries";
+import { parseCsv } from "../../parseCsv";
 
 const tmp = tempDir("audit-export-");
 afterAll(tmp.cleanup);
 let n = 0;
 const freshLog = (): string => path.join(tmp.dir, `log-${++n}.jsonl`);
 
-/** Splits RFC 4180 CSV into rows of cells; written here so the test does not trust the library it checks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 describe("CSV export", () => {
   test("starts with a BOM and a header of flattened columns, ends every row with CRLF", async () => {

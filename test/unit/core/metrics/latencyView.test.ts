@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadLatencyView, rangeBounds } from "../../../../src/core/metrics/latencyView";
-import type { MetricsTarget } from "../../../../src/core/metrics/metricsTarget";
-import { resolveSlo } from "../../../../src/core/metrics/sloTargets";
 import { LatencyView, type ChangeMarker } from "../../../../src/shared/protocol/latency";
-import { StubMetricsSource } from "./serviceMetricsStubSource";
+import { StubMetricsSource, stubTarget } from "./serviceMetricsStubSource";
 
 const now = 1_780_000_020;
-const target = (runtime: MetricsTarget["runtime"], extra: Partial<MetricsTarget> = {}): MetricsTarget => ({
-  context: "aks-prod",
-  namespace: "llm-serving",
-  name: "chat",
-  kind: "Deployment",
-  runtime,
-  slo: resolveSlo(undefined, runtime),
-  ...extra,
-});
+const target = stubTarget;
 const panel = (v: LatencyView, id: string) => v.panels.find((p) => p.id === id)!;
 
 /** Everything vLLM exports, with plausible values. */

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readServiceMetrics } from "../../../../src/core/metrics/serviceMetrics";
-import type { MetricsTarget } from "../../../../src/core/metrics/metricsTarget";
-import { resolveSlo } from "../../../../src/core/metrics/sloTargets";
 import { SloView } from "../../../../src/shared/protocol/latency";
-import { StubMetricsSource } from "./serviceMetricsStubSource";
+import { StubMetricsSource, stubTarget } from "./serviceMetricsStubSource";
 
 const now = 1_780_000_000;
-const target = (runtime: MetricsTarget["runtime"], extra: Partial<MetricsTarget> = {}): MetricsTarget => ({
-  context: "aks-prod",
-  namespace: "llm-serving",
-  name: "chat",
-  kind: "Deployment",
-  runtime,
-  slo: resolveSlo(undefined, runtime),
-  ...extra,
-});
+const target = stubTarget;
 
 describe("readServiceMetrics", () => {
   it("reads vLLM's percentiles, errors and traffic, and judges the SLO from the burn windows", async () => {

@@ -1,4 +1,17 @@
 import type { InstantSample, MetricQuery, MetricsError, MetricsResult, MetricsSource, MetricsSourceKind, Series, TimeRange } from "../../../../src/core/metrics/metricsSource";
+import type { MetricsTarget } from "../../../../src/core/metrics/metricsTarget";
+import { resolveSlo } from "../../../../src/core/metrics/sloTargets";
+
+/** A Deployment "chat" in llm-serving on aks-prod, held to its runtime's tier-1 defaults. */
+export const stubTarget = (runtime: MetricsTarget["runtime"], extra: Partial<MetricsTarget> = {}): MetricsTarget => ({
+  context: "aks-prod",
+  namespace: "llm-serving",
+  name: "chat",
+  kind: "Deployment",
+  runtime,
+  slo: resolveSlo(undefined, runtime),
+  ...extra,
+});
 
 export type StubAnswer =
   | { readonly value: number; readonly labels?: Record<string, string> }

@@ -1,35 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { latencyCsv, latencyCsvFileName } from "../../../../src/editor/panels/latencyCsv";
 import type { LatencyView, PanelData } from "../../../../src/shared/protocol/latency";
+import { parseCsv } from "../../parseCsv";
 
-/** Splits RFC 4180 CSV into rows of cells; written here so the test does not trust the library it checks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 const t0 = Date.UTC(2026, 10, 30, 21, 0, 0) / 1000;
 const f = (xs: number[]): Float64Array<ArrayBuffer> => Float64Array.from(xs);
