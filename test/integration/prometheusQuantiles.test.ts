@@ -196,11 +196,11 @@ describe("catalog percentiles against the real Prometheus over a promtool backfi
   });
 
   it("charts p95 over a custom range point for point as Prometheus' own query_range", async () => {
-    const view = await loadLatencyView(source, target, { preset: "custom", start: lastScrape - 2 * 3600, end: at }, { now: at, widthPx: 400, markers: [] });
+    const view = await loadLatencyView(source, target, { preset: "custom", start: lastScrape - 2 * 3600, end: at }, { now: at, widthPx: 400, markers: [], scrapeIntervalSeconds: scrapeSeconds });
     const latency = view.panels.find((p) => p.id === "latency")!;
     expect(latency.status).toEqual({ kind: "ok" });
     const p95 = latency.series.find((s) => s.name === "p95")!;
-    // 2 h over 400 px: 18 s → 30 s, and $__rate_interval max(30 + 15, 60) = 60 s.
+    // 2 h over 400 px: 18 s → 30 s, and at a 15 s scrape $__rate_interval max(30 + 15, 60) = 60 s.
     expect(view.range.step).toBe(30);
     expect(latency.queries.some((q) => q.includes("[1m]"))).toBe(true);
     const direct = await fetch(
