@@ -58,12 +58,13 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   const templatesDir = path.join(context.extensionPath, "templates");
   const metrics = createMetricsFeature({ secrets: context.secrets, model, connection, views, runner, log });
   const treeRows = { connection, deployments: views.deployments, deploymentsView: views.deploymentsView };
+  const lastPanelProblems = new Map<string, string>();
   const dashboard = registerLatencyDashboard({
     extensionUri: context.extensionUri,
     log,
     // The data side (core metrics, the audit log) loads with the first dashboard.
     data: async (service, range, widthPx, signal) =>
-      (await import("./editor/metrics/latencyData")).loadLatencyData({ metrics: metrics.metrics, connection, auditFile: () => trail.file }, service, range, widthPx, signal),
+      (await import("./editor/metrics/latencyData")).loadLatencyData({ metrics: metrics.metrics, connection, auditFile: () => trail.file, log, lastPanelProblems }, service, range, widthPx, signal),
     openRevision: (service, revision) => revealRevision(treeRows, service, revision),
     connectMetricsCommand: CommandId.connectMetrics,
   });

@@ -8,7 +8,8 @@ import { deploymentRevisions } from "../../core/kube/rollout/rolloutUndo";
 import { workloadId } from "../../core/kube/workloads/workloadIndex";
 import { changeMarkers } from "../../core/metrics/changeMarkers";
 import { loadLatencyView, rangeBounds } from "../../core/metrics/latencyView";
-import type { LatencyToWebview, RangeSpec, ServiceRef } from "../../shared/protocol/latency";
+import type * as vscode from "vscode";
+import type { LatencyToWebview, LatencyView, RangeSpec, ServiceRef } from "../../shared/protocol/latency";
 import type { ClusterConnection } from "../clusterConnection";
 import type { MetricsConnection } from "./metricsConnection";
 import { metricsTargetOfWorkload } from "./workloadMetricsTarget";
@@ -18,6 +19,26 @@ export interface LatencyDataServices {
   readonly connection: ClusterConnection;
   /** The audit log file (the setting's, relative to the workspace). */
   readonly auditFile: () => string;
+  readonly log: vscode.LogOutputChannel;
+  /** What each panel said last time, so a failing panel is logged once, not every 30 s. */
+  readonly lastPanelProblems: Map<string, string>;
+}
+
+/** A panel's error or empty state goes to the log too (the chart says it; the log keeps it), once per change. */
+function logPanelProblems(deps: LatencyDataServices, view: LatencyView): void {
+  const service = `${view.service.context}/${view.service.namespace}/${view.service.name}`;
+  for (const panel of view.panels) {
+    const key = `${service}/${panel.id}`;
+    const problem = panel.status.kind === "ok" ? undefined : `${panel.status.message}${panel.status.kind === "error" && panel.status.detail ? ` (${panel.status.detail})` : ""}`;
+    if (deps.lastPanelProblems.get(key) === problem) continue;
+    if (problem === undefined) deps.lastPanelProblems.delete(key);
+    else {
+      deps.lastPanelProblems.set(key, problem);
+      const line = `Latency dashboard ${service}, ${panel.title}: ${problem}`;
+      if (panel.status.kind === "error") deps.log.warn(line);
+      else deps.log.info(line);
+    }
+  }
 }
 
 export async function loadLatencyData(deps: LatencyDataServices, service: ServiceRef, range: RangeSpec, widthPx: number, signal: AbortSignal): Promise<LatencyToWebview> {
@@ -50,5 +71,6 @@ export async function loadLatencyData(deps: LatencyDataServices, service: Servic
     ...bounds,
   });
   const view = await loadLatencyView(state.source, target, range, { now, widthPx, markers, signal });
+  if (!signal.aborted) logPanelProblems(deps, view);
   return { type: "view", view };
 }
