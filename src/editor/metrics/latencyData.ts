@@ -59,7 +59,10 @@ export async function loadLatencyData(deps: LatencyDataServices, service: Servic
   if (!index || !workload) {
     return { type: "unavailable", message: `${service.kind} ${service.namespace}/${service.name} is not in ${service.context} (any more), or the cluster is still loading.`, action: "none" };
   }
-  const target = metricsTargetOfWorkload(service.context, workload);
+  const workloadTarget = metricsTargetOfWorkload(service.context, workload);
+  // An Azure Monitor source reads the Azure ML online endpoint its setting names (Kubernetes online endpoints run on AKS).
+  const resourceId = state.entry.kind === "azure-monitor" ? state.entry.azure?.resourceId : undefined;
+  const target = workloadTarget && resourceId ? { ...workloadTarget, azureResourceUri: resourceId } : workloadTarget;
   if (!target) return { type: "unavailable", message: `${service.namespace}/${service.name} has no pods to read metrics of.`, action: "none" };
   const now = Date.now() / 1000;
   const bounds = rangeBounds(range, now);
