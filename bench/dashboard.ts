@@ -3,7 +3,9 @@
  *   renderMs          4 series × 40,000 points in one panel of the production latency webview in
  *                     Chromium (our CSP, a stub acquireVsCodeApi): window.postMessage of a view →
  *                     its `aiplat:view-painted` mark; median over `renderViews` views after one
- *                     warm-up view, whose time is `renderColdMs` (target < 150)
+ *                     warm-up view, whose time is `renderColdMs` (target < 150). `renderFrameMs`
+ *                     runs on to the next frame produced after the mark, in case Chromium
+ *                     rasterises the canvas only with that frame
  *   openToPaintMs     code-server, demo sandbox with its real Prometheus and 7 days of backfill:
  *                     the Deployments row's Open Latency Dashboard clicked → the first chart
  *                     painted in the webview, at the dashboard's default range (6 h); median of
@@ -72,58 +74,63 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__fromWebview.push
   return html.replace('<div id="root"></div>', `<div id="root"></div>\n${stub}`);
 }
 
-/** Posts view number `seq` (4 × 40k points, generated in the page) and resolves with post → painted in ms. */
-async function postView(page: Page, seq: number): Promise<number> {
-  return page.evaluate(
-    async ({ seq, series, perSeries }) => {
-      const end = Math.floor(Date.now() / 1000);
-      const span = 7 * 86_400;
-      const step = span / perSeries;
-      const names = ["p50", "p90", "p95", "p99"];
-      const base = [180, 260, 320, 540];
-      const columns = names.slice(0, series).map((name, k) => {
-        const timestamps = new Float64Array(perSeries);
-        const values = new Float64Array(perSeries);
-        for (let i = 0; i < perSeries; i++) {
-          timestamps[i] = end - span + i * step;
-          // A daily cycle, noise, and a step up two days ago, so every view differs and the line is busy.
-          values[i] = (base[k] ?? 300) * (1 + 0.25 * Math.sin((2 * Math.PI * i * step) / 86_400) + 0.1 * Math.random() + (i > perSeries * 0.7 ? 0.8 : 0)) + seq;
-        }
-        return { name, timestamps, values };
-      });
-      const view = {
-        service: { context: "bench", namespace: "llm-serving", kind: "Deployment", name: "vllm-llama3-70b" },
-        source: "Prometheus (bench)",
-        runtime: "vLLM",
-        range: { spec: { preset: "7d" }, start: end - span, end, step },
-        panels: [{ id: "latency", title: "Latency", unit: "ms", series: columns, queries: [], threshold: { value: 2000, label: "SLO p95 2 s" }, status: { kind: "ok" } }],
-        markers: [{ time: end - 2 * 86_400, kind: "deploy", revision: 2, image: "vllm/vllm-openai:v0.6.3", origin: "rollout history" }],
-        slo: null,
-        regression: null,
-        refreshedAt: end,
-      };
-      const painted = new Promise<void>((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (document.body.dataset["painted"] === String(seq)) {
-            observer.disconnect();
-            resolve();
-          }
-        });
-        observer.observe(document.body, { attributes: true, attributeFilter: ["data-painted"] });
-      });
-      const started = performance.now();
-      window.postMessage({ type: "view", view }, "*");
-      await painted;
-      const mark = performance.getEntriesByName(`aiplat:view-painted:${seq}`, "mark")[0];
-      if (!mark) throw new Error(`view ${seq} painted without its mark`);
-      if (document.body.dataset["chartsPainted"] !== "1") throw new Error(`view ${seq} painted ${document.body.dataset["chartsPainted"]} charts, not 1`);
-      return mark.startTime - started;
-    },
-    { seq, ...dashboardPoints },
-  );
+/**
+ * Runs in the page (plain JavaScript: the bench compiles without the DOM's types). Builds view
+ * number `seq`, 4 × 40k points, posts it as the host would, and resolves with post → painted mark
+ * and post → the next frame produced after it, in ms.
+ */
+const postViewInPage = `async ({ seq, series, perSeries }) => {
+  const end = Math.floor(Date.now() / 1000);
+  const span = 7 * 86400;
+  const step = span / perSeries;
+  const names = ["p50", "p90", "p95", "p99"];
+  const base = [180, 260, 320, 540];
+  const columns = names.slice(0, series).map((name, k) => {
+    const timestamps = new Float64Array(perSeries);
+    const values = new Float64Array(perSeries);
+    for (let i = 0; i < perSeries; i++) {
+      timestamps[i] = end - span + i * step;
+      // A daily cycle, noise and a step up two days ago: every view differs and the line is busy.
+      values[i] = base[k] * (1 + 0.25 * Math.sin((2 * Math.PI * i * step) / 86400) + 0.1 * Math.random() + (i > perSeries * 0.7 ? 0.8 : 0)) + seq;
+    }
+    return { name, timestamps, values };
+  });
+  const view = {
+    service: { context: "bench", namespace: "llm-serving", kind: "Deployment", name: "vllm-llama3-70b" },
+    source: "Prometheus (bench)",
+    runtime: "vLLM",
+    range: { spec: { preset: "7d" }, start: end - span, end, step },
+    panels: [{ id: "latency", title: "Latency", unit: "ms", series: columns, queries: [], threshold: { value: 2000, label: "SLO p95 2 s" }, status: { kind: "ok" } }],
+    markers: [{ time: end - 2 * 86400, kind: "deploy", revision: 2, image: "vllm/vllm-openai:v0.6.3", origin: "rollout history" }],
+    slo: null,
+    regression: null,
+    refreshedAt: end,
+  };
+  const painted = new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (document.body.dataset.painted === String(seq)) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe(document.body, { attributes: true, attributeFilter: ["data-painted"] });
+  });
+  const started = performance.now();
+  window.postMessage({ type: "view", view }, "*");
+  await painted;
+  const mark = performance.getEntriesByName("aiplat:view-painted:" + seq, "mark")[0];
+  if (!mark) throw new Error("view " + seq + " painted without its mark");
+  if (document.body.dataset.chartsPainted !== "1") throw new Error("view " + seq + " painted " + document.body.dataset.chartsPainted + " charts, not 1");
+  // The canvas may be rasterised with the next frame: wait for that frame to be produced too.
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return { painted: mark.startTime - started, frame: performance.now() - started };
+}`;
+
+function postView(page: Page, seq: number): Promise<{ painted: number; frame: number }> {
+  return page.evaluate<{ painted: number; frame: number }>(`(${postViewInPage})(${JSON.stringify({ seq, ...dashboardPoints })})`);
 }
 
-async function renderBench(): Promise<{ renderMs: number; renderColdMs: number; renderRunsMs: number[] }> {
+async function renderBench(): Promise<{ renderMs: number; renderColdMs: number; renderFrameMs: number; renderRunsMs: number[] }> {
   const bundles = path.join(repoRoot, "dist/webview");
   const browser = await launchBrowser();
   try {
@@ -144,16 +151,22 @@ async function renderBench(): Promise<{ renderMs: number; renderColdMs: number; 
     page.on("pageerror", (e) => problems.push(e.message));
     await page.goto(`${webviewOrigin}/index.html`);
     // The app posts "ready" once it listens for the host.
-    await page.waitForFunction(() => (window as unknown as { __fromWebview: { type: string }[] }).__fromWebview.some((m) => m.type === "ready"), undefined, { timeout: 30_000 });
-    const renderColdMs = await postView(page, 1);
-    console.error(`[bench] dashboard: warm-up view painted in ${round(renderColdMs)} ms`);
-    const runs: number[] = [];
+    await page.waitForFunction(`window.__fromWebview.some((m) => m.type === "ready")`, undefined, { timeout: 30_000 });
+    const cold = await postView(page, 1);
+    console.error(`[bench] dashboard: warm-up view painted in ${round(cold.painted)} ms (frame ${round(cold.frame)} ms)`);
+    const runs: { painted: number; frame: number }[] = [];
     for (let i = 0; i < renderViews; i++) {
-      runs.push(await postView(page, i + 2));
-      console.error(`[bench] dashboard: view ${i + 2} painted in ${round(runs[i] ?? 0)} ms`);
+      const r = await postView(page, i + 2);
+      runs.push(r);
+      console.error(`[bench] dashboard: view ${i + 2} painted in ${round(r.painted)} ms (frame ${round(r.frame)} ms)`);
     }
     if (problems.some((p) => /Content Security Policy|Dropped a message/i.test(p))) throw new Error(`the webview complained: ${problems.join("; ")}`);
-    return { renderMs: round(median(runs)), renderColdMs: round(renderColdMs), renderRunsMs: runs.map(round) };
+    return {
+      renderMs: round(median(runs.map((r) => r.painted))),
+      renderColdMs: round(cold.painted),
+      renderFrameMs: round(median(runs.map((r) => r.frame))),
+      renderRunsMs: runs.map((r) => round(r.painted)),
+    };
   } finally {
     await browser.close();
   }
@@ -207,12 +220,14 @@ async function paintedAtLeast(frame: FrameLocator, seq: number, timeout: number)
 
 async function openBench(vsix: string): Promise<{ openToPaintMs: number; openToPaint7dMs: number; openRunsMs: number[]; open7dRunsMs: number[] }> {
   const { server } = await startSandbox({ scenario: "demo", metrics: true });
-  const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-dashboard-")), "config");
+  const kubeconfigDir = await mkdtemp(path.join(tmpdir(), "aiplat-dashboard-"));
+  const kubeconfig = path.join(kubeconfigDir, "config");
   await writeFile(kubeconfig, server.kubeconfig());
   const { namespace, name, port } = sandboxPrometheusService;
   const settings = { "aiPlatform.metrics.sources": [{ context: "sandbox", kind: "prometheus", service: { namespace, name, port } }] };
   const wb = await openTestWorkbench({ trusted: true, vsix, env: { KUBECONFIG: kubeconfig }, workspaceFiles: { ".vscode/settings.json": JSON.stringify(settings, null, 2) } }).catch(async (e: unknown) => {
     await server.stop();
+    await rm(kubeconfigDir, { recursive: true, force: true });
     throw e;
   });
   const page = wb.page;
@@ -234,15 +249,13 @@ async function openBench(vsix: string): Promise<{ openToPaintMs: number; openToP
       await paintedAtLeast(frame, 1, 60_000);
       open.push(performance.now() - started);
 
-      // The select is a web component; set it as a choice in its list would and let React hear the change.
-      const select = frame.locator('[data-testid="range-select"]');
-      await select.waitFor({ state: "visible", timeout: 10_000 });
+      // Chosen as a person chooses it; the clock starts at the click on "Last 7 days".
       const before = Number(await frame.locator("body").getAttribute("data-painted"));
+      await frame.getByTestId("range-select").click();
+      const option = frame.getByRole("option", { name: "Last 7 days" });
+      await option.waitFor({ state: "visible", timeout: 10_000 });
       const started7d = performance.now();
-      await select.evaluate((el) => {
-        (el as HTMLElement & { value: string }).value = "7d";
-        el.dispatchEvent(new Event("change", { bubbles: true }));
-      });
+      await option.click();
       await paintedAtLeast(frame, before + 1, 60_000);
       open7d.push(performance.now() - started7d);
       console.error(`[bench] dashboard: open run ${i + 1}/${openRuns}: first chart in ${round(open[i] ?? 0)} ms, 7 d view in ${round(open7d[i] ?? 0)} ms`);
@@ -257,6 +270,7 @@ async function openBench(vsix: string): Promise<{ openToPaintMs: number; openToP
   } finally {
     await wb.close();
     await server.stop();
+    await rm(kubeconfigDir, { recursive: true, force: true });
   }
 }
 
@@ -270,6 +284,7 @@ export async function dashboardBench(vsix: string, vscodeVersion: string): Promi
     bench: "dashboard",
     renderMs: render.renderMs,
     renderColdMs: render.renderColdMs,
+    renderFrameMs: render.renderFrameMs,
     openToPaintMs: open.openToPaintMs,
     openToPaint7dMs: open.openToPaint7dMs,
     webviewKB: size.webviewKB,

@@ -12,7 +12,7 @@
  *
  *   npm run bench [-- activation cluster ship dashboard]
  */
-import { mkdtemp, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ensureCodeServer } from "../test/harness/codeServerInstall";
@@ -75,9 +75,14 @@ async function ship(): Promise<Record<string, unknown>> {
 async function dashboard(): Promise<Record<string, unknown>> {
   // Packed beside, not over, the repository's VSIX: a UI run may be installing that one.
   await build(["--production"]);
-  const vsix = await packageVsix(repoRoot, path.join(await mkdtemp(path.join(tmpdir(), "aiplat-bench-vsix-")), "ai-platform-ops.vsix"));
-  const install = await ensureCodeServer();
-  return dashboardBench(vsix, install.vscodeVersion);
+  const dir = await mkdtemp(path.join(tmpdir(), "aiplat-bench-vsix-"));
+  try {
+    const vsix = await packageVsix(repoRoot, path.join(dir, "ai-platform-ops.vsix"));
+    const install = await ensureCodeServer();
+    return await dashboardBench(vsix, install.vscodeVersion);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard };
