@@ -5,7 +5,7 @@
  */
 import * as vscode from "vscode";
 import { LatencyPanelState, latencyContract, type RangeSpec, type ServiceRef } from "../../shared/protocol/latency";
-import type { LatencyPanel, LatencyPanelServices } from "./latencyPanel";
+import type { LatencyPanel, LatencyPanelServices, WidthMemory } from "./latencyPanel";
 import { WebviewPanelRegistry } from "./webviewPanelHost";
 
 export type { LatencyData, LatencyPanelServices } from "./latencyPanel";
@@ -21,6 +21,8 @@ export function latencyPanelKey(s: ServiceRef): string {
 
 export function registerLatencyDashboard(services: LatencyPanelServices): LatencyDashboard {
   const registry = new WebviewPanelRegistry<LatencyPanel>();
+  // Until a webview says how wide its charts are: a typical editor column.
+  const width: WidthMemory = { px: 1200 };
   let module: Promise<typeof import("./latencyPanel")> | undefined;
   const load = (): Promise<typeof import("./latencyPanel")> => (module ??= import("./latencyPanel"));
   const track = (key: string, panel: LatencyPanel): LatencyPanel => {
@@ -38,7 +40,7 @@ export function registerLatencyDashboard(services: LatencyPanelServices): Latenc
       }
       const { LatencyPanel } = await load();
       const key = latencyPanelKey(parsed.data.service);
-      const restored = new LatencyPanel(services, panel, parsed.data.service, parsed.data.range);
+      const restored = new LatencyPanel(services, panel, parsed.data.service, parsed.data.range, width);
       if (registry.adopt(key, restored)) track(key, restored);
       else restored.dispose();
     },
@@ -53,7 +55,7 @@ export function registerLatencyDashboard(services: LatencyPanelServices): Latenc
         return;
       }
       const { LatencyPanel } = await load();
-      registry.openOrReveal(key, () => track(key, LatencyPanel.create(services, service, range)));
+      registry.openOrReveal(key, () => track(key, LatencyPanel.create(services, service, range, width)));
     },
     dispose(): void {
       serializer.dispose();

@@ -30,8 +30,20 @@ export interface LatencyPanelServices {
   readonly connectMetricsCommand: string;
 }
 
-/** Until the webview says how wide it is; a typical editor column. */
-const defaultWidthPx = 1200;
+/** The chart width the dashboards last reported, shared by one registration's panels (a new panel prefetches at it). */
+export interface WidthMemory {
+  px: number;
+}
+
+/** A prefetch made for another width is shown, then fetched again when the step could differ much. */
+const refetchWidthRatio = 1.5;
+
+interface Prefetch {
+  readonly range: RangeSpec;
+  readonly widthPx: number;
+  readonly result: Promise<LatencyToWebview>;
+  readonly controller: AbortController;
+}
 
 export function latencyPanelTitle(service: ServiceRef): string {
   return `Latency: ${service.name}`;
@@ -39,17 +51,24 @@ export function latencyPanelTitle(service: ServiceRef): string {
 
 export class LatencyPanel implements vscode.Disposable {
   private readonly host: WebviewPanelHost<LatencyFromWebview, LatencyToWebview>;
-  private widthPx = defaultWidthPx;
+  private widthPx: number;
   private lastView: LatencyView | undefined;
+  /**
+   * The first load starts with the panel, while the webview boots (which takes as long as the
+   * queries), and is handed over when the app says it is ready.
+   */
+  private prefetch: Prefetch | undefined;
 
-  static create(services: LatencyPanelServices, service: ServiceRef, range: RangeSpec): LatencyPanel {
+  static create(services: LatencyPanelServices, service: ServiceRef, range: RangeSpec, width: WidthMemory): LatencyPanel {
     const panel = vscode.window.createWebviewPanel(
       latencyContract.viewType,
       latencyPanelTitle(service),
       vscode.ViewColumn.Active,
       dashboardWebviewOptions(services.extensionUri),
     );
-    return new LatencyPanel(services, panel, service, range);
+    const created = new LatencyPanel(services, panel, service, range, width);
+    created.startPrefetch();
+    return created;
   }
 
   constructor(
@@ -57,7 +76,9 @@ export class LatencyPanel implements vscode.Disposable {
     panel: vscode.WebviewPanel,
     readonly service: ServiceRef,
     private range: RangeSpec,
+    private readonly width: WidthMemory,
   ) {
+    this.widthPx = width.px;
     panel.title = latencyPanelTitle(service);
     this.host = new WebviewPanelHost({
       panel,
@@ -79,17 +100,51 @@ export class LatencyPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.prefetch?.controller.abort();
+    this.prefetch = undefined;
     this.host.dispose();
+  }
+
+  /** Starts loading the panel's range before the webview asks (see `prefetch`). */
+  startPrefetch(): void {
+    const controller = new AbortController();
+    const result = this.services.data(this.service, this.range, this.widthPx, controller.signal);
+    // Consumed by the ready message, or dropped; either way a rejection is handled there or not at all.
+    result.catch(() => undefined);
+    this.prefetch = { range: this.range, widthPx: this.widthPx, result, controller };
+  }
+
+  private setWidth(widthPx: number | undefined): void {
+    if (widthPx === undefined) return;
+    this.widthPx = widthPx;
+    this.width.px = widthPx;
+  }
+
+  /** The prefetch, if it is for what the webview now wants; taken once. */
+  private takePrefetch(): Prefetch | undefined {
+    const p = this.prefetch;
+    this.prefetch = undefined;
+    if (p && JSON.stringify(p.range) === JSON.stringify(this.range)) return p;
+    p?.controller.abort();
+    return undefined;
   }
 
   private async handle(m: LatencyFromWebview): Promise<void> {
     switch (m.type) {
-      case "ready":
+      case "ready": {
+        this.setWidth(m.widthPx);
+        const prefetched = this.takePrefetch();
+        if (!prefetched) return this.reload();
+        await this.reload(prefetched);
+        const ratio = Math.max(prefetched.widthPx, this.widthPx) / Math.min(prefetched.widthPx, this.widthPx);
+        if (ratio > refetchWidthRatio) return this.reload();
+        return;
+      }
       case "refresh":
-        if (m.widthPx) this.widthPx = m.widthPx;
+        this.setWidth(m.widthPx);
         return this.reload();
       case "setRange":
-        if (m.widthPx) this.widthPx = m.widthPx;
+        this.setWidth(m.widthPx);
         this.range = m.range;
         return this.reload();
       case "openRevision":
@@ -103,13 +158,14 @@ export class LatencyPanel implements vscode.Disposable {
     }
   }
 
-  /** Loads the current range; a newer load, hiding or closing the panel aborts it. */
-  private async reload(): Promise<void> {
+  /** Loads the current range (or takes over a prefetch of it); a newer load, hiding or closing the panel aborts it. */
+  private async reload(prefetched?: Prefetch): Promise<void> {
     const signal = this.host.startLoad();
+    if (prefetched) signal.addEventListener("abort", () => prefetched.controller.abort(), { once: true });
     void this.host.post({ type: "loading", range: this.range, service: this.service });
     let message: LatencyToWebview;
     try {
-      message = await this.services.data(this.service, this.range, this.widthPx, signal);
+      message = await (prefetched?.result ?? this.services.data(this.service, this.range, this.widthPx, signal));
     } catch (err) {
       if (!this.host.isCurrent(signal)) return;
       this.services.log.error(`Latency dashboard for ${this.describe()}: loading failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

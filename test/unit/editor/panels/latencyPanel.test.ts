@@ -100,11 +100,14 @@ describe("the latency dashboard host", () => {
     expect(fake.panels).toHaveLength(2);
   });
 
-  test("answers ready with loading, then the provider's view for 6 h at the webview's width", async () => {
+  test("loads the first view while the webview boots, and answers ready with it", async () => {
     const p = await openPanel();
+    // Before the app has said anything, at a typical column's width.
+    expect(provider.calls).toHaveLength(1);
+    expect(provider.calls[0]).toMatchObject({ service: llama, range: { preset: "6h" }, widthPx: 1200 });
+    expect(p.posted).toEqual([]);
     p.send({ type: "ready", widthPx: 1312 });
     expect(provider.calls).toHaveLength(1);
-    expect(provider.calls[0]).toMatchObject({ service: llama, range: { preset: "6h" }, widthPx: 1312 });
     provider.calls[0]!.resolve({ type: "view", view: viewOf(llama, { preset: "6h" }) });
     await flush();
     expect(p.posted).toEqual([
@@ -113,13 +116,25 @@ describe("the latency dashboard host", () => {
     ]);
   });
 
+  test("a chart much narrower than the first load assumed is loaded again at its width, and the next panel starts at it", async () => {
+    const p = await openPanel();
+    p.send({ type: "ready", widthPx: 530 });
+    provider.calls[0]!.resolve({ type: "view", view: viewOf(llama, { preset: "6h" }) });
+    await flush();
+    expect(provider.calls.map((c) => c.widthPx)).toEqual([1200, 530]);
+    expect(p.types()).toEqual(["loading", "view", "loading"]);
+    await openPanel(triton);
+    expect(provider.calls[2]).toMatchObject({ service: triton, widthPx: 530 });
+  });
+
   test("a message of the wrong shape or a huge one is logged and dropped; nothing loads", async () => {
     const p = await openPanel();
     p.send({ type: "setRange", range: { preset: "90d" } });
     p.send({ type: "deleteNamespace", namespace: "prod" });
     p.send({ type: "refresh", padding: "x".repeat(300 * 1024) });
     await flush();
-    expect(provider.calls).toHaveLength(0);
+    // Only the load the panel started itself.
+    expect(provider.calls).toHaveLength(1);
     expect(p.posted).toEqual([]);
     expect(log.lines).toHaveLength(3);
     expect(log.lines[0]).toMatch(/^warn aiPlatform\.latencyDashboard: dropped a webview message "setRange" of the wrong shape/);
@@ -159,17 +174,18 @@ describe("the latency dashboard host", () => {
   test("refreshes live every 30 s only while visible", async () => {
     vi.useFakeTimers();
     const p = await openPanel();
+    // The first load, then one refresh 30 s later.
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(provider.calls).toHaveLength(1);
+    expect(provider.calls).toHaveLength(2);
     p.setVisible(false);
     await vi.advanceTimersByTimeAsync(120_000);
-    expect(provider.calls).toHaveLength(1);
+    expect(provider.calls).toHaveLength(2);
     p.setVisible(true);
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(provider.calls).toHaveLength(2);
+    expect(provider.calls).toHaveLength(3);
     p.dispose();
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(provider.calls).toHaveLength(2);
+    expect(provider.calls).toHaveLength(3);
   });
 
   test("a provider that throws, or answers off the contract, shows a message and logs the reason", async () => {
@@ -215,7 +231,8 @@ describe("the latency dashboard host", () => {
     p.send({ type: "connectMetrics" });
     await flush();
     expect(fake.commands).toEqual([{ id: "aiPlatform.connectMetrics", args: [] }]);
-    expect(provider.calls).toHaveLength(1);
+    // The panel's first load, then the reload after Connect Metrics.
+    expect(provider.calls).toHaveLength(2);
   });
 
   test("after a window reload the serializer restores the panel from the webview's state", async () => {
