@@ -9,7 +9,9 @@
  *   openToPaintMs     code-server, demo sandbox with its real Prometheus and 7 days of backfill:
  *                     the Deployments row's Open Latency Dashboard clicked → the first chart
  *                     painted in the webview, at the dashboard's default range (6 h); median of
- *                     `openRuns`, the panel closed between runs (target < 1000)
+ *                     `openRuns`, the panel closed between runs (target < 1000). The first run,
+ *                     `openToPaintColdMs`, also waits for the workbench to register its webview
+ *                     service worker, once per window (about 2.4 s of it in code-server)
  *   openToPaint7dMs   the same panel, "Last 7 days" chosen → the 7-day view painted. The command
  *                     always opens at the default range, so the 7-day figure starts at the range
  *                     change: the host's query and the webview's paint, as for the open
@@ -218,7 +220,7 @@ async function paintedAtLeast(frame: FrameLocator, seq: number, timeout: number)
   if (!(charts > 0)) throw new Error(`the dashboard painted view ${seq} without a chart (data-charts-painted=${charts}): is Prometheus answering?`);
 }
 
-async function openBench(vsix: string): Promise<{ openToPaintMs: number; openToPaint7dMs: number; openRunsMs: number[]; open7dRunsMs: number[] }> {
+async function openBench(vsix: string): Promise<{ openToPaintMs: number; openToPaintColdMs: number; openToPaint7dMs: number; openRunsMs: number[]; open7dRunsMs: number[] }> {
   const { server } = await startSandbox({ scenario: "demo", metrics: true });
   const kubeconfigDir = await mkdtemp(path.join(tmpdir(), "aiplat-dashboard-"));
   const kubeconfig = path.join(kubeconfigDir, "config");
@@ -263,7 +265,8 @@ async function openBench(vsix: string): Promise<{ openToPaintMs: number; openToP
       await page.locator(".editor-group-container .tab.active .tab-actions .action-label").click();
       await page.locator("iframe.webview.ready").waitFor({ state: "detached", timeout: 10_000 });
     }
-    return { openToPaintMs: round(median(open)), openToPaint7dMs: round(median(open7d)), openRunsMs: open.map(round), open7dRunsMs: open7d.map(round) };
+    // The first open in a window also waits for the workbench to register its webview service worker (about 2.4 s in code-server, measured from the frames' navigation timing), once per window.
+    return { openToPaintMs: round(median(open)), openToPaintColdMs: round(open[0] ?? 0), openToPaint7dMs: round(median(open7d)), openRunsMs: open.map(round), open7dRunsMs: open7d.map(round) };
   } catch (err) {
     console.error(`[bench] dashboard failed; evidence in ${await wb.saveEvidence("bench-dashboard")}`);
     throw err;
@@ -286,6 +289,7 @@ export async function dashboardBench(vsix: string, vscodeVersion: string): Promi
     renderColdMs: render.renderColdMs,
     renderFrameMs: render.renderFrameMs,
     openToPaintMs: open.openToPaintMs,
+    openToPaintColdMs: open.openToPaintColdMs,
     openToPaint7dMs: open.openToPaint7dMs,
     webviewKB: size.webviewKB,
     hostBundleDeltaKB: host.hostBundleDeltaKB,
