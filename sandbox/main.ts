@@ -91,18 +91,13 @@ function azureHelp(azure: NonNullable<SandboxEndpoints["azure"]>, endpointsFile:
     "        MonitorClient(credential, subscriptionId, { endpoint: armEndpoint, tlsOptions: { ca } })",
   );
   if (azure.managedPrometheusUrl) {
-    // aiplat's azure-prometheus: source uses DefaultAzureCredential, whose MSAL asks login.microsoftonline.com
-    // to validate any authority host it does not know, and no environment variable turns that off: it cannot
-    // reach a fake Entra. A token from the fake, passed as a bearer token to the plain URL, goes the same way.
-    const tokenUrl = `${azure.authorityHost}/${azure.tenantId}/oauth2/v2.0/token`;
+    // aiplat's azure-prometheus: source takes DefaultAzureCredential from the usual AZURE_* variables; for an
+    // authority host that is not a Microsoft cloud's it turns MSAL's instance discovery off.
     lines.push(
-      "  aiplat against managed Prometheus (a token from the fake Entra ID as a bearer token):",
-      `    export NODE_EXTRA_CA_CERTS=${azure.caFile} KUBECONFIG=${kubeconfig}`,
-      `    export AIPLAT_METRICS_TOKEN=$(curl -s --cacert ${azure.caFile} ${tokenUrl} -d grant_type=client_credentials -d client_id=${azure.clientId} \\`,
-      `      --data-urlencode client_secret=$(jq -r .azure.clientSecret ${endpointsFile}) -d scope=https://prometheus.monitor.azure.com/.default | jq -r .access_token)`,
-      `    aiplat metrics llm-serving/vllm-llama3-70b --source ${azure.managedPrometheusUrl}`,
-      "  (--source azure-prometheus:<url> takes DefaultAzureCredential, which cannot use the fake Entra ID: MSAL validates",
-      "   unknown authority hosts at login.microsoftonline.com and has no environment switch for disableInstanceDiscovery.)",
+      "  aiplat against managed Prometheus (DefaultAzureCredential with the fake app's secret):",
+      `    export NODE_EXTRA_CA_CERTS=${azure.caFile} KUBECONFIG=${kubeconfig} AZURE_AUTHORITY_HOST=${azure.authorityHost}`,
+      `    export AZURE_TENANT_ID=${azure.tenantId} AZURE_CLIENT_ID=${azure.clientId} AZURE_CLIENT_SECRET=$(jq -r .azure.clientSecret ${endpointsFile})`,
+      `    aiplat metrics llm-serving/vllm-llama3-70b --source azure-prometheus:${azure.managedPrometheusUrl}`,
     );
   }
   return lines.join("\n");

@@ -210,6 +210,23 @@ async function findTarget(kc: KubeConfig, context: string, ref: { namespace: str
   return { ok: false, message: `no ${what} ${ref.name} in namespace ${ref.namespace} of context ${context}${kind === "auto" ? "" : " (see --kind)"}` };
 }
 
+/** Entra ID's public and sovereign cloud hosts (@azure/identity's AzureAuthorityHosts). */
+const microsoftAuthorityHosts = new Set(["login.microsoftonline.com", "login.chinacloudapi.cn", "login.microsoftonline.us", "login.microsoftonline.de"]);
+
+/**
+ * AZURE_AUTHORITY_HOST naming another host (Azure Stack Hub, AD FS, a private cloud, the sandbox's
+ * Entra ID): MSAL would first ask login.microsoftonline.com to vouch for it and fail, so its
+ * instance discovery is turned off, as MSAL documents for such authorities.
+ */
+function privateAuthority(authorityHost: string | undefined): boolean {
+  if (!authorityHost) return false;
+  try {
+    return !microsoftAuthorityHosts.has(new URL(authorityHost).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
 type SourceChoice = { readonly ok: true; readonly source: MetricsSource } | { readonly ok: false; readonly message: string };
 
 async function sourceFor(flag: SourceFlag | undefined, auth: PrometheusAuth, kc: KubeConfig, io: CliIo): Promise<SourceChoice> {
@@ -218,7 +235,7 @@ async function sourceFor(flag: SourceFlag | undefined, auth: PrometheusAuth, kc:
     if (auth.kind !== "none") return { ok: false, message: `azure-prometheus: takes an Entra ID token from DefaultAzureCredential; unset ${MetricsAuthEnv.token}, ${MetricsAuthEnv.username} and ${MetricsAuthEnv.password}` };
     // Loaded only here: the Azure SDK and MSAL are heavy, and only this source needs them.
     const { DefaultAzureCredential } = await import("@azure/identity");
-    const credential: TokenCredential = new DefaultAzureCredential();
+    const credential: TokenCredential = new DefaultAzureCredential(privateAuthority(io.env["AZURE_AUTHORITY_HOST"]) ? { disableInstanceDiscovery: true } : {});
     return { ok: true, source: createPrometheusSource({ endpoint: { kind: "url", url: flag.url }, auth: { kind: "token-credential", credential, scope: azurePrometheusScope }, kind: "azure-managed-prometheus" }) };
   }
   if (auth.kind !== "none") {

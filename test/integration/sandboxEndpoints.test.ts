@@ -5,6 +5,7 @@
  * token from the fake Entra ID and the managed Prometheus URL answers `up` as the sandbox's own
  * Prometheus does. The incident time comes from kubectl, not from the sandbox's code.
  */
+import { execFile } from "node:child_process";
 import { get as httpsGet } from "node:https";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,6 +113,37 @@ describe(".sandbox/endpoints.json of a sandbox with metrics and Azure", () => {
     expect(revision2).toBeDefined();
     expect(current().azure?.incident.atMs).toBe(Date.parse(revision2!.metadata.creationTimestamp));
   });
+
+  test("aiplat metrics reads the incident service through managed Prometheus with DefaultAzureCredential, given the file's values as the usual AZURE_* variables", async () => {
+    const azure = await azureOf(endpointsFile);
+    const env = {
+      PATH: process.env["PATH"] ?? "",
+      HOME: dir,
+      KUBECONFIG: kubeconfigFile,
+      AZURE_TENANT_ID: azure.tenantId,
+      AZURE_CLIENT_ID: azure.clientId,
+      AZURE_CLIENT_SECRET: azure.clientSecret,
+      // Not a Microsoft cloud's host: aiplat turns MSAL's instance discovery off for it.
+      AZURE_AUTHORITY_HOST: azure.authorityHost,
+      // A separate process, so Node takes the sandbox's CA as a terminal user would pass it.
+      NODE_EXTRA_CA_CERTS: azure.caFile,
+    };
+    const tsx = path.join(__dirname, "../../node_modules/.bin/tsx");
+    const main = path.join(__dirname, "../../src/cli/main.ts");
+    const args = [main, "metrics", "llm-serving/vllm-llama3-70b", "--source", `azure-prometheus:${azure.managedPrometheusUrl ?? ""}`, "-o", "json"];
+    // Scrapes every 2 s: wait until the 5-minute windows hold two of them.
+    await eventually(async () => {
+      const r = await new Promise<{ code: number; out: string; err: string }>((resolve) =>
+        execFile(tsx, args, { env, timeout: 60_000 }, (error, out, err) => resolve({ code: typeof error?.code === "number" ? error.code : error ? -1 : 0, out, err })),
+      );
+      expect(r.err).not.toContain(azure.clientSecret);
+      expect([0, 1], r.err).toContain(r.code);
+      const report = JSON.parse(r.out) as { source: string; p95Ms: number | null; errorRatio: number | null };
+      expect(report.source).toContain(azure.managedPrometheusUrl);
+      // vLLM's end-to-end latency: seconds, so thousands of ms.
+      expect(report.p95Ms).toBeGreaterThan(1000);
+    }, 60_000);
+  }, 120_000);
 
   test("server.stop() stops the Azure endpoints with it", async () => {
     const azure = await azureOf(endpointsFile);
