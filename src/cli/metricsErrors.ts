@@ -13,7 +13,7 @@ function credentialAdvice(kind: MetricsSourceKind | undefined, status: 401 | 403
   const azure = kind === "azure-managed-prometheus" || kind === "azure-monitor";
   if (status === 401) {
     return azure
-      ? "DefaultAzureCredential's token was refused: run az login (or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET) for the right tenant"
+      ? "DefaultAzureCredential needs a signed-in identity of the right tenant: run az login, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
       : `set ${MetricsAuthEnv.token} (bearer), or ${MetricsAuthEnv.username} and ${MetricsAuthEnv.password} (basic)`;
   }
   if (kind === "azure-managed-prometheus") return "the identity needs the Monitoring Data Reader role on the Azure Monitor workspace";
@@ -29,6 +29,7 @@ function wait(ms: number): string {
 export function describeMetricsErrorForTerminal(e: MetricsError, kind?: MetricsSourceKind): string {
   switch (e.kind) {
     case "unauthorized":
+      if (e.noToken) return `no token for ${e.source}${e.detail ? `: ${e.detail}` : ""}; ${credentialAdvice(kind, 401)}${forQuery(e)}`;
       return `${e.source} refused the credentials (401)${e.detail ? `: ${e.detail}` : ""}; ${credentialAdvice(kind, 401)}${forQuery(e)}`;
     case "forbidden":
       return `${e.source} answered 403 Forbidden${e.detail ? `: ${e.detail}` : ""}; ${credentialAdvice(kind, 403)}${forQuery(e)}`;

@@ -197,6 +197,7 @@ const withQuery = (e: MetricsError): string => (e.query ? ` for ${e.query.length
 export function describeMetricsError(e: MetricsError, kind?: MetricsSourceKindHint): string | undefined {
   switch (e.kind) {
     case "unauthorized":
+      if (e.noToken) return `No token for ${e.source}${e.detail ? `: ${e.detail}` : ""}. ${metricsCredentialAdvice(kind, 401)}`;
       return `${e.source} refused the credentials (401)${withQuery(e)}${e.detail ? `: ${e.detail}` : ""}. ${metricsCredentialAdvice(kind, 401)}`;
     case "forbidden":
       return `${e.source} answered 403 Forbidden${withQuery(e)}${e.detail ? `: ${e.detail}` : ""}. ${metricsCredentialAdvice(kind, 403)}`;
@@ -223,7 +224,7 @@ export function describeMetricsError(e: MetricsError, kind?: MetricsSourceKindHi
 export function describeMetricsErrorBriefly(e: MetricsError): string {
   switch (e.kind) {
     case "unauthorized":
-      return "metrics: credentials refused (401)";
+      return e.noToken ? "metrics: no token (sign in)" : "metrics: credentials refused (401)";
     case "forbidden":
       return "metrics: forbidden (403)";
     case "rate-limited":

@@ -155,7 +155,7 @@ export function createAzureMonitorSource(opts: AzureMonitorSourceOptions): Metri
     const error = e instanceof Error ? e : new Error(String(e));
     // The credential failed to get a token (wrong secret, no sign-in, unknown tenant).
     if (["AuthenticationError", "CredentialUnavailableError", "AuthenticationRequiredError"].includes(error.name)) {
-      return { ...context, kind: "unauthorized", status: 401, detail: snippet(error.message) };
+      return { ...context, kind: "unauthorized", status: 401, detail: snippet(error.message), noToken: true };
     }
     if (error.name === "AbortError") return { ...context, kind: "cancelled" };
     // The SDK's deserializer threw on a body that is not a metrics Response.

@@ -53,13 +53,20 @@ function formatPct(x: number): string {
   return `${Number((x * 100).toPrecision(3))} %`;
 }
 
+/**
+ * How a surface words a MetricsError for a panel (the editor passes explain.ts's sentence);
+ * undefined falls back to the plain wording below.
+ */
+export type DescribeMetricsError = (e: MetricsError) => string | undefined;
+
 /** Which source and query said what, and what to do about it. */
-export function panelStatusOfError(e: MetricsError, source: string): PanelStatus {
+export function panelStatusOfError(e: MetricsError, source: string, describe?: DescribeMetricsError): PanelStatus {
   const from = e.source || source;
   const query = e.query ? ` for ${e.query}` : "";
-  const text = (() => {
+  const text = describe?.({ ...e, source: from }) ?? (() => {
     switch (e.kind) {
       case "unauthorized":
+        if (e.noToken) return `No token for ${from}${e.detail ? `: ${e.detail}` : ""}. Sign in again, or reconnect the metrics source.`;
         return `${from} refused the credentials (HTTP 401)${query}${e.detail ? `: ${e.detail}` : ""}. Reconnect the metrics source with valid credentials.`;
       case "forbidden":
         return `${from} denied access (HTTP 403)${query}${e.detail ? `: ${e.detail}` : ""}. The identity needs read access to these metrics.`;
@@ -187,7 +194,7 @@ function pointwiseRatio(errors: SeriesData | undefined, requests: SeriesData): S
   return { name: "5xx ratio", timestamps: requests.timestamps, values };
 }
 
-async function loadPanel(source: MetricsSource, spec: PanelSpec, range: { start: number; end: number; step: number }, signal: AbortSignal | undefined): Promise<PanelData> {
+async function loadPanel(source: MetricsSource, spec: PanelSpec, range: { start: number; end: number; step: number }, signal: AbortSignal | undefined, describe: DescribeMetricsError | undefined): Promise<PanelData> {
   const answers = await Promise.all(spec.series.map((s) => firstWithData(s.alternatives, (q) => source.queryRange(q, range, signal))));
   let series: SeriesData[] = [];
   const queries: string[] = [];
@@ -197,7 +204,7 @@ async function loadPanel(source: MetricsSource, spec: PanelSpec, range: { start:
     const answer = answers[i]!;
     if (!answer.ok) {
       queries.push(answer.tried[answer.tried.length - 1] ?? "");
-      error ??= panelStatusOfError({ ...answer.error, query: answer.error.query ?? answer.tried[answer.tried.length - 1] }, source.description);
+      error ??= panelStatusOfError({ ...answer.error, query: answer.error.query ?? answer.tried[answer.tried.length - 1] }, source.description, describe);
       return;
     }
     // Empty: every alternative tried belongs in the message. With data: the one that answered.
@@ -241,9 +248,9 @@ async function loadPanel(source: MetricsSource, spec: PanelSpec, range: { start:
   };
 }
 
-async function safePanel(source: MetricsSource, spec: PanelSpec, range: { start: number; end: number; step: number }, signal: AbortSignal | undefined): Promise<PanelData> {
+async function safePanel(source: MetricsSource, spec: PanelSpec, range: { start: number; end: number; step: number }, signal: AbortSignal | undefined, describe: DescribeMetricsError | undefined): Promise<PanelData> {
   try {
-    return await loadPanel(source, spec, range, signal);
+    return await loadPanel(source, spec, range, signal, describe);
   } catch (e) {
     return {
       id: spec.id,
@@ -277,7 +284,7 @@ export async function loadLatencyView(
   source: MetricsSource,
   target: MetricsTarget,
   range: RangeSpec,
-  opts: { now: number; widthPx: number; markers: readonly ChangeMarker[]; signal?: AbortSignal; scrapeIntervalSeconds?: number },
+  opts: { now: number; widthPx: number; markers: readonly ChangeMarker[]; signal?: AbortSignal; scrapeIntervalSeconds?: number; describeError?: DescribeMetricsError },
 ): Promise<LatencyView> {
   const bounds = rangeBounds(range, opts.now);
   const azure = usesAzureMonitor(source, target);
@@ -288,7 +295,7 @@ export async function loadLatencyView(
   const specs = azure ? azurePanels(target) : promPanels(target, promDuration(step.rateWindowSeconds));
 
   const [panels, snapshot, regression] = await Promise.all([
-    Promise.all(specs.map((spec) => safePanel(source, spec, queryRange, opts.signal))),
+    Promise.all(specs.map((spec) => safePanel(source, spec, queryRange, opts.signal, opts.describeError))),
     readServiceMetrics(source, target, { now: opts.now, ...(opts.signal ? { signal: opts.signal } : {}) }).catch(() => undefined),
     regressionOf(source, target, opts.markers, bounds, opts.now, opts.signal).catch(() => null),
   ]);

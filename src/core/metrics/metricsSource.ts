@@ -55,7 +55,8 @@ export interface MetricsFailureContext {
 
 export type MetricsError = MetricsFailureContext &
   (
-    | { readonly kind: "unauthorized"; readonly status: 401; readonly detail?: string }
+    /** `noToken`: the credential could not get a token at all (no sign-in, a wrong secret), so nothing was sent. */
+    | { readonly kind: "unauthorized"; readonly status: 401; readonly detail?: string; readonly noToken?: boolean }
     | { readonly kind: "forbidden"; readonly status: 403; readonly detail?: string }
     | { readonly kind: "rate-limited"; readonly status: 429; readonly retryAfterMs?: number }
     | { readonly kind: "timeout"; readonly afterMs: number }

@@ -103,7 +103,7 @@ export function createPrometheusSource(opts: PrometheusSourceOptions): Prometheu
         if (!target.ok) return fail(target.error);
         const authorization = await deadline.race(authorizationHeader(auth, tokens));
         if (deadline.signal.aborted) return stopped();
-        if (!authorization.ok) return fail({ kind: "unauthorized", status: 401, detail: authorization.detail });
+        if (!authorization.ok) return fail({ kind: "unauthorized", status: 401, detail: authorization.detail, noToken: true });
         const headers: Record<string, string> = {
           ...target.headers,
           Accept: "application/json",

@@ -11,6 +11,7 @@ import { loadLatencyView, rangeBounds } from "../../core/metrics/latencyView";
 import type * as vscode from "vscode";
 import type { LatencyToWebview, LatencyView, RangeSpec, ServiceRef } from "../../shared/protocol/latency";
 import type { ClusterConnection } from "../clusterConnection";
+import { describeMetricsError } from "../explain";
 import type { MetricsConnection } from "./metricsConnection";
 import { metricsTargetOfWorkload } from "./workloadMetricsTarget";
 
@@ -73,7 +74,8 @@ export async function loadLatencyData(deps: LatencyDataServices, service: Servic
     audit: audit.ok ? audit.records : [],
     ...bounds,
   });
-  const view = await loadLatencyView(state.source, target, range, { now, widthPx, markers, signal });
+  const kind = state.source.kind;
+  const view = await loadLatencyView(state.source, target, range, { now, widthPx, markers, signal, describeError: (e) => describeMetricsError(e, kind) });
   if (!signal.aborted) logPanelProblems(deps, view);
   return { type: "view", view };
 }

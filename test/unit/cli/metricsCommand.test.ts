@@ -58,7 +58,13 @@ describe("MetricsError kinds worded for a terminal", () => {
   const query = 'sum(rate(http_requests_total{namespace="ml"}[5m]))';
   test.each<[MetricsError, string | undefined, readonly string[]]>([
     [{ kind: "unauthorized", status: 401, source, query }, undefined, [`${source} refused the credentials (401); set AIPLAT_METRICS_TOKEN (bearer), or AIPLAT_METRICS_USERNAME and AIPLAT_METRICS_PASSWORD (basic)`, `\n  query: ${query}`]],
-    [{ kind: "unauthorized", status: 401, source: "Azure Monitor managed Prometheus at https://ws" }, "azure-managed-prometheus", ["DefaultAzureCredential's token was refused: run az login"]],
+    [{ kind: "unauthorized", status: 401, source: "Azure Monitor managed Prometheus at https://ws" }, "azure-managed-prometheus", ["refused the credentials (401)", "DefaultAzureCredential needs a signed-in identity of the right tenant: run az login"]],
+    // The credential never got a token: nothing was sent, so nothing was "refused".
+    [
+      { kind: "unauthorized", status: 401, noToken: true, detail: "could not get a token for https://prometheus.monitor.azure.com/.default: AADSTS7000215", source: "Azure Monitor managed Prometheus at https://ws" },
+      "azure-managed-prometheus",
+      ["no token for Azure Monitor managed Prometheus at https://ws: could not get a token", "AADSTS7000215", "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"],
+    ],
     [{ kind: "forbidden", status: 403, source: "Azure Monitor managed Prometheus at https://ws" }, "azure-managed-prometheus", ["Monitoring Data Reader role"]],
     [{ kind: "forbidden", status: 403, source, detail: "denied by policy" }, undefined, ["403 Forbidden: denied by policy; the credentials are valid but may not query"]],
     [{ kind: "rate-limited", status: 429, retryAfterMs: 90_000, source }, undefined, ["rate-limiting requests (429); it asks to wait 90 s"]],

@@ -20,6 +20,13 @@ const cases: readonly { readonly error: MetricsError; readonly kind?: "prometheu
     connect: true,
   },
   {
+    // The Microsoft sign-in gave no token: nothing reached the source, so it refused nothing.
+    error: { kind: "unauthorized", status: 401, noToken: true, source: "Azure Monitor managed Prometheus at https://ws.eastus.prometheus.monitor.azure.com", detail: "no Microsoft session" },
+    kind: "azure-managed-prometheus",
+    says: ["No token for Azure Monitor managed Prometheus at https://ws.eastus.prometheus.monitor.azure.com: no Microsoft session", "Sign in to Microsoft again"],
+    connect: true,
+  },
+  {
     error: { kind: "forbidden", status: 403, source: "Azure Monitor managed Prometheus at https://ws.eastus.prometheus.monitor.azure.com", query },
     kind: "azure-managed-prometheus",
     says: ["403 Forbidden", query, "Monitoring Data Reader role on the Azure Monitor workspace"],
