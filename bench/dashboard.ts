@@ -38,6 +38,7 @@ import { launchBrowser } from "../test/harness/browser";
 import { openTestWorkbench } from "../test/harness/workbench";
 import { expandNamespace, waitForClusterSynced, workloadRow } from "../test/ui/shipFlow";
 import { openAiPlatformContainer } from "../test/ui/workbenchActions";
+import { median } from "./benchStats";
 
 const run = promisify(execFile);
 
@@ -48,11 +49,6 @@ export const dashboardPoints = { series: 4, perSeries: 40_000 } as const;
 const renderViews = 7;
 const openRuns = 5;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 const round = (x: number): number => Math.round(x * 10) / 10;
 const gzipKB = async (file: string): Promise<number> => gzipSync(await readFile(file), { level: 9 }).length / 1024;
 

@@ -24,14 +24,10 @@ import { clusterBench } from "./cluster";
 import { dashboardBench } from "./dashboard";
 import { shipBench } from "./ship";
 import { repoRoot } from "../scripts/vsix";
+import { median } from "./benchStats";
 
 const runs = 5;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 const round = (x: number): number => Math.round(x * 100) / 100;
 
 async function activation(): Promise<Record<string, unknown>> {

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as z from "zod";
 import { defaultAuditRelativePath } from "../core/audit/auditLog";
 import { checkChangeReason, maxChangeReasonLength } from "../core/audit/changeReason";
+import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
 import type { CliIo } from "./aiplat";
 
 /** A Go duration as kubectl takes for --timeout: 90s, 10m, 1h30m, 500ms. */
@@ -44,3 +45,21 @@ export const auditLogFlagHelp = `default: ${defaultAuditRelativePath} under the 
 export function auditFileOf(io: CliIo, flag: string | undefined): string {
   return path.resolve(io.cwd, flag ?? defaultAuditRelativePath);
 }
+
+/** `<namespace>/<name>`: a DNS-1123 label and a DNS-1123 subdomain, as kubectl takes them. */
+export const workloadRefFlag = z.string().transform((text, ctx) => {
+  const [namespace, name, ...rest] = text.split("/");
+  const why =
+    name === undefined || rest.length > 0
+      ? "expected <namespace>/<name>"
+      : !isDns1123Label(namespace ?? "")
+        ? `namespace "${namespace}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`
+        : !isDns1123Subdomain(name)
+          ? `name "${name}" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)`
+          : undefined;
+  if (why) {
+    ctx.addIssue({ code: "custom", message: `${text}: ${why}` });
+    return z.NEVER;
+  }
+  return { namespace: namespace ?? "", name: name ?? "" };
+});

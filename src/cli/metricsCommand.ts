@@ -5,7 +5,6 @@ import { Option } from "commander";
 import * as z from "zod";
 import { getJson, KubeApiError } from "../core/kube/client/kubeRequest";
 import { collectionPath, ResourceTypes } from "../core/kube/client/resourceTypes";
-import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
 import { InferenceService } from "../core/kube/objects/inferenceService";
 import type { MetricsError, MetricsSource } from "../core/metrics/metricsSource";
 import { metricsTargetOfDeployment, metricsTargetOfInferenceService, runtimeLabel, type MetricsTarget } from "../core/metrics/metricsTarget";
@@ -14,27 +13,11 @@ import { detectPrometheus } from "../core/metrics/prometheusDiscovery";
 import { readServiceMetrics, type ServiceMetricsSnapshot } from "../core/metrics/serviceMetrics";
 import { resolveSlo } from "../core/metrics/sloTargets";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
-import { parseDuration } from "./cliFlags";
+import { parseDuration, workloadRefFlag } from "./cliFlags";
 import { describeMetricsErrorForTerminal, MetricsAuthEnv } from "./metricsErrors";
 
 const azurePrometheusScope = "https://prometheus.monitor.azure.com/.default";
 
-const Target = z.string().transform((text, ctx) => {
-  const [namespace, name, ...rest] = text.split("/");
-  const why =
-    name === undefined || rest.length > 0
-      ? "expected <namespace>/<name>"
-      : !isDns1123Label(namespace ?? "")
-        ? `namespace "${namespace}" is not a DNS-1123 label`
-        : !isDns1123Subdomain(name)
-          ? `name "${name}" is not a DNS-1123 subdomain`
-          : undefined;
-  if (why) {
-    ctx.addIssue({ code: "custom", message: `${text}: ${why}` });
-    return z.NEVER;
-  }
-  return { namespace: namespace ?? "", name: name ?? "" };
-});
 
 /** Where the metrics come from, as --source names it. */
 export type SourceFlag =
@@ -114,7 +97,7 @@ export function registerMetricsCommand({ program, io, setExitCode }: CliCommandH
     .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (targetText: string, raw: unknown) => {
-      const target = Target.parse(targetText);
+      const target = workloadRefFlag.parse(targetText);
       const opts = MetricsOptions.parse(raw);
       setExitCode(await metrics(target, opts, io));
     });

@@ -8,30 +8,13 @@ import { resolveActor } from "../core/audit/auditActor";
 import type { AuditOutcome } from "../core/audit/auditRecord";
 import { recordClusterChange } from "../core/audit/recordChange";
 import { changeAnnotations } from "../core/kube/rollout/changeRecord";
-import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
 import { apiVersionOf, type WorkloadRef } from "../core/kube/objects/workloadRef";
 import { trackRollout, type TrackResult } from "../core/kube/rollout/rolloutTracker";
 import { undoDeployment } from "../core/kube/rollout/rolloutUndo";
 import { type CliCommandHost, type CliIo, connectCliContext, ExitCode } from "./aiplat";
-import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag } from "./cliFlags";
+import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag, workloadRefFlag } from "./cliFlags";
 
 
-const Target = z.string().transform((text, ctx) => {
-  const [namespace, name, ...rest] = text.split("/");
-  const why =
-    name === undefined || rest.length > 0
-      ? "expected <namespace>/<name>"
-      : !isDns1123Label(namespace ?? "")
-        ? `namespace "${namespace}" is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`
-        : !isDns1123Subdomain(name)
-          ? `name "${name}" is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253)`
-          : undefined;
-  if (why) {
-    ctx.addIssue({ code: "custom", message: `${text}: ${why}` });
-    return z.NEVER;
-  }
-  return { namespace: namespace ?? "", name: name ?? "" };
-});
 
 const RollbackOptions = z
   .object({
@@ -79,7 +62,7 @@ export function registerRollbackCommand({ program, io, setExitCode }: CliCommand
     .option("--audit-log <file>", `the hash-chained audit log to append to (default: ${auditLogFlagHelp})`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (targetText: string, raw: unknown) => {
-      const target = Target.parse(targetText);
+      const target = workloadRefFlag.parse(targetText);
       const opts = RollbackOptions.parse(raw);
       setExitCode(await rollback(target, opts, io));
     });

@@ -17,6 +17,7 @@ import { createPrometheusSource } from "../../src/core/metrics/prometheusSource"
 import { promQueries, queryCatalog, type CatalogMetric } from "../../src/core/metrics/queryCatalog";
 import { readServiceMetrics } from "../../src/core/metrics/serviceMetrics";
 import { resolveSlo } from "../../src/core/metrics/sloTargets";
+import { random } from "../unit/core/kube/cache/clusterModelChanges";
 
 /** vllm/v1/metrics/loggers.py request_latency_buckets (vllm:e2e_request_latency_seconds). */
 const buckets = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
@@ -25,16 +26,7 @@ const scrapes = 3 * 240; // three hours
 const namespace = "llm-serving";
 
 /** mulberry32: a small seeded generator, so every run draws the same samples. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const seeded = random;
 
 interface Pod {
   namespace: string;
