@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vites
 import type { SandboxMetrics } from "../../sandbox/metrics/sandboxMetrics";
 import type { Workbench } from "../harness/workbench";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
-import { chooseFromContextMenu, openAiPlatformContainer, quickPickRows, runCommand, viewPane } from "./workbenchActions";
+import { chooseFromContextMenu, openAiPlatformContainer, quickPickRows, viewPane } from "./workbenchActions";
 
 const service = { namespace: "llm-serving", name: "vllm-llama3-70b" } as const;
 
@@ -168,6 +168,21 @@ afterAll(async () => {
   await session?.close();
 });
 
+/**
+ * The command palette, opened while the dashboard's webview has the focus: the webview forwards
+ * F1 to the workbench, not always on the first press. Another press while the palette is on its
+ * way would close it again, so each press gets time to show it before the next.
+ */
+async function openPalette(page: Page): Promise<Locator> {
+  const input = page.locator(".quick-input-widget input");
+  for (let attempt = 0; attempt < 3 && !(await input.isVisible()); attempt++) {
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible", timeout: 8_000 }).catch(() => undefined);
+  }
+  await input.waitFor({ state: "visible", timeout: 5_000 });
+  return input;
+}
+
 describe("the latency dashboard on the sandbox's Prometheus", () => {
   test("opened from a Deployments row, its data table's p95 is what Prometheus answers for the query it shows", async () => {
     onTestFailed(async () => {
@@ -262,12 +277,7 @@ describe("the latency dashboard on the sandbox's Prometheus", () => {
     expect(await chart.getAttribute("data-theme")).toBe("dark");
     // The palette ranks "Browse Color Themes in Marketplace" first for this text: choose the exact row.
     await page.locator(".tabs-container .tab", { hasText: `Latency: ${service.name}` }).click();
-    const input = page.locator(".quick-input-widget input");
-    // With the focus in the webview, F1 reaches the workbench only once the webview forwards it: press until the palette shows.
-    for (let attempt = 0; attempt < 5 && !(await input.isVisible()); attempt++) {
-      await page.keyboard.press("F1");
-      await input.waitFor({ state: "visible", timeout: 2_000 }).catch(() => undefined);
-    }
+    const input = await openPalette(page);
     await input.fill(">Preferences: Color Theme");
     await quickPickRows(page)
       .filter({ has: page.locator(".label-name", { hasText: /^\s*Preferences: Color Theme\s*$/ }) })
@@ -294,7 +304,10 @@ describe("the latency dashboard on the sandbox's Prometheus", () => {
     });
     const page = wb.page;
     const reloaded = page.waitForEvent("load", { timeout: 60_000 });
-    await runCommand(page, "Developer: Reload Window");
+    const palette = await openPalette(page);
+    await palette.fill(">Developer: Reload Window");
+    await quickPickRows(page).filter({ hasText: "Developer: Reload Window" }).first().waitFor({ state: "visible", timeout: 10_000 });
+    await palette.press("Enter");
     await reloaded;
     await page.locator(".tabs-container .tab", { hasText: `Latency: ${service.name}` }).waitFor({ state: "visible", timeout: 60_000 });
     const frame = dashboard(page);

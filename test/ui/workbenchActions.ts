@@ -21,12 +21,8 @@ export function viewPane(page: Page, title: string): Locator {
 /** Runs a command by its palette title, e.g. "AI Platform: Select Kubernetes Context". */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } });
+  await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
-  // A webview under the click has the focus: it forwards F1 to the workbench, not always the first time.
-  for (let attempt = 0; attempt < 4 && !(await input.isVisible()); attempt++) {
-    await page.keyboard.press("F1");
-    await input.waitFor({ state: "visible", timeout: 2_500 }).catch(() => undefined);
-  }
   await input.waitFor({ state: "visible", timeout: 10_000 });
   await input.fill(`>${title}`);
   const row = quickPickRows(page).filter({ hasText: title }).first();
