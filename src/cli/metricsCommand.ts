@@ -193,18 +193,17 @@ async function findTarget(kc: KubeConfig, context: string, ref: { namespace: str
   return { ok: false, message: `no ${what} ${ref.name} in namespace ${ref.namespace} of context ${context}${kind === "auto" ? "" : " (see --kind)"}` };
 }
 
-/** Entra ID's public and sovereign cloud hosts (@azure/identity's AzureAuthorityHosts). */
-const microsoftAuthorityHosts = new Set(["login.microsoftonline.com", "login.chinacloudapi.cn", "login.microsoftonline.us", "login.microsoftonline.de"]);
-
 /**
- * AZURE_AUTHORITY_HOST naming another host (Azure Stack Hub, AD FS, a private cloud, the sandbox's
- * Entra ID): MSAL would first ask login.microsoftonline.com to vouch for it and fail, so its
- * instance discovery is turned off, as MSAL documents for such authorities.
+ * AZURE_AUTHORITY_HOST naming a host that is none of @azure/identity's AzureAuthorityHosts (Azure
+ * Stack Hub, AD FS, a private cloud, the sandbox's Entra ID): MSAL would first ask
+ * login.microsoftonline.com to vouch for it and fail, so its instance discovery is turned off,
+ * as MSAL documents for such authorities.
  */
-function privateAuthority(authorityHost: string | undefined): boolean {
+function privateAuthority(authorityHost: string | undefined, microsoftHosts: Readonly<Record<string, string>>): boolean {
   if (!authorityHost) return false;
   try {
-    return !microsoftAuthorityHosts.has(new URL(authorityHost).hostname.toLowerCase());
+    const host = new URL(authorityHost).hostname.toLowerCase();
+    return !Object.values(microsoftHosts).some((known) => new URL(known).hostname === host);
   } catch {
     return false;
   }
@@ -217,8 +216,8 @@ async function sourceFor(flag: SourceFlag | undefined, auth: PrometheusAuth, kc:
   if (flag?.kind === "azure-prometheus") {
     if (auth.kind !== "none") return { ok: false, message: `azure-prometheus: takes an Entra ID token from DefaultAzureCredential; unset ${MetricsAuthEnv.token}, ${MetricsAuthEnv.username} and ${MetricsAuthEnv.password}` };
     // Loaded only here: the Azure SDK and MSAL are heavy, and only this source needs them.
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    const credential: TokenCredential = new DefaultAzureCredential(privateAuthority(io.env["AZURE_AUTHORITY_HOST"]) ? { disableInstanceDiscovery: true } : {});
+    const { AzureAuthorityHosts, DefaultAzureCredential } = await import("@azure/identity");
+    const credential: TokenCredential = new DefaultAzureCredential(privateAuthority(io.env["AZURE_AUTHORITY_HOST"], AzureAuthorityHosts) ? { disableInstanceDiscovery: true } : {});
     return { ok: true, source: createPrometheusSource({ endpoint: { kind: "url", url: flag.url }, auth: { kind: "token-credential", credential, scope: azurePrometheusScope }, kind: "azure-managed-prometheus" }) };
   }
   if (auth.kind !== "none") {

@@ -4,7 +4,6 @@
  * Prometheus endpoint in front of a real Prometheus.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { rootCertificates } from "node:tls";
@@ -18,6 +17,7 @@ import { azureMonitorGrain, createAzureMonitorSource } from "../../src/core/metr
 import { type MetricQuery, type MetricsError, type MetricsResult, type Series } from "../../src/core/metrics/metricsSource";
 import { createPrometheusSource } from "../../src/core/metrics/prometheusSource";
 import { eventually } from "./eventually";
+import { freePort } from "../harness/codeServer";
 
 /** A Monday 15:00 UTC: the fake's clock, so every value below is reproducible. */
 const now = Date.UTC(2026, 10, 30, 15, 0, 0);
@@ -28,17 +28,6 @@ const nowS = now / 1000;
 let azure: SandboxAzure;
 let prometheus: RunningPrometheus;
 let prometheusDir: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 function credential(secret = azure.clientSecret): ClientSecretCredential {
   return new ClientSecretCredential(azure.tenantId, azure.clientId, secret, {

@@ -25,8 +25,6 @@ const scrapeSeconds = 15;
 const scrapes = 3 * 240; // three hours
 const namespace = "llm-serving";
 
-/** mulberry32: a small seeded generator, so every run draws the same samples. */
-const seeded = random;
 
 interface Pod {
   namespace: string;
@@ -106,7 +104,8 @@ function bucketIndex(x: number): number {
 
 describe("catalog percentiles against the real Prometheus over a promtool backfill", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "aiplat-quantiles-"));
-  const rand = seeded(20_260_601);
+  // mulberry32, seeded: every run draws the same samples.
+  const rand = random(20_260_601);
   const observations = draw(rand);
   // Four hours back, out of the way of the head block (protocols.md §5.2); on a minute boundary.
   const t0 = Math.floor(Date.now() / 1000 / 60) * 60 - 8 * 3600;
