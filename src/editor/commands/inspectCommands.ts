@@ -8,7 +8,7 @@ import { yamlUri, type ObjectRef } from "../documents/kubeYamlDocuments";
 import { describeUri } from "../documents/workloadDescribeDocuments";
 import { logUri } from "../documents/workloadLogDocuments";
 import * as z from "zod";
-import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deploymentsTree";
+import { DeploymentsNode, workloadOfNode } from "../views/deployments/deploymentsTree";
 import { GpuNodesNode } from "../views/gpuNodes/gpuNodesTree";
 import type { CommandRunner } from "./commandRunner";
 import type { GpuNodesTreeProvider } from "../views/gpuNodes/gpuNodesTreeProvider";
@@ -24,10 +24,7 @@ export function registerInspectCommands(
   gpuNodes: GpuNodesTreeProvider,
   gpuNodesView: vscode.TreeView<GpuNodesNode>,
 ): vscode.Disposable[] {
-  const workloadOf = (node: DeploymentsNode): Workload | undefined => {
-    const id = workloadIdOfNode(node);
-    return id ? connection.model?.workloads.workload(id) : undefined;
-  };
+  const workloadOf = (node: DeploymentsNode): Workload | undefined => workloadOfNode(connection.model, node);
   const podOf = (node: DeploymentsNode | GpuNodesNode | undefined): V1Pod | undefined => {
     if (!node || !("namespace" in node) || !("name" in node)) return undefined;
     return connection.current?.pods.get(node.namespace, node.name);

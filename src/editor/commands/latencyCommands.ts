@@ -7,7 +7,7 @@ import { CommandId, ViewId } from "../contributionIds";
 import { loadManifestParser } from "../manifest/manifestParser";
 import type { LatencyDashboard } from "../panels/latencyDashboard";
 import type { DeploymentsTreeProvider } from "../views/deployments/deploymentsTreeProvider";
-import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deploymentsTree";
+import { DeploymentsNode, workloadOfNode } from "../views/deployments/deploymentsTree";
 import type { CommandRunner } from "./commandRunner";
 
 /** A Deployments row, or a manifest environment's CodeLens ({uri, env}). */
@@ -29,8 +29,7 @@ export function registerLatencyCommands(
   const contextName = (): string | undefined => (deps.connection.state.kind === "none" ? undefined : deps.connection.state.context.name);
 
   const fromRow = (node: DeploymentsNode): ServiceRef | undefined => {
-    const id = workloadIdOfNode(node);
-    const w = id ? deps.connection.model?.workloads.workload(id) : undefined;
+    const w = workloadOfNode(deps.connection.model, node);
     const context = contextName();
     return w && context ? { context, namespace: w.namespace, kind: w.kind, name: w.name } : undefined;
   };

@@ -30,6 +30,12 @@ export function workloadIdOfNode(node: DeploymentsNode): string | undefined {
   return "workloadId" in node ? node.workloadId : undefined;
 }
 
+/** The workload a row belongs to, looked up in the model; undefined when it is gone. */
+export function workloadOfNode(model: ClusterModel | undefined, node: DeploymentsNode): Workload | undefined {
+  const id = workloadIdOfNode(node);
+  return id ? model?.workloads.workload(id) : undefined;
+}
+
 /** Newest revision first. */
 export function sortedRevisions(replicaSets: readonly V1ReplicaSet[]): V1ReplicaSet[] {
   const rev = (rs: V1ReplicaSet): number => Number(rs.metadata?.annotations?.[revisionAnnotation] ?? 0);
@@ -58,8 +64,7 @@ export class DeploymentsTree extends ModelTree<DeploymentsNode> {
   }
 
   workloadOf(node: DeploymentsNode): Workload | undefined {
-    const id = workloadIdOfNode(node);
-    return id ? this.model()?.workloads.workload(id) : undefined;
+    return workloadOfNode(this.model(), node);
   }
 
   protected listChildren(node: DeploymentsNode | undefined): DeploymentsNode[] {
