@@ -38,6 +38,13 @@ export default tseslint.config(
       ],
     },
   },
+  // The aiplat launcher is ES5 on purpose (an old Node must parse it to say which Node it needs).
+  {
+    files: ["bin/**/*.cjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, ecmaVersion: 5, sourceType: "script", globals: { require: "readonly", process: "readonly" } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
+  },
   { files: ["src/cli/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox)] } },
   { files: ["src/core/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, cli)] } },
   { files: ["src/core/kube/client/**/*.ts"], rules: { "no-restricted-imports": ["error", restricted(vscode, editor, sandbox, cli, kubeLayer(["objects", "cache", "workloads", "gpu", "rollout"]))] } },

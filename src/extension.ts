@@ -26,6 +26,7 @@ import { createClusterViews } from "./editor/views/clusterViews";
 import { createMetricsFeature } from "./editor/metrics/metricsFeature";
 import { registerLatencyDashboard } from "./editor/panels/latencyDashboard";
 import { registerLatencyCommands, revealRevision } from "./editor/commands/latencyCommands";
+import { registerCliOnTerminalPath } from "./editor/terminal/cliOnTerminalPath";
 
 /** What activate() returns: figures the bench reads in the extension host. */
 export interface AiPlatformApi {
@@ -105,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     describeDocuments,
     vscode.workspace.registerTextDocumentContentProvider(logScheme, logDocuments),
     logDocuments,
+    registerCliOnTerminalPath(context, log),
   );
   // Reading the kubeconfig is I/O and loads client-node: it starts once activation has returned.
   const startup = setTimeout(() => model.reloadInBackground(), 0);

@@ -12,8 +12,24 @@ import { registerCheckCommand } from "./checkCommand";
 import { registerDeployCommand } from "./deployCommand";
 import { registerMetricsCommand } from "./metricsCommand";
 
-/** Exit codes: 0 success, 1 the work failed, 2 the command line was wrong. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 success, 1 the work failed, 2 aiplat could not start the work: the command line
+ * was wrong, or what it needs around it is missing (no kubeconfig, a folder it may not write).
+ */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, environment: 2 } as const;
+
+/**
+ * What aiplat needs around it is missing: no kubeconfig, a folder it may not write. Thrown once the
+ * message is written, so a subcommand's deep helpers need not thread an exit code back; runCli
+ * turns it into exit 2 without a stack trace.
+ */
+export class CliEnvironmentError extends Error {}
+
+/** Errors from the file system that mean "you may not write (or read) there", not a bug. */
+export function isPermissionError(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === "EACCES" || code === "EPERM" || code === "EROFS";
+}
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -60,6 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const host: CliCommandHost = { program, io, setExitCode: (code) => (exitCode = code) };
   for (const register of subcommands) register(host);
+  registerHelpCommand(host);
 
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -73,8 +90,39 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err(`aiplat: ${err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ")}\n`);
       return ExitCode.usage;
     }
+    if (err instanceof CliEnvironmentError) return ExitCode.environment;
+    if (isPermissionError(err)) {
+      io.err(`aiplat: ${err.path ? `cannot ${err.syscall === "open" || err.syscall === "scandir" ? "open" : "write"} ${err.path}` : "not permitted"}: ${err.code === "EROFS" ? "the file system is read-only" : "permission denied"}; run aiplat from a folder you can write, or check the folder's permissions\n`);
+      return ExitCode.environment;
+    }
     throw err;
   }
+}
+
+/**
+ * `aiplat help [command...]`, for nested commands too (`aiplat help audit verify`); commander's
+ * own help command stops at the first level.
+ */
+function registerHelpCommand({ program, io, setExitCode }: CliCommandHost): void {
+  program.helpCommand(false);
+  program
+    .command("help")
+    .argument("[command...]", "the command, e.g. deploy or audit verify")
+    .description("show the help of aiplat or of one of its commands")
+    .action((names: string[]) => {
+      let command: Command = program;
+      for (const name of names) {
+        const sub = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!sub) {
+          const known = command.commands.map((c) => c.name()).filter((n) => n !== "help");
+          io.err(`aiplat: no command "${[...names.slice(0, names.indexOf(name)), name].join(" ")}"; the commands${command === program ? "" : ` of ${command.name()}`} are ${known.join(", ")}\n`);
+          setExitCode(ExitCode.usage);
+          return;
+        }
+        command = sub;
+      }
+      io.out(command.helpInformation());
+    });
 }
 
 function registerContextsCommand({ program, io, setExitCode }: CliCommandHost): void {
@@ -111,13 +159,14 @@ export function loadCliKubeconfig(flag: string | undefined, io: Pick<CliIo, "cwd
 
 /**
  * The cluster a subcommand acts on: --context, else the kubeconfig's current context. Problems
- * are written to stderr, worded for a terminal; undefined means the command should exit 1.
+ * are written to stderr, worded for a terminal; undefined means the command should exit 1. With no
+ * usable kubeconfig at all it throws CliEnvironmentError (exit 2).
  */
 export async function connectCliContext(opts: { readonly kubeconfig?: string | undefined; readonly context?: string | undefined }, io: CliIo): Promise<{ kc: KubeConfig; context: ContextSummary } | undefined> {
   const loaded = await loadCliKubeconfig(opts.kubeconfig, io);
   if (!loaded.ok) {
     io.err(`aiplat: ${describeKubeconfigError(loaded.error)}\n`);
-    return undefined;
+    throw new CliEnvironmentError(loaded.error.kind);
   }
   const name = opts.context ?? loaded.currentContext;
   if (!name) {
@@ -136,7 +185,7 @@ async function listContexts(opts: z.infer<typeof ContextsOptions>, io: CliIo): P
   const result = await loadCliKubeconfig(opts.kubeconfig, io);
   if (!result.ok) {
     io.err(`aiplat: ${describeKubeconfigError(result.error)}\n`);
-    return ExitCode.failed;
+    return ExitCode.environment;
   }
   for (const file of result.missing) io.err(`aiplat: warning: ${file} does not exist; skipped\n`);
   if (opts.output === "json") {

@@ -97,6 +97,10 @@ async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promis
 
   let failed = false;
   const loaded = opts.live ? await loadCliKubeconfig(opts.kubeconfig, io) : undefined;
+  if (loaded && !loaded.ok) {
+    io.err(`aiplat: --live needs a kubeconfig: ${describeKubeconfigError(loaded.error)}\n`);
+    return ExitCode.environment;
+  }
   const locate = manifestLocator(read.text);
   const findings: Located[] = [];
   const notYetDeployable = new Set<string>();

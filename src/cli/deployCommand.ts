@@ -144,7 +144,7 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
   }
 
   const loaded = await loadCliKubeconfig(opts.kubeconfig, io);
-  if (!loaded.ok) return end(ExitCode.failed, "failed", describeKubeconfigError(loaded.error));
+  if (!loaded.ok) return end(ExitCode.environment, "failed", describeKubeconfigError(loaded.error));
   for (const missing of loaded.missing) io.err(`aiplat: warning: ${missing} does not exist; skipped\n`);
 
   const signal = io.signal ?? new AbortController().signal;

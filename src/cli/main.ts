@@ -37,7 +37,10 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`aiplat: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // A person reads one line; a bug report wants the stack, which AIPLAT_DEBUG=1 prints.
+    const debug = Boolean(process.env["AIPLAT_DEBUG"]);
+    const text = err instanceof Error ? (debug ? (err.stack ?? err.message) : err.message) : String(err);
+    process.stderr.write(`aiplat: unexpected error: ${text}${debug ? "" : " (AIPLAT_DEBUG=1 shows where)"}\n`);
     process.exitCode = 1;
   },
 );

@@ -41,7 +41,7 @@ export function registerScaffoldCommand({ program, io, setExitCode }: CliCommand
     });
 }
 
-/** Mistakes on the command line exit 2; a refused target or a failed write exits 1. */
+/** Mistakes on the command line, and a folder aiplat may not write, exit 2; a refused target or a failed write exits 1. */
 function exitCodeOf(e: ScaffoldError): number {
   switch (e.kind) {
     case "unknown-template":
@@ -52,8 +52,9 @@ function exitCodeOf(e: ScaffoldError): number {
     case "invalid-template":
     case "target-exists":
     case "outside-target":
-    case "io":
       return ExitCode.failed;
+    case "io":
+      return e.code === "EACCES" || e.code === "EPERM" || e.code === "EROFS" ? ExitCode.environment : ExitCode.failed;
   }
 }
 

@@ -89,6 +89,7 @@ export const SettingKey = {
   auditPath: "aiPlatform.audit.path",
   readOnlyContexts: "aiPlatform.readOnlyContexts",
   metricsSources: "aiPlatform.metrics.sources",
+  addCliToPath: "aiPlatform.terminal.addCliToPath",
 } as const;
 
 /**

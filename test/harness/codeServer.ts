@@ -27,6 +27,8 @@ export function userSettings(opts: { readonly trustWorkspaces: boolean }): Recor
     "chat.disableAIFeatures": true,
     "chat.commandCenter.enabled": false,
     "workbench.secondarySideBar.defaultVisibility": "hidden",
+    // The DOM renderer, so a test reads the terminal's text as a person sees it (WebGL draws pixels).
+    "terminal.integrated.gpuAcceleration": "off",
   };
 }
 

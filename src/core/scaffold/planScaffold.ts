@@ -1,3 +1,4 @@
+import { productVersion } from "../productVersion";
 import { Document } from "yaml";
 import type { KubeObject } from "../kube/objects/kubeObject";
 import { toKubeYaml } from "../kube/objects/kubeYaml";
@@ -137,5 +138,7 @@ function templateView(template: LoadedTemplate, m: ServiceManifest, envName: str
     },
     kinds: objects.map((o) => ({ kind: o.kind, file: `k8s/${o.kind.toLowerCase()}.yaml` })),
     date,
+    // The scaffolded CI pins the aiplat that wrote it.
+    aiplat: { version: productVersion },
   };
 }

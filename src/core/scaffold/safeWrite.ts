@@ -39,7 +39,7 @@ async function targetProblem(dir: string): Promise<ScaffoldError | undefined> {
     return undefined;
   } catch (err) {
     if (errorCode(err) === "ENOENT") return undefined;
-    return { kind: "io", path: dir, message: errorMessage(err) };
+    return { kind: "io", path: dir, message: errorMessage(err), ...codeOf(err) };
   }
 }
 
@@ -73,7 +73,7 @@ export async function writeDirectoryAtomically(outDir: string, files: readonly P
     if (temp && (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR" || code === "EISDIR")) {
       return await failed({ kind: "target-exists", dir: target, reason: "appeared-while-writing" });
     }
-    return await failed({ kind: "io", path: target, message: errorMessage(err) });
+    return await failed({ kind: "io", path: target, message: errorMessage(err), ...codeOf(err) });
   }
 
   async function failed(error: ScaffoldError): Promise<WriteResult> {
@@ -93,4 +93,9 @@ async function removeEmptyDirs(deepest: string, top: string): Promise<void> {
     }
     if (dir === top || path.dirname(dir) === dir) return;
   }
+}
+
+function codeOf(err: unknown): { code?: string } {
+  const code = errorCode(err);
+  return code ? { code } : {};
 }

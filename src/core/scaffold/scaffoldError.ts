@@ -14,7 +14,8 @@ export type ScaffoldError =
   | { readonly kind: "invalid-manifest"; readonly issues: readonly string[] }
   | { readonly kind: "target-exists"; readonly dir: string; readonly reason: TargetConflict }
   | { readonly kind: "outside-target"; readonly path: string; readonly dir: string }
-  | { readonly kind: "io"; readonly path: string; readonly message: string };
+  /** `code` is the system error code (EACCES, ENOSPC…) when there was one. */
+  | { readonly kind: "io"; readonly path: string; readonly message: string; readonly code?: string };
 
 /**
  * A user's text, quoted and made safe to print: control characters, newlines and anything

@@ -16,7 +16,9 @@ interface Workflow {
   readonly jobs: Record<string, { defaults?: { run?: { "working-directory"?: string } }; steps: { name?: string; run?: string; uses?: string }[] }>;
 }
 
-const npxPrefix = "npx --yes --package=ai-platform-ops aiplat ";
+// The package comes from the job's AIPLAT_PACKAGE (pinned; see the next test); the pack-and-install
+// test (test/integration/cliPackage.test.ts) runs these same lines in a shell against the packed tarball.
+const npxPrefix = 'npx --yes --package="$AIPLAT_PACKAGE" aiplat ';
 const templates = readdirSync(templatesDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith("_"))
   .map((d) => d.name);
@@ -36,7 +38,7 @@ function workflowRuns(dir: string): { cwd: string; args: string[]; name: string 
       if (step.run === undefined) return [];
       // Anything but a plain aiplat invocation would need a shell this test does not emulate.
       expect(step.run.startsWith(npxPrefix), step.run).toBe(true);
-      expect(step.run, "no quoting, pipes or variables to interpret").toMatch(/^[A-Za-z0-9 ._=/-]+$/);
+      expect(step.run.slice(npxPrefix.length), "no quoting, pipes or variables to interpret").toMatch(/^[A-Za-z0-9 ._=/-]+$/);
       return [{ cwd: path.resolve(dir, job.defaults?.run?.["working-directory"] ?? "."), args: step.run.slice(npxPrefix.length).split(/ +/), name: step.name ?? step.run }];
     }),
   );

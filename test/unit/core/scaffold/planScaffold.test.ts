@@ -1,3 +1,4 @@
+import { productVersion } from "../../../../src/core/productVersion";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -114,13 +115,14 @@ describe("what each template writes", () => {
     }
   });
 
-  test("the CI workflow runs aiplat check on every environment, production until pinned as not yet deployable", async () => {
-    const workflow = parse(file((await plan("python")).files, ".github/workflows/aiplatform-check.yml")) as { on: Record<string, unknown>; jobs: { check: { steps: { run?: string }[] } } };
+  test("the CI workflow runs aiplat check on every environment, production until pinned as not yet deployable, with the aiplat that scaffolded it", async () => {
+    const workflow = parse(file((await plan("python")).files, ".github/workflows/aiplatform-check.yml")) as { on: Record<string, unknown>; jobs: { check: { env: Record<string, string>; steps: { run?: string }[] } } };
     expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
+    expect(workflow.jobs.check.env["AIPLAT_PACKAGE"]).toBe(`ai-platform-ops@${productVersion}`);
     const runs = workflow.jobs.check.steps.map((s) => s.run).filter(Boolean);
     expect(runs).toEqual([
-      "npx --yes --package=ai-platform-ops aiplat check aiplatform.yaml --env dev",
-      "npx --yes --package=ai-platform-ops aiplat check aiplatform.yaml --env prod --unpinned-prod warning",
+      'npx --yes --package="$AIPLAT_PACKAGE" aiplat check aiplatform.yaml --env dev',
+      'npx --yes --package="$AIPLAT_PACKAGE" aiplat check aiplatform.yaml --env prod --unpinned-prod warning',
     ]);
   });
 
