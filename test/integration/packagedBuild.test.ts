@@ -41,6 +41,9 @@ describe("the packaged VSIX", () => {
       "extension/schemas/aiplatform.schema.json",
       "extension/templates/vllm/template.yaml",
       "extension/media/walkthrough/scaffold.md",
+      // aiplat, which the extension puts on the integrated terminals' PATH.
+      "extension/bin/aiplat.cjs",
+      "extension/dist/cli.js",
     ]) {
       expect(names).toContain(needed);
     }
