@@ -9,8 +9,11 @@
  *   dashboard   the latency dashboard: 4 × 40k points painted in Chromium, command → first chart in
  *               code-server on the 7-day backfill (default and 7 d range), the webview bundle
  *               gzipped, and the host bundle's growth since issue 9 began (bench/dashboard.ts).
+ *   cost        the cost model on the 1k-node / 10k-pod scale cluster over 7 days: compute time
+ *               and heap held (bench/cost.ts), and the cost dashboard's open → paint on that
+ *               cluster in code-server (bench/costDashboard.ts).
  *
- *   npm run bench [-- activation cluster ship dashboard]
+ *   npm run bench [-- activation cluster ship dashboard cost]
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,6 +24,8 @@ import { buildRunnerVsix } from "../test/harness/runnerVsix";
 import { packageExtension } from "../scripts/package";
 import { build, packageVsix } from "../scripts/vsix";
 import { clusterBench } from "./cluster";
+import { costBench } from "./cost";
+import { costOpenBench } from "./costDashboard";
 import { dashboardBench } from "./dashboard";
 import { shipBench } from "./ship";
 import { repoRoot } from "../scripts/vsix";
@@ -81,7 +86,21 @@ async function dashboard(): Promise<Record<string, unknown>> {
   }
 }
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard };
+async function cost(): Promise<Record<string, unknown>> {
+  const model = costBench();
+  await build(["--production"]);
+  const dir = await mkdtemp(path.join(tmpdir(), "aiplat-bench-vsix-"));
+  try {
+    const vsix = await packageVsix(repoRoot, path.join(dir, "ai-platform-ops.vsix"));
+    const install = await ensureCodeServer();
+    const open = await costOpenBench(vsix);
+    return { ...model, openToPaintMs: open.openToPaintMs, openToPaintColdMs: open.openToPaintColdMs, openRunsMs: open.openRunsMs, vscode: install.vscodeVersion };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard, cost };
 
 async function main(): Promise<void> {
   // Only the JSON lines go to stdout.

@@ -1,5 +1,5 @@
 /**
- * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE --no-controllers --no-metrics]:
+ * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE --no-controllers --no-metrics --opencost]:
  * serves a scenario on 127.0.0.1 with the simulated controllers running, a real Prometheus
  * scraping its exporters and the Azure fakes (Entra ID, ARM metrics, managed Prometheus), writes a
  * kubeconfig, .sandbox/endpoints.json and .sandbox/ca.pem, and runs until Ctrl-C.
@@ -20,6 +20,7 @@ const Flags = z.object({
   controllers: z.boolean(),
   metrics: z.boolean(),
   backfillDays: z.coerce.number().int().min(0).max(90),
+  opencost: z.boolean(),
 });
 
 /** Prometheus logs a lot; show its warnings and errors and the backfill summary only. */
@@ -27,13 +28,14 @@ const metricsLog = (line: string): void => {
   if (/level=(warn|error)|^\[metrics\]/.test(line)) console.log(line);
 };
 
-const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--kubeconfig FILE] [--no-controllers] [--no-metrics] [--backfill-days N]
+const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--kubeconfig FILE] [--no-controllers] [--no-metrics] [--backfill-days N] [--opencost]
   --port        port on 127.0.0.1 (default 6443; 0 picks a free one)
   --scenario    a scenario under sandbox/scenarios/ or a YAML file (default demo)
   --kubeconfig  where to write the kubeconfig (default .sandbox/kubeconfig)
   --no-controllers  serve the scenario as written, with no scheduler, kubelets or controllers
   --no-metrics      no exporters, no Prometheus (it needs Debian's prometheus package) and no Azure fakes
-  --backfill-days   days of metrics history written before Prometheus starts (default 7; 0 for none)`;
+  --backfill-days   days of metrics history written before Prometheus starts (default 7; 0 for none)
+  --opencost        also serve a fake OpenCost as service opencost/opencost:9003 (off: cost comes from our own model)`;
 
 function fail(message: string): never {
   console.error(`sandbox: ${message}\n${usage}`);
@@ -52,6 +54,7 @@ function readFlags(argv: string[]): z.infer<typeof Flags> {
         "no-controllers": { type: "boolean" },
         "no-metrics": { type: "boolean" },
         "backfill-days": { type: "string" },
+        opencost: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -71,6 +74,7 @@ function readFlags(argv: string[]): z.infer<typeof Flags> {
     controllers: values["no-controllers"] !== true,
     metrics: values["no-metrics"] !== true,
     backfillDays: values["backfill-days"] ?? "7",
+    opencost: values.opencost === true,
   });
   if (!parsed.success) fail(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
       ...(flags.metrics
         ? { metrics: { backfillDays: flags.backfillDays, dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog }, azure: true }
         : {}),
+      ...(flags.opencost ? { opencost: true } : {}),
     });
   } catch (e) {
     fail(`cannot start the sandbox (scenario ${scenarioFile(flags.scenario)}, port ${flags.port}): ${(e as Error).message}`);
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
   console.log(`Sandbox cluster "${scenario.name ?? flags.scenario}" serving on ${server.url}`);
   console.log(`Kubeconfig: ${kubeconfig}`);
   if (metrics) console.log(`Prometheus: ${metrics.prometheus.url} (in the cluster: service ${metrics.serviceProxy}, through the API server's service proxy)`);
+  if (started.opencost) console.log(`OpenCost (fake): ${started.opencost.url} (in the cluster: service ${started.opencost.serviceProxy}, through the API server's service proxy)`);
   if (endpoints.azure) console.log(azureHelp(endpoints.azure, endpointsFile, kubeconfig));
   console.log(`Endpoints: ${endpointsFile}`);
   console.log(flags.controllers ? "Controllers, scheduler and kubelets are running (--no-controllers to serve the scenario as written)." : "No controllers: objects change only when you change them.");

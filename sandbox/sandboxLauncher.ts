@@ -4,6 +4,7 @@ import { SandboxApiServer, type SandboxApiServerOptions } from "./apiServer";
 import { type SandboxAzure, startSandboxAzure } from "./azure/sandboxAzure";
 import { demoIncidentAtMs } from "./demoIncident";
 import { type SandboxMetrics, type SandboxMetricsOptions, startSandboxMetrics } from "./metrics/sandboxMetrics";
+import { type SandboxOpenCost, type SandboxOpenCostOptions, startSandboxOpenCost } from "./opencost/sandboxOpenCost";
 import { type Scenario, loadScenario, readScenario, scenariosDir } from "./scenario";
 
 export interface StartSandboxOptions extends Omit<SandboxApiServerOptions, "seed"> {
@@ -19,6 +20,11 @@ export interface StartSandboxOptions extends Omit<SandboxApiServerOptions, "seed
    * the sandbox's Prometheus) under the API server's CA; server.stop() stops them. Off by default.
    */
   azure?: boolean;
+  /**
+   * Runs a fake OpenCost as the Service opencost/opencost (port 9003) behind the service proxy.
+   * Off by default, so the demo's cost comes from the product's own model.
+   */
+  opencost?: boolean | SandboxOpenCostOptions;
 }
 
 export interface StartedSandbox {
@@ -26,6 +32,7 @@ export interface StartedSandbox {
   scenario: Scenario;
   metrics?: SandboxMetrics;
   azure?: SandboxAzure;
+  opencost?: SandboxOpenCost;
 }
 
 export function scenarioFile(name: string): string {
@@ -33,7 +40,7 @@ export function scenarioFile(name: string): string {
 }
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<StartedSandbox> {
-  const { scenario: wanted = "demo", metrics: metricsOption, azure: azureOption, ...serverOptions } = options;
+  const { scenario: wanted = "demo", metrics: metricsOption, azure: azureOption, opencost: openCostOption, ...serverOptions } = options;
   const scenario = typeof wanted === "string" ? await readScenario(scenarioFile(wanted)) : wanted;
   const server = await SandboxApiServer.start({ ...serverOptions, seed: (store, logs) => loadScenario(store, logs, scenario) });
   const started: StartedSandbox = { server, scenario };
@@ -42,6 +49,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       const metrics = await startSandboxMetrics(server, metricsOption === true ? {} : metricsOption);
       server.addStopHook(() => metrics.stop());
       started.metrics = metrics;
+    }
+    if (openCostOption) {
+      const opencost = await startSandboxOpenCost(server, openCostOption === true ? {} : openCostOption);
+      server.addStopHook(() => opencost.stop());
+      started.opencost = opencost;
     }
     if (azureOption) {
       // The fake online endpoint turns slow when the demo's bad revision rolled out, as its pods' metrics do.

@@ -23,11 +23,12 @@ function hash(i: number): string {
 export function scaleScenario(options: ScaleScenarioOptions): Scenario {
   const now = (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
   const namespaceCount = Math.max(1, options.namespaces ?? 10);
-  const namespaces: KubeObject[] = Array.from({ length: namespaceCount }, (_, i) => ({ metadata: { name: `bench-${i}` }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } }));
+  // Five teams own the namespaces, under the cost model's default team label.
+  const namespaces: KubeObject[] = Array.from({ length: namespaceCount }, (_, i) => ({ metadata: { name: `bench-${i}`, labels: { team: `team-${i % 5}` } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } }));
   const nodes: KubeObject[] = Array.from({ length: options.nodes }, (_, i) => {
     const name = `aks-a100pool-10000000-vmss${String(i).padStart(6, "0")}`;
     return {
-      metadata: { name, labels: { "kubernetes.azure.com/agentpool": "a100pool", "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB", "nvidia.com/gpu.memory": "81920", "kubernetes.io/hostname": name } },
+      metadata: { name, labels: { "kubernetes.azure.com/agentpool": "a100pool", "node.kubernetes.io/instance-type": "Standard_ND96amsr_A100_v4", "nvidia.com/gpu.product": "NVIDIA-A100-SXM4-80GB", "nvidia.com/gpu.memory": "81920", "kubernetes.io/hostname": name } },
       spec: { taints: [{ key: "sku", value: "gpu", effect: "NoSchedule" }] },
       status: {
         capacity: { cpu: "96", memory: "1857568436Ki", pods: "110", "nvidia.com/gpu": "8" },

@@ -28,9 +28,12 @@ const lazyModules: Readonly<Record<string, string>> = {
   "src/core/manifest/parseManifest.ts": "manifest-parser",
   "src/core/kube/objects/kubeYaml.ts": "kube-yaml",
   "src/editor/panels/latencyPanel.ts": "latency-panel",
+  "src/editor/panels/costPanel.ts": "cost-panel",
   "src/editor/commands/metricsCommands.ts": "metrics-commands",
   "src/editor/metrics/metricsSourceFactory.ts": "metrics-sources",
   "src/editor/metrics/latencyData.ts": "latency-data",
+  // The cost model, the price book and OpenCost's reader: with the first cost report.
+  "src/editor/cost/costData.ts": "cost-data",
   // @azure/arm-monitor alone is about 280 KB minified: only an Azure Monitor source loads it.
   "src/core/metrics/azureMonitorClient.ts": "arm-monitor",
 };
@@ -54,6 +57,7 @@ const lazyModulePlugin = (dir: string): esbuild.Plugin => ({
  */
 export const webviewEntries: Readonly<Record<string, string>> = {
   latency: "webview/latency/main.tsx",
+  cost: "webview/cost/main.tsx",
 };
 
 /**

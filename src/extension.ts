@@ -27,6 +27,9 @@ import { createMetricsFeature } from "./editor/metrics/metricsFeature";
 import { registerLatencyDashboard } from "./editor/panels/latencyDashboard";
 import { registerLatencyCommands, revealRevision } from "./editor/commands/latencyCommands";
 import { registerCliOnTerminalPath } from "./editor/terminal/cliOnTerminalPath";
+import { registerCostFeature } from "./editor/cost/costFeature";
+import { registerCostDashboard } from "./editor/panels/costDashboard";
+import { openServiceLatency, registerCostCommands } from "./editor/commands/costCommands";
 
 /** What activate() returns: figures the bench reads in the extension host. */
 export interface AiPlatformApi {
@@ -69,6 +72,13 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     openRevision: (service, revision) => revealRevision(treeRows, service, revision),
     connectMetricsCommand: CommandId.connectMetrics,
   });
+  const cost = registerCostFeature({ connection, metrics: metrics.metrics, views, log, auditFile: () => trail.file });
+  const costDashboard = registerCostDashboard(context, {
+    load: (ctx, window, aggregate, signal) => cost.cost.load(ctx, window, aggregate, signal),
+    openService: (ctx, service) => openServiceLatency({ connection, latency: dashboard }, ctx, service),
+    connectMetrics: () => vscode.commands.executeCommand(CommandId.connectMetrics),
+    log,
+  });
   context.subscriptions.push(
     log,
     model,
@@ -84,6 +94,9 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...metrics.disposables,
     dashboard,
     ...registerLatencyCommands(runner, { ...treeRows, dashboard }),
+    ...cost.disposables,
+    costDashboard,
+    ...registerCostCommands(runner, { connection, dashboard: costDashboard }),
     // Deploy, rollback, scaffold and audit load on their first command, not with the extension.
     ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>
       (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log }),

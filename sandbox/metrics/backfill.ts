@@ -6,19 +6,24 @@
  * under its own pod-template-hash; counters restart with each container start, as real ones do.
  *
  * To keep the file and promtool's passes over it small, history holds what the dashboards read
- * (latency histograms, request and error counters, saturation gauges, GPU utilisation), sampled
- * more finely the closer to now (see sampleTimes).
+ * (latency histograms, request and error counters, saturation gauges, GPU utilisation, the
+ * kubelet's CPU and memory per container), sampled more finely the closer to now (see sampleTimes).
+ * GPUs are written for every device since its node came up, idle ones at zero as dcgm-exporter
+ * reports them, held by the pods that ran on the node at each time; pods of past revisions, whose
+ * node the store no longer knows, are put on the nodes of the pods that replaced them.
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { type ObjectStore } from "../objectStore";
 import { findResource, type ResourceType } from "../resourceTypes";
-import { dcgmFamilies, gpuDevices, gpuReadings } from "./dcgmMetrics";
+import { type KubeObject } from "../kubeObject";
+import { cadvisorCounters, cadvisorFamilies, kubeletTargetLabels } from "./cadvisorMetrics";
+import { type GpuDevice, dcgmFamilies, deviceFits, gpuDevices, gpuReadings } from "./dcgmMetrics";
 import { nodeTargetLabels, podTargetLabels } from "./exporters";
 import { type FamilyDef, type Labels } from "./runtimeMetrics";
-import { podTraffic, processCounters } from "./runtimeMetricsCounters";
-import { historicalPods } from "./runtimeMetricsTarget";
-import { minuteMs, minuteTraffic } from "./trafficModel";
+import { type ProcessCounters, podTraffic, processCounters } from "./runtimeMetricsCounters";
+import { type HistoricalPod, type ModelServerTarget, historicalPods } from "./runtimeMetricsTarget";
+import { type MinuteTraffic, type PodTraffic, minuteMs, minuteTraffic } from "./trafficModel";
 
 /** The families the history keeps; the live exporters serve every family. */
 export const historyFamilies: ReadonlySet<string> = new Set([
@@ -34,6 +39,8 @@ export const historyFamilies: ReadonlySet<string> = new Set([
   "request_predict_seconds", "revision_request_count", "revision_request_latencies",
   // dcgm-exporter
   dcgmFamilies.gpuUtil.name, dcgmFamilies.grActive.name,
+  // the kubelet's cAdvisor
+  cadvisorFamilies.cpu.name, cadvisorFamilies.memory.name,
 ]);
 
 /** vLLM's latency history is its own histograms; the OpenAI server's HTTP ones would double the file. */
@@ -60,6 +67,48 @@ export interface BackfillOptions {
 }
 
 const kinds = { nodes: findResource("", "v1", "nodes") as ResourceType };
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The node of every pod: its own, or for a pod of a past revision (which the store keeps no node
+ * for) the node of the current pod of its service at the same index in name order.
+ */
+function nodesOfPods(pods: readonly HistoricalPod[]): Map<HistoricalPod, string> {
+  const placed = new Map<HistoricalPod, string>();
+  const current = new Map<string, string[]>();
+  const unplaced = new Map<string, HistoricalPod[]>();
+  for (const p of [...pods].sort((a, b) => byName(a.target.pod, b.target.pod))) {
+    if (p.target.node) {
+      placed.set(p, p.target.node);
+      current.set(p.target.serviceKey, [...(current.get(p.target.serviceKey) ?? []), p.target.node]);
+    } else {
+      unplaced.set(p.target.serviceKey, [...(unplaced.get(p.target.serviceKey) ?? []), p]);
+    }
+  }
+  for (const [service, list] of unplaced) {
+    const nodes = current.get(service) ?? [];
+    list.forEach((p, i) => {
+      const node = nodes[i % Math.max(1, nodes.length)];
+      if (node) placed.set(p, node);
+    });
+  }
+  return placed;
+}
+
+/** Who holds a node's devices at a time: the pods serving then, in name order, as gpuDevices does live. */
+function devicesOf(devices: readonly GpuDevice[], holders: readonly { target: ModelServerTarget }[]): (ModelServerTarget | undefined)[] {
+  const owner: (ModelServerTarget | undefined)[] = devices.map(() => undefined);
+  let next = 0;
+  for (const { target } of [...holders].sort((a, b) => byName(a.target.pod, b.target.pod))) {
+    const first = devices[next];
+    if (target.gpus.count === 0 || !first || !deviceFits(first, target.gpus.resource)) continue;
+    for (let k = 0; k < target.gpus.count && next < devices.length; k++, next++) owner[next] = target;
+  }
+  return owner;
+}
+
+const ms = (timestamp: unknown): number | undefined => (typeof timestamp === "string" && Number.isFinite(Date.parse(timestamp)) ? Date.parse(timestamp) : undefined);
 
 interface SeriesData {
   family: FamilyDef;
@@ -166,21 +215,30 @@ export async function writeBackfill(store: ObjectStore, opts: BackfillOptions): 
   };
 
   const pods = historicalPods(store, from, opts.now);
-  for (const { target, starts, end, live } of pods) {
+  const nodeOf = nodesOfPods(pods);
+  const nodesByName = new Map(store.list(kinds.nodes).map((n) => [n.metadata.name ?? "", n]));
+  const cadvisorKept = !keep || keep.has(cadvisorFamilies.cpu.name) || keep.has(cadvisorFamilies.memory.name);
+  for (const pod of pods) {
+    const { target, starts, end, live } = pod;
     const targetLabels = podTargetLabels(target);
+    const node: KubeObject | undefined = nodesByName.get(nodeOf.get(pod) ?? "");
+    const kubeletLabels = node ? kubeletTargetLabels(node) : undefined;
     starts.forEach((start, i) => {
       const until = Math.min(starts[i + 1] ?? end, end);
       // Counters the live exporter continues must count from the container's start; those of pods
       // that are gone may count from just before the window, which no one can tell apart.
       const origin = live && i === starts.length - 1 ? start : Math.max(start, from - 3_600_000);
-      const counters = processCounters(target, seed, origin, (def) => keptFor(target.runtime, def.family.name, keep));
+      const process = { counters: processCounters(target, seed, origin, (def) => keptFor(target.runtime, def.family.name, keep)), labels: targetLabels };
+      // The kubelet's cgroups restart with the container, as the process does.
+      const cgroups = kubeletLabels && cadvisorKept ? { counters: cadvisorCounters(target, seed, origin), labels: kubeletLabels } : undefined;
+      const sources: { counters: ProcessCounters; labels: Labels }[] = cgroups ? [process, cgroups] : [process];
       for (const t of times) {
         if (t < start || t < from) continue;
         if (t >= until && !(t === opts.now && until === opts.now)) break;
-        for (const v of counters.valuesAt(t)) {
+        for (const source of sources) for (const v of source.counters.valuesAt(t)) {
           const family = v.def.family;
-          if (!keptFor(target.runtime, family.name, keep)) continue;
-          const labels = { ...v.def.labels, ...targetLabels };
+          if (source === process ? !keptFor(target.runtime, family.name, keep) : keep && !keep.has(family.name)) continue;
+          const labels = { ...v.def.labels, ...source.labels };
           const sample = familyName(family).sample;
           if (v.def.kind === "histogram") {
             (family.buckets ?? []).forEach((le, b) => add(family, `${sample}_bucket`, labels, t, v.buckets?.[b] ?? 0, le));
@@ -199,25 +257,48 @@ export async function writeBackfill(store: ObjectStore, opts: BackfillOptions): 
     });
   }
 
-  // GPUs in use by a serving pod, since the pod started (a container restart keeps its GPUs).
-  const podStart = new Map(pods.map((p) => [`${p.target.namespace}/${p.target.pod}`, p.starts[0] ?? 0]));
+  // Every GPU since its node came up, held by the pods serving on the node at each time (a
+  // container restart keeps its GPUs, so a pod holds them from its first start to its end).
+  const holders = new Map<string, { target: ModelServerTarget; from: number; to: number }[]>();
+  for (const pod of pods) {
+    const node = nodeOf.get(pod);
+    if (!node || pod.target.gpus.count === 0) continue;
+    const to = pod.end >= opts.now ? Infinity : pod.end;
+    holders.set(node, [...(holders.get(node) ?? []), { target: { ...pod.target, node }, from: pod.starts[0] ?? pod.end, to }]);
+  }
+  const traffic = new Map<ModelServerTarget, PodTraffic>();
   for (const node of store.list(kinds.nodes)) {
-    const devices = gpuDevices(store, node.metadata.name ?? "");
+    const name = node.metadata.name ?? "";
+    const devices = gpuDevices(store, name, []);
     if (!devices) continue;
     const nodeLabels = nodeTargetLabels(node);
-    for (const device of devices) {
-      if (!device.user) continue;
-      const traffic = podTraffic(device.user, seed);
-      const since = podStart.get(`${device.user.namespace}/${device.user.pod}`) ?? device.userSince ?? 0;
-      for (const t of times) {
-        if (t < since) continue;
-        for (const reading of gpuReadings(device, minuteTraffic(traffic, Math.floor(t / minuteMs)), device.user.runtime)) {
-          // Whole GPUs keep DCGM_FI_DEV_GPU_UTIL; MIG instances, which have none, the engine activity.
-          if (keep && (!keep.has(reading.family.name) || (!device.mig && reading.family === dcgmFamilies.grActive))) continue;
-          add(reading.family, reading.family.name, { ...device.labels, ...nodeLabels }, t, reading.value);
+    const on = holders.get(name) ?? [];
+    const up = Math.max(from, ms(node.metadata.creationTimestamp) ?? from);
+    // Who holds which device changes only when a pod starts or ends.
+    const cuts = [...new Set([up, ...on.flatMap((h) => [h.from, h.to])])].filter((t) => t >= up && t <= opts.now).sort((a, b) => a - b);
+    cuts.forEach((cut, c) => {
+      const next = cuts[c + 1] ?? Infinity;
+      const owners = devicesOf(devices, on.filter((h) => h.from <= cut && h.to > cut));
+      devices.forEach((device, d) => {
+        const user = owners[d];
+        const labels = { ...device.labels, ...(user ? { pod: user.pod, namespace: user.namespace, container: user.container } : {}), ...nodeLabels };
+        let pt = user ? traffic.get(user) : undefined;
+        if (user && !pt) {
+          pt = podTraffic(user, seed);
+          traffic.set(user, pt);
         }
-      }
-    }
+        for (const t of times) {
+          if (t < cut) continue;
+          if (t >= next) break;
+          const m: MinuteTraffic | undefined = pt ? minuteTraffic(pt, Math.floor(t / minuteMs)) : undefined;
+          for (const reading of gpuReadings(device, m, user?.runtime)) {
+            // Whole GPUs keep DCGM_FI_DEV_GPU_UTIL; MIG instances, which have none, the engine activity.
+            if (keep && (!keep.has(reading.family.name) || (!device.mig && reading.family === dcgmFamilies.grActive))) continue;
+            add(reading.family, reading.family.name, labels, t, reading.value);
+          }
+        }
+      });
+    });
   }
 
   const dropped = prunableBuckets([...series.values()]);

@@ -111,7 +111,8 @@ export function gpuDevices(store: ObjectStore, nodeName: string, podsOnNode?: re
     }
   }
   let next = 0;
-  const pods = podsOnNode ?? store.list(kinds.pods).filter((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === nodeName);
+  // In pod name order, as the backfill assigns the GPUs of the past (devicesOf in backfill.ts).
+  const pods = [...(podsOnNode ?? store.list(kinds.pods).filter((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === nodeName))].sort((a, b) => ((a.metadata.name ?? "") < (b.metadata.name ?? "") ? -1 : 1));
   for (const pod of pods) {
     const want = podGpus(pod);
     if (!want || want.count === 0 || (want.resource === "nvidia.com/gpu") === (fullGpus === 0)) continue;
@@ -127,9 +128,14 @@ export function gpuDevices(store: ObjectStore, nodeName: string, podsOnNode?: re
   return devices;
 }
 
+/** Whether a pod's GPU resource is what the device is: a whole GPU, or a MIG instance. */
+export function deviceFits(device: GpuDevice, resource: string): boolean {
+  return (resource === "nvidia.com/gpu") === !device.mig;
+}
+
 /** A device's readings in one minute of its pod's traffic (idle when no pod serves on it). */
 export function gpuReadings(device: GpuDevice, m: MinuteTraffic | undefined, runtime?: ModelServerTarget["runtime"]): { family: FamilyDef; value: number }[] {
-  const busy = m ? Math.min(1, 0.25 + 0.45 * m.load * (0.9 + 0.2 * m.dither)) : 0;
+  const busy = m ? m.gpuBusy : 0;
   const util = Math.round(busy * 100);
   // vLLM preallocates 90% of the GPU for weights and KV cache; other servers hold their model plus buffers.
   const usedShare = !m ? 0 : runtime === "vllm" ? 0.9 : 0.3 + 0.1 * busy;

@@ -2,6 +2,7 @@
  * The sandbox's metrics endpoints, one HTTP server on 127.0.0.1 standing in for every exporter:
  *   GET /pods/<namespace>/<pod>/metrics   the model server's own /metrics (vLLM, Triton, KServe, FastAPI)
  *   GET /nodes/<node>/metrics             the node's dcgm-exporter
+ *   GET /nodes/<node>/metrics/cadvisor    the node's kubelet cAdvisor series (every Ready node)
  * Each pod gets a prom-client Registry on its first scrape, holding the process's cumulative state
  * from the traffic model since its container started; pods nobody scrapes cost nothing. Pods that
  * are gone or not serving, and nodes without a Ready dcgm-exporter, answer 404 (the target is down).
@@ -12,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, Summary } from "prom-client";
 import { type KubeObject } from "../kubeObject";
 import { type ObjectStore } from "../objectStore";
 import { findResource, type ResourceType } from "../resourceTypes";
+import { cadvisorCounters, cadvisorFamilies } from "./cadvisorMetrics";
 import { dcgmFamilies, gpuDevices, gpuReadings } from "./dcgmMetrics";
 import { type FamilyDef, type Labels, runtimeFamilies } from "./runtimeMetrics";
 import { type ProcessCounters, type SeriesValue, podTraffic, processCounters } from "./runtimeMetricsCounters";
@@ -42,7 +44,7 @@ export function nodeTargetLabels(node: KubeObject): Labels {
   return { job: dcgmJob, instance: `${ip}:${dcgmPort}`, node: node.metadata.name ?? "" };
 }
 
-const kinds = { pods: findResource("", "v1", "pods") as ResourceType };
+const kinds = { pods: findResource("", "v1", "pods") as ResourceType, nodes: findResource("", "v1", "nodes") as ResourceType };
 
 type PromMetric = Counter | Gauge | SnapshotHistogram | SnapshotSummary;
 
@@ -120,7 +122,8 @@ function setSamples(metric: PromMetric, samples: SeriesValue[]): void {
 interface PodExporter {
   /** What the registry was built for; a change (a restart, a new mode) is a new process. */
   identity: string;
-  replicas: number;
+  /** Replicas and the service's traffic: a change spreads the load anew from now on. */
+  load: string;
   counters: ProcessCounters;
   registry: Registry;
   metrics: Map<string, PromMetric>;
@@ -132,6 +135,8 @@ const idleMs = 10 * minuteMs;
 
 export class SandboxExporters {
   private readonly pods = new Map<string, PodExporter>();
+  /** The kubelet's view of each pod's cgroups, kept like the pods' processes. */
+  private readonly cgroups = new Map<string, { identity: string; load: string; counters: ProcessCounters; lastScrape: number }>();
   private lastPrune = 0;
   private podsByNode: { version: number; index: Map<string, KubeObject[]> } | undefined;
 
@@ -181,6 +186,7 @@ export class SandboxExporters {
     }
     const podMatch = /^\/pods\/([^/]+)\/([^/]+)\/metrics$/.exec(path);
     const nodeMatch = /^\/nodes\/([^/]+)\/metrics$/.exec(path);
+    const cadvisorMatch = /^\/nodes\/([^/]+)\/metrics\/cadvisor$/.exec(path);
     let body: string | undefined;
     let contentType = Registry.PROMETHEUS_CONTENT_TYPE;
     if (podMatch) {
@@ -191,6 +197,8 @@ export class SandboxExporters {
       }
     } else if (nodeMatch) {
       body = await this.nodeMetrics(nodeMatch[1] ?? "");
+    } else if (cadvisorMatch) {
+      body = await this.cadvisorMetrics(cadvisorMatch[1] ?? "");
     }
     if (body === undefined) {
       res.writeHead(404, { "content-type": "text/plain" }).end("no such target\n");
@@ -213,15 +221,16 @@ export class SandboxExporters {
     let pod = this.pods.get(key);
     // A restarted container is a new process: its counters start again from zero.
     const identity = JSON.stringify([live.since, live.target.runtime, live.target.modelName, live.target.knative ?? null, live.target.traits]);
+    const load = JSON.stringify([live.target.replicas, live.target.traffic]);
     if (!pod || pod.identity !== identity) {
       const registry = new Registry();
       const metrics = new Map(runtimeFamilies(live.target.runtime, Boolean(live.target.knative)).map((family) => [family.name, createMetric(family, registry)]));
-      pod = { identity, replicas: live.target.replicas, counters: processCounters(live.target, this.seed, live.since), registry, metrics, lastScrape: t };
+      pod = { identity, load, counters: processCounters(live.target, this.seed, live.since), registry, metrics, lastScrape: t };
       this.pods.set(key, pod);
-    } else if (pod.replicas !== live.target.replicas) {
+    } else if (pod.load !== load) {
       // Scaling spreads the service's load over more or fewer pods from now on; past minutes stay.
       pod.counters.retarget(podTraffic(live.target, this.seed));
-      pod.replicas = live.target.replicas;
+      pod.load = load;
     }
     pod.lastScrape = t;
     const byFamily = new Map<string, SeriesValue[]>();
@@ -238,6 +247,7 @@ export class SandboxExporters {
     if (t - this.lastPrune < minuteMs) return;
     this.lastPrune = t;
     for (const [key, pod] of this.pods) if (t - pod.lastScrape > idleMs) this.pods.delete(key);
+    for (const [key, cgroup] of this.cgroups) if (t - cgroup.lastScrape > idleMs) this.cgroups.delete(key);
   }
 
   private podsOn(node: string): KubeObject[] {
@@ -266,6 +276,37 @@ export class SandboxExporters {
       const m = device.user ? minuteTraffic(podTraffic(device.user, this.seed), minute) : undefined;
       for (const reading of gpuReadings(device, m, device.user?.runtime)) gauges.get(reading.family.name)?.set(device.labels, reading.value);
     }
+    return registry.metrics();
+  }
+
+  /** The kubelet's /metrics/cadvisor of a Ready node: the cgroups of its serving pods; undefined (404) otherwise. */
+  private async cadvisorMetrics(nodeName: string): Promise<string | undefined> {
+    const node = this.store.get(kinds.nodes, undefined, nodeName);
+    const ready = (node?.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+    if (!node || !ready) return undefined;
+    const t = this.now();
+    this.prune(t);
+    const registry = new Registry();
+    const metrics = new Map(Object.values(cadvisorFamilies).map((family) => [family.name, createMetric(family, registry)]));
+    const samples = new Map<string, SeriesValue[]>();
+    for (const pod of this.podsOn(nodeName)) {
+      const live = liveTarget(this.store, pod.metadata.namespace ?? "default", pod.metadata.name ?? "");
+      if (!live) continue;
+      const key = `${live.target.namespace}/${live.target.pod}`;
+      const identity = JSON.stringify([live.since, live.target.containers]);
+      const load = JSON.stringify([live.target.replicas, live.target.traffic]);
+      let cgroup = this.cgroups.get(key);
+      if (!cgroup || cgroup.identity !== identity) {
+        cgroup = { identity, load, counters: cadvisorCounters(live.target, this.seed, live.since), lastScrape: t };
+        this.cgroups.set(key, cgroup);
+      } else if (cgroup.load !== load) {
+        cgroup.counters.retarget(podTraffic(live.target, this.seed));
+        cgroup.load = load;
+      }
+      cgroup.lastScrape = t;
+      for (const value of cgroup.counters.valuesAt(t)) samples.set(value.def.family.name, [...(samples.get(value.def.family.name) ?? []), value]);
+    }
+    for (const [name, metric] of metrics) setSamples(metric, samples.get(name) ?? []);
     return registry.metrics();
   }
 }

@@ -135,7 +135,7 @@ export class ProcessCounters {
 /** The traffic model's view of a target: its service's profile, its revision, its share of the load. */
 export function podTraffic(target: ModelServerTarget, seed: number): PodTraffic {
   return {
-    profile: serviceProfile(target.runtime, target.serviceKey, seed),
+    profile: serviceProfile(target.runtime, target.serviceKey, seed, target.traffic),
     traits: target.traits,
     serviceKey: hashKey(target.serviceKey),
     podKey: hashKey(`${target.namespace}/${target.pod}`),

@@ -6,7 +6,7 @@
 import { type KubeObject } from "../kubeObject";
 import { type ObjectStore } from "../objectStore";
 import { findResource, type ResourceType } from "../resourceTypes";
-import { type RevisionTraits, type RuntimeId, hashKey, revisionTraits, runtimeOfImage, uniform } from "./trafficModel";
+import { type RevisionTraits, type RuntimeId, type ServiceTraffic, hashKey, revisionTraits, runtimeOfImage, serviceTraffic, uniform } from "./trafficModel";
 
 const kinds = {
   pods: findResource("", "v1", "pods") as ResourceType,
@@ -64,6 +64,20 @@ export interface ModelServerTarget {
   port: number;
   /** GPUs (or MIG slices) the pod holds, for the dcgm-exporter's pod mapping. */
   gpus: { resource: string; count: number };
+  /** The service's demand and GPU busy fraction, from its Deployment's annotations. */
+  traffic: ServiceTraffic;
+  /** Every container of the pod with what it requests (cores, bytes), for the kubelet's cAdvisor series. */
+  containers: readonly PodContainer[];
+}
+
+export interface PodContainer {
+  name: string;
+  image: string;
+  serving: boolean;
+  cpuRequest?: number;
+  memoryRequest?: number;
+  cpuLimit?: number;
+  memoryLimit?: number;
 }
 
 const ms = (timestamp: unknown): number | undefined => {
@@ -126,6 +140,24 @@ function modelNameOf(runtime: RuntimeId, container: Container, service: string, 
   }
 }
 
+/** Kubernetes quantities as the pods here write them: "500m", "2", "6Gi", "256Mi". */
+export function parseQuantity(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^([0-9.]+)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const n = Number.parseFloat(m[1] ?? "");
+  const scale: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+  return Number.isFinite(n) ? n * (m[2] ? (scale[m[2]] ?? 1) : 1) : undefined;
+}
+
+function podContainers(spec: PodSpec | undefined, serving: Container): PodContainer[] {
+  return (spec?.containers ?? []).map((c) => {
+    const q = (source: Record<string, string> | undefined, key: string): number | undefined => parseQuantity(source?.[key]);
+    const fields = { cpuRequest: q(c.resources?.requests, "cpu"), memoryRequest: q(c.resources?.requests, "memory"), cpuLimit: q(c.resources?.limits, "cpu"), memoryLimit: q(c.resources?.limits, "memory") };
+    return { name: c.name ?? "app", image: c.image ?? "", serving: c === serving, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) };
+  });
+}
+
 const defaultPorts: Record<RuntimeId, number> = { vllm: 8000, triton: 8002, kserve: 8080, fastapi: 8080 };
 
 interface Owners {
@@ -169,6 +201,8 @@ function buildTarget(store: ObjectStore, meta: { namespace: string; pod: string;
     ...(knative ? { knative: { service: `${isvcName}-predictor`, configuration: `${isvcName}-predictor`, revision: `${isvcName}-predictor-${String(revision).padStart(5, "0")}` } } : {}),
     port: container.ports?.find((p) => p.name === "metrics")?.containerPort ?? container.ports?.[0]?.containerPort ?? defaultPorts[runtime],
     gpus: gpusOf(container),
+    traffic: serviceTraffic(owners.deployment ? owners.deployment.metadata.annotations : template.metadata?.annotations),
+    containers: podContainers(template.spec, container),
   };
 }
 

@@ -68,7 +68,7 @@ export async function startSandboxMetrics(server: SandboxApiServer, opts: Sandbo
     cleanups.push(() => targets.stop());
     const prometheus = await startPrometheus({
       dataDir: tsdb,
-      configYaml: sandboxPrometheusConfig({ podsFile: targets.podsFile, gpuNodesFile: targets.gpuNodesFile, ...(opts.scrapeInterval ? { scrapeInterval: opts.scrapeInterval } : {}) }),
+      configYaml: sandboxPrometheusConfig({ podsFile: targets.podsFile, gpuNodesFile: targets.gpuNodesFile, nodesFile: targets.nodesFile, ...(opts.scrapeInterval ? { scrapeInterval: opts.scrapeInterval } : {}) }),
       // Retention counts from the newest block, so the backfill is safe; keep a month like a real setup.
       retention: `${Math.max(30, days + 1)}d`,
       log,

@@ -1,6 +1,6 @@
 /**
  * The file_sd target files the sandbox's Prometheus reads: one target group per serving model
- * server pod and per GPU node, rewritten as the store changes. Debian's Prometheus is built without
+ * server pod, per GPU node (dcgm-exporter) and per node (the kubelet's cAdvisor), rewritten as the store changes. Debian's Prometheus is built without
  * kubernetes_sd (its NEWS.Debian, 1.5.0: "Kubernetes support has been completely removed"), so
  * the sandbox does the discovery a kubernetes_sd pod/node role plus kube-prometheus' relabelling
  * would do, and Prometheus picks the files up through inotify.
@@ -9,6 +9,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { type ObjectStore } from "../objectStore";
 import { findResource } from "../resourceTypes";
+import { kubeletTargetLabels } from "./cadvisorMetrics";
 import { nodeTargetLabels, podTargetLabels } from "./exporters";
 import { liveTarget } from "./runtimeMetricsTarget";
 
@@ -52,7 +53,18 @@ export function gpuNodeTargetGroups(store: ObjectStore, exporterAddress: string)
   return groups.sort((a, b) => (a.labels.node! < b.labels.node! ? -1 : 1));
 }
 
-/** Keeps dir/pods.json and dir/gpu-nodes.json equal to the store's Running pods and GPU nodes. */
+/**
+ * Every node's kubelet, scraped at /nodes/<node>/metrics/cadvisor with kube-prometheus-stack's
+ * kubelet target labels (job kubelet, metrics_path /metrics/cadvisor, instance <IP>:10250, node).
+ */
+export function kubeletTargetGroups(store: ObjectStore, exporterAddress: string): TargetGroup[] {
+  return store
+    .list(nodesType)
+    .map((node): TargetGroup => ({ targets: [exporterAddress], labels: { __metrics_path__: `/nodes/${encodeURIComponent(node.metadata.name ?? "")}/metrics/cadvisor`, ...kubeletTargetLabels(node) } }))
+    .sort((a, b) => ((a.labels.node ?? "") < (b.labels.node ?? "") ? -1 : 1));
+}
+
+/** Keeps dir/pods.json, dir/gpu-nodes.json and dir/nodes.json equal to the store's Running pods, GPU nodes and nodes. */
 export class ScrapeTargetsFile {
   private readonly written = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -64,12 +76,13 @@ export class ScrapeTargetsFile {
     private readonly exporterAddress: string,
     readonly podsFile: string,
     readonly gpuNodesFile: string,
+    readonly nodesFile: string,
   ) {}
 
   /** Writes both files, then rewrites them (debounced by debounceMs) whenever a pod or node changes. */
   static async start(store: ObjectStore, opts: { dir: string; exportersUrl: string; debounceMs?: number }): Promise<ScrapeTargetsFile> {
     await mkdir(opts.dir, { recursive: true });
-    const files = new ScrapeTargetsFile(store, new URL(opts.exportersUrl).host, path.join(opts.dir, "pods.json"), path.join(opts.dir, "gpu-nodes.json"));
+    const files = new ScrapeTargetsFile(store, new URL(opts.exportersUrl).host, path.join(opts.dir, "pods.json"), path.join(opts.dir, "gpu-nodes.json"), path.join(opts.dir, "nodes.json"));
     await files.flush();
     const debounceMs = opts.debounceMs ?? 200;
     files.unsubscribe = store.subscribe((event) => {
@@ -87,6 +100,7 @@ export class ScrapeTargetsFile {
     this.writing = this.writing.then(async () => {
       await this.write(this.podsFile, podTargetGroups(this.store, this.exporterAddress));
       await this.write(this.gpuNodesFile, gpuNodeTargetGroups(this.store, this.exporterAddress));
+      await this.write(this.nodesFile, kubeletTargetGroups(this.store, this.exporterAddress));
     });
     return this.writing;
   }

@@ -7,13 +7,20 @@
  * The profile of a pod comes from its runtime (picked by container image) and from its
  * ReplicaSet's pod template: the annotations sandbox.aiplatform.dev/latency-factor and
  * sandbox.aiplatform.dev/error-ratio make a revision slower or failing, which is how the demo's
- * incident (vllm-llama3-70b revision 2: p95 doubles, 5xx from 0.2% to 3%) is written.
+ * incident (vllm-llama3-70b revision 2: p95 doubles, 5xx from 0.2% to 3%) is written. The
+ * Deployment's annotations sandbox.aiplatform.dev/rps and sandbox.aiplatform.dev/gpu-utilisation set
+ * the service's demand and how busy its GPUs are, which is how the demo's cost story is written.
  */
 
 export type RuntimeId = "vllm" | "triton" | "kserve" | "fastapi";
 
 export const latencyFactorAnnotation = "sandbox.aiplatform.dev/latency-factor";
 export const errorRatioAnnotation = "sandbox.aiplatform.dev/error-ratio";
+export const rpsAnnotation = "sandbox.aiplatform.dev/rps";
+export const gpuUtilisationAnnotation = "sandbox.aiplatform.dev/gpu-utilisation";
+
+/** The GPU busy fraction at mean load when a service does not say: a well-used GPU. */
+export const defaultGpuBusy = 0.7;
 
 export const minuteMs = 60_000;
 
@@ -46,6 +53,23 @@ export interface ServiceProfile {
   ttft?: Lognormal;
   itl?: Lognormal;
   promptTokens?: number;
+  /** How busy the service's GPUs are at mean load, 0–1. */
+  gpuBusy: number;
+}
+
+/** What a Deployment says about its service's demand: mean requests/s and GPU busy fraction. */
+export interface ServiceTraffic {
+  rps?: number;
+  gpuBusy?: number;
+}
+
+export function serviceTraffic(annotations: Record<string, string> | undefined): ServiceTraffic {
+  const rps = Number.parseFloat(annotations?.[rpsAnnotation] ?? "");
+  const busy = Number.parseFloat(annotations?.[gpuUtilisationAnnotation] ?? "");
+  return {
+    ...(Number.isFinite(rps) && rps >= 0 ? { rps } : {}),
+    ...(Number.isFinite(busy) && busy >= 0 && busy <= 1 ? { gpuBusy: busy } : {}),
+  };
 }
 
 /** What a ReplicaSet's pod template says about the revision's behaviour. */
@@ -130,20 +154,25 @@ const runtimeDefaults: Record<RuntimeId, ServiceProfile> = {
     itl: { median: 0.022, sigma: 0.3 },
     promptTokens: 420,
     errorRatio: 0.002,
+    gpuBusy: defaultGpuBusy,
   },
-  triton: { runtime: "triton", baseRps: 40, diurnal: 0.4, latency: { median: 0.018, sigma: 0.45 }, errorRatio: 0.001 },
-  kserve: { runtime: "kserve", baseRps: 12, diurnal: 0.35, latency: { median: 0.014, sigma: 0.3 }, errorRatio: 0.001 },
-  fastapi: { runtime: "fastapi", baseRps: 30, diurnal: 0.4, latency: { median: 0.035, sigma: 0.4 }, errorRatio: 0.002 },
+  triton: { runtime: "triton", baseRps: 40, diurnal: 0.4, latency: { median: 0.018, sigma: 0.45 }, errorRatio: 0.001, gpuBusy: defaultGpuBusy },
+  kserve: { runtime: "kserve", baseRps: 12, diurnal: 0.35, latency: { median: 0.014, sigma: 0.3 }, errorRatio: 0.001, gpuBusy: defaultGpuBusy },
+  fastapi: { runtime: "fastapi", baseRps: 30, diurnal: 0.4, latency: { median: 0.035, sigma: 0.4 }, errorRatio: 0.002, gpuBusy: defaultGpuBusy },
 };
 
-/** A service's profile: its runtime's defaults, varied per service so no two look alike. */
-export function serviceProfile(runtime: RuntimeId, serviceKey: string, seed: number): ServiceProfile {
+/**
+ * A service's profile: its runtime's defaults, varied per service so no two look alike, unless
+ * its Deployment sets the demand and GPU busy fraction (serviceTraffic).
+ */
+export function serviceProfile(runtime: RuntimeId, serviceKey: string, seed: number, traffic: ServiceTraffic = {}): ServiceProfile {
   const base = runtimeDefaults[runtime];
   const key = hashKey(serviceKey);
   const vary = (salt: number, spread: number): number => 1 + spread * (2 * uniform(key, seed, -1, salt) - 1);
   return {
     ...base,
-    baseRps: base.baseRps * vary(1, 0.4),
+    baseRps: traffic.rps ?? base.baseRps * vary(1, 0.4),
+    gpuBusy: traffic.gpuBusy ?? base.gpuBusy,
     latency: { median: base.latency.median * vary(2, 0.25), sigma: base.latency.sigma },
     errorRatio: base.errorRatio * vary(3, 0.3),
   };
@@ -183,6 +212,8 @@ export interface MinuteTraffic {
   promptTokens: number;
   running: number;
   waiting: number;
+  /** How busy the pod's GPUs are this minute, 0–1: the service's busy fraction moving with the load. */
+  gpuBusy: number;
   /** A per-minute uniform used to dither integer rounding the same way for every bucket. */
   dither: number;
 }
@@ -223,8 +254,10 @@ export function minuteTraffic(pod: PodTraffic, minute: number): MinuteTraffic {
     promptTokens: 0,
     running: 0,
     waiting: 0,
+    gpuBusy: 0,
     dither: uniform(pod.podKey, seed, minute, 26),
   };
+  result.gpuBusy = Math.min(1, profile.gpuBusy * (0.3 + 0.7 * load) * (0.9 + 0.2 * result.dither));
   const meanLatency = lognormalMean(latency.mu, latency.sigma);
   result.running = Math.max(0, Math.round(rps * meanLatency * (0.85 + 0.3 * uniform(pod.podKey, seed, minute, 27))));
   const queueing = Math.max(0, load - 1.15) * 6 + (traits.latencyFactor - 1) * 2.5;

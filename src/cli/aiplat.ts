@@ -11,6 +11,7 @@ import { registerRollbackCommand } from "./rollbackCommand";
 import { registerCheckCommand } from "./checkCommand";
 import { registerDeployCommand } from "./deployCommand";
 import { registerMetricsCommand } from "./metricsCommand";
+import { registerCostCommand } from "./costCommand";
 
 /**
  * Exit codes: 0 success, 1 the work failed, 2 aiplat could not start the work: the command line
@@ -57,7 +58,7 @@ export interface CliCommandHost {
 }
 
 /** Every subcommand, in the order `aiplat --help` lists them. */
-const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand];
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand, registerCostCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),

@@ -211,7 +211,8 @@ function privateAuthority(authorityHost: string | undefined, microsoftHosts: Rea
 
 type SourceChoice = { readonly ok: true; readonly source: MetricsSource } | { readonly ok: false; readonly message: string };
 
-async function sourceFor(flag: SourceFlag | undefined, auth: PrometheusAuth, kc: KubeConfig, io: CliIo): Promise<SourceChoice> {
+/** The source --source names, else the Prometheus found in the cluster; `aiplat metrics` and `aiplat cost` choose alike. */
+export async function sourceFor(flag: SourceFlag | undefined, auth: PrometheusAuth, kc: KubeConfig, io: CliIo): Promise<SourceChoice> {
   if (flag?.kind === "url") return { ok: true, source: createPrometheusSource({ endpoint: { kind: "url", url: flag.url }, auth }) };
   if (flag?.kind === "azure-prometheus") {
     if (auth.kind !== "none") return { ok: false, message: `azure-prometheus: takes an Entra ID token from DefaultAzureCredential; unset ${MetricsAuthEnv.token}, ${MetricsAuthEnv.username} and ${MetricsAuthEnv.password}` };

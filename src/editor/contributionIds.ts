@@ -40,6 +40,7 @@ export const CommandId = {
   lockContext: "aiPlatform.lockContext",
   connectMetrics: "aiPlatform.connectMetrics",
   openLatencyDashboard: "aiPlatform.openLatencyDashboard",
+  openCostDashboard: "aiPlatform.openCostDashboard",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -90,6 +91,12 @@ export const SettingKey = {
   readOnlyContexts: "aiPlatform.readOnlyContexts",
   metricsSources: "aiPlatform.metrics.sources",
   addCliToPath: "aiPlatform.terminal.addCliToPath",
+  /** The pod or namespace label naming a team (default "team"). */
+  costTeamLabel: "aiPlatform.cost.teamLabel",
+  /** Prices by instance type, and defaults; parsed by core's pricingFile.ts (parsePricingSetting). */
+  costPrices: "aiPlatform.cost.prices",
+  /** A pricing.yaml, relative to the first workspace folder. */
+  costPricingFile: "aiPlatform.cost.pricingFile",
 } as const;
 
 /**

@@ -90,7 +90,10 @@ describe("the backfill in Prometheus", () => {
     expect(await query('nv_inference_request_summary_us{pod="triton-ensemble-84f5b7c6d9-hm4tj",quantile="0.95"}')).toHaveLength(1);
     expect(await query('rate(request_predict_seconds_count{model_name="sklearn-iris"}[10m])')).toHaveLength(1);
     expect(await query('DCGM_FI_DEV_GPU_UTIL{pod="vllm-llama3-70b-6d9f7c8b5-4xk2p",namespace="llm-serving"}')).toHaveLength(8);
-    expect(await query('DCGM_FI_PROF_GR_ENGINE_ACTIVE{GPU_I_PROFILE="1g.10gb"}')).toHaveLength(2);
+    // Every MIG instance has history, as dcgm-exporter reports idle ones too; the resnet50 pods hold two.
+    const slices = await query('DCGM_FI_PROF_GR_ENGINE_ACTIVE{GPU_I_PROFILE="1g.10gb"}');
+    expect(slices).toHaveLength(7);
+    expect(slices.map((s) => s.metric.pod).filter(Boolean).sort()).toEqual(["resnet50-mig-6f8d9c7b5-2lq8c", "resnet50-mig-6f8d9c7b5-v7n5s"]);
   });
 });
 

@@ -22,6 +22,8 @@ export interface TimeSeriesChartProps {
   readonly syncKey: string;
   readonly height?: number;
   readonly onOpenRevision: (revision: number) => void;
+  /** The marker tooltip's line about clicking, when a click does something other than open the revision. */
+  readonly markerHint?: string;
   /** Called after the first draw of each new chart (new data or a theme switch). */
   readonly onPainted: () => void;
 }
@@ -31,7 +33,7 @@ function axisValue(v: number, unit: Unit): string {
 }
 
 export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element {
-  const { data, unit, threshold, markers, colors, syncKey, height = 220 } = props;
+  const { data, unit, threshold, markers, colors, syncKey, height = 220, markerHint } = props;
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const width = useElementWidth(box);
@@ -110,7 +112,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
               ctx.restore();
             }
             // Built in the first draw: uPlot draws inside its constructor, before `u` is returned.
-            layer ??= new MarkerLayer(u, markers, colors, (revision) => onOpenRevision.current(revision));
+            layer ??= new MarkerLayer(u, markers, colors, (revision) => onOpenRevision.current(revision), markerHint);
             layer.drawLines();
             layer.position();
             if (!painted) {
@@ -134,7 +136,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
       u.destroy();
     };
     // A new chart for new data, colours or markers; a width change only resizes (below).
-  }, [data, unit, threshold, markers, colors, syncKey, height, hasWidth, props.testId, props.label]);
+  }, [data, unit, threshold, markers, colors, syncKey, height, hasWidth, props.testId, props.label, markerHint]);
 
   useLayoutEffect(() => {
     if (width > 0) chart.current?.setSize({ width, height });

@@ -32,6 +32,8 @@ export class MarkerLayer {
     private readonly markers: readonly ChangeMarker[],
     private readonly colors: ThemeColors,
     onOpenRevision: (revision: number) => void,
+    /** What clicking a marker with a revision does, said in its tooltip. */
+    private readonly clickHint = "Click to open the revision",
   ) {
     this.tooltip = document.createElement("div");
     this.tooltip.className = "chart-marker-tooltip";
@@ -113,7 +115,7 @@ export class MarkerLayer {
     if (m.revision !== undefined) {
       const hint = document.createElement("div");
       hint.className = "chart-marker-hint";
-      hint.textContent = "Click to open the revision";
+      hint.textContent = this.clickHint;
       this.tooltip.appendChild(hint);
     }
     this.tooltip.hidden = false;

@@ -133,6 +133,19 @@ export const Slo = z
   })
   .strict();
 
+/** What the service may cost; `aiplat cost --check` fails a pipeline when it costs more. */
+export const Cost = z
+  .object({
+    /** USD per 1,000 successful inferences, as `aiplat cost` computes it (the pods' allocated cost ÷ requests × 1000). */
+    budgetPer1k: z
+      .number()
+      .positive("a budget above 0, in USD per 1,000 inferences, e.g. 0.25")
+      .max(1_000_000)
+      .optional()
+      .describe("USD per 1,000 successful inferences; aiplat cost --check exits 1 when the service costs more."),
+  })
+  .strict();
+
 export const Environment = z
   .object({
     context: z.string().min(1).max(253).regex(/^[^\s"'`\\]+$/, "a kubeconfig context name (no spaces or quotes)"),
@@ -185,6 +198,7 @@ export const ServiceManifest = z
     scaling: Scaling.default({ minReplicas: 1, maxReplicas: 1 }).describe("Replica bounds and the autoscaling target."),
     probes: Probes.default({}).describe("HTTP readiness, liveness and startup probes."),
     slo: Slo.default({}).describe("Service-level objectives: p95 latency (ms), error rate and availability (fractions)."),
+    cost: Cost.optional().describe("Cost budget: budgetPer1k, USD per 1,000 inferences, checked by aiplat cost --check."),
     environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "an environment name such as dev, staging or prod"), Environment)
       .refine((e) => Object.keys(e).length > 0, "name at least one environment")
       .describe("Named environments (dev, prod…): each gives a kube context, a namespace, and whether it is production and needs approval."),

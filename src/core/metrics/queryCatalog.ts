@@ -15,7 +15,7 @@ import type { Unit } from "../../shared/protocol/latency";
 import type { MetricQuery } from "./metricsSource";
 import type { RuntimeId } from "./metricsTarget";
 
-export type CatalogMetric = "latency" | "errorRatio" | "rps" | "running" | "waiting" | "ttft" | "tokensPerSecond" | "gpuUtil";
+export type CatalogMetric = "latency" | "errorRatio" | "rps" | "running" | "waiting" | "ttft" | "tokensPerSecond" | "gpuUtil" | "successes";
 
 export interface PromQueryTemplate {
   readonly expr: string;
@@ -53,6 +53,14 @@ function ratio(errors: string, all: string): string {
   return `(sum(rate(${errors}[$window])) or vector(0)) / sum(rate(${all}[$window]))`;
 }
 
+/**
+ * Successful requests in the window, for cost per 1K inferences: increase() per series (so a pod
+ * restart's counter reset is handled per pod, as Prometheus handles it) before the sum.
+ */
+function successes(counter: string): string {
+  return `sum(increase(${counter}[$window]))`;
+}
+
 function histogramQuantileMs(bucket: string, scaleToMs: number): string {
   const q = `histogram_quantile($quantile, sum by (le) (rate(${bucket}{$selector}[$window])))`;
   return scaleToMs === 1 ? q : `${q} * ${scaleToMs}`;
@@ -75,6 +83,10 @@ export const queryCatalog: Readonly<Record<RuntimeId, RuntimeCatalog>> = {
         { expr: `sum(rate(vllm:request_success_total{$selector}[$window]))`, unit: "rps", note: "finished requests only (vllm:request_success_total)" },
       ],
       running: [{ expr: `sum(vllm:num_requests_running{$selector})`, unit: "count" }],
+      successes: [
+        { expr: successes(`http_requests_total{${httpTraffic}, status=~"2.."}`), unit: "count" },
+        { expr: successes(`vllm:request_success_total{$selector}`), unit: "count", note: "finished requests (vllm:request_success_total)" },
+      ],
       waiting: [{ expr: `sum(vllm:num_requests_waiting{$selector})`, unit: "count" }],
       ttft: [{ expr: histogramQuantileMs("vllm:time_to_first_token_seconds_bucket", 1000), unit: "ms" }],
       tokensPerSecond: [{ expr: `sum(rate(vllm:generation_tokens_total{$selector}[$window]))`, unit: "tokens/s" }],
@@ -112,6 +124,7 @@ export const queryCatalog: Readonly<Record<RuntimeId, RuntimeCatalog>> = {
         },
       ],
       waiting: [{ expr: `sum(nv_inference_pending_request_count{$selector})`, unit: "count" }],
+      successes: [{ expr: successes(`nv_inference_request_success{$selector}`), unit: "count" }],
       gpuUtil: [...gpuUtil, { expr: `avg(nv_gpu_utilization{$selector}) * 100`, unit: "percent", note: "Triton's own nv_gpu_utilization, for the whole pod" }],
     },
   },
@@ -136,6 +149,11 @@ export const queryCatalog: Readonly<Record<RuntimeId, RuntimeCatalog>> = {
         { expr: `sum(rate(request_count{$selector}[$window]))`, unit: "rps" },
         { expr: `sum(rate(request_predict_seconds_count{$selector}[$window]))`, unit: "rps", note: "predict calls (request_predict_seconds_count)" },
       ],
+      successes: [
+        { expr: successes(`revision_request_count{$selector, response_code_class="2xx"}`), unit: "count" },
+        { expr: successes(`request_count{$selector, response_code_class="2xx"}`), unit: "count" },
+        { expr: successes(`request_predict_seconds_count{$selector}`), unit: "count", note: "predict calls, failed ones included (request_predict_seconds_count)" },
+      ],
       waiting: [
         { expr: `sum(revision_queue_depth{$selector})`, unit: "count" },
         { expr: `sum(queue_depth{$selector})`, unit: "count" },
@@ -157,6 +175,7 @@ export const queryCatalog: Readonly<Record<RuntimeId, RuntimeCatalog>> = {
       errorRatio: [{ expr: ratio(`http_requests_total{${httpTraffic}, status=~"5.."}`, `http_requests_total{${httpTraffic}}`), unit: "ratio" }],
       rps: [{ expr: `sum(rate(http_requests_total{${httpTraffic}}[$window]))`, unit: "rps" }],
       running: [{ expr: `sum(http_requests_inprogress{$selector})`, unit: "count", note: "needs should_instrument_requests_inprogress=True" }],
+      successes: [{ expr: successes(`http_requests_total{${httpTraffic}, status=~"2.."}`), unit: "count" }],
       gpuUtil,
     },
   },

@@ -120,7 +120,8 @@ export function computeClusterCapacity(nodes: readonly V1Node[], pods: readonly 
   };
 }
 
-async function listAll<T>(kc: KubeConfig, path: string, signal: AbortSignal | undefined): Promise<T[]> {
+/** Every item of a collection, a page of 500 at a time (the API server's continue tokens). */
+export async function listAll<T>(kc: KubeConfig, path: string, signal: AbortSignal | undefined): Promise<T[]> {
   const items: T[] = [];
   let continueToken: string | undefined;
   do {

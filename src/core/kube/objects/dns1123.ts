@@ -19,3 +19,16 @@ export function isDns1123Label(name: string): boolean {
 export function isDns1123Subdomain(name: string): boolean {
   return name.length <= dns1123SubdomainMaxLength && dns1123Subdomain.test(name);
 }
+
+const qualifiedNamePart = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * A label or annotation key (apimachinery's IsQualifiedName): an optional DNS-1123 subdomain
+ * prefix and "/", then a name of at most 63 letters, digits, '-', '_' and '.'.
+ */
+export function isQualifiedName(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  return (prefix === undefined || (prefix.length > 0 && isDns1123Subdomain(prefix))) && name.length <= 63 && qualifiedNamePart.test(name);
+}

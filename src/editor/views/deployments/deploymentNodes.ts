@@ -12,10 +12,11 @@ import type { DeploymentsNode } from "./deploymentsTree";
 import { revisionAnnotation } from "../../../core/kube/objects/wellKnownAnnotations";
 import type { RowMetrics } from "../../metrics/sloStatusBoard";
 import { sloRowText, sloTooltipMarkdown } from "../../metrics/sloRowText";
+import type { RowCostText } from "../../cost/costTreeText";
 
 const changeCauseAnnotation = "kubernetes.io/change-cause";
 
-export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly V1Pod[], metrics?: RowMetrics): vscode.TreeItem {
+export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly V1Pod[], metrics?: RowMetrics, cost?: RowCostText): vscode.TreeItem {
   const item = new vscode.TreeItem(w.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = w.id;
   const desired = w.deployment?.spec?.replicas ?? 1;
@@ -37,6 +38,7 @@ export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly
   }
   if (w.qualifications.length > 0) md.appendMarkdown(`\nListed because: ${w.qualifications.map((q) => escapeMarkdown(describeQualification(q))).join("; ")}\n`);
   if (metrics) md.appendMarkdown(`\n---\n\n${sloTooltipMarkdown(metrics, escapeMarkdown)}\n`);
+  if (cost && cost.tooltip.length > 0) md.appendMarkdown(`\n---\n\n${cost.tooltip.join("\n\n")}\n`);
   item.tooltip = md;
   item.accessibilityInformation = { label: `${w.name}, ${health.health}, ${ready} of ${desired} ready${health.reasons[0] ? `, ${health.reasons[0].message}` : ""}${metrics ? `, ${sloRowText(metrics)}` : ""}` };
   return item;

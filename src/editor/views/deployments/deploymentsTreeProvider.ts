@@ -6,6 +6,8 @@ import { ModelTreeProvider } from "../modelTreeProvider";
 import { eventItem, groupItem, podItem, revisionItem, workloadItem } from "./deploymentNodes";
 import { DeploymentsTree, sortedRevisions, type DeploymentsNode } from "./deploymentsTree";
 import type { RowMetrics } from "../../metrics/sloStatusBoard";
+import type { CostReport } from "../../../shared/protocol/cost";
+import { workloadCostText } from "../../cost/costTreeText";
 
 /**
  * Namespaces → inference workloads → pods, revisions and events, rendered from the
@@ -14,6 +16,8 @@ import type { RowMetrics } from "../../metrics/sloStatusBoard";
 export class DeploymentsTreeProvider extends ModelTreeProvider<DeploymentsNode, DeploymentsTree> {
   /** A workload row's metrics (SLO status), once a metrics source is connected; a map lookup. */
   metricsOf: (workloadId: string) => RowMetrics | undefined = () => undefined;
+  /** The shown context's latest cost report, once the cost feature has one: cost per 1K and GPU efficiency in the tooltip. */
+  costOf: () => CostReport | undefined = () => undefined;
 
   constructor(
     connection: ClusterConnection,
@@ -43,7 +47,7 @@ export class DeploymentsTreeProvider extends ModelTreeProvider<DeploymentsNode, 
         return item;
       }
       case "workload":
-        return workload && index ? workloadItem(workload, index.healthOf(workload), index.podsOf(workload), this.metricsOf(node.id)) : gone(node.id);
+        return workload && index ? workloadItem(workload, index.healthOf(workload), index.podsOf(workload), this.metricsOf(node.id), workloadCostText(this.costOf(), workload.namespace, workload.name)) : gone(node.id);
       case "pods":
         return groupItem(node, workload ? (index?.podsOf(workload).length ?? 0) : 0);
       case "revisions":
@@ -66,6 +70,19 @@ export class DeploymentsTreeProvider extends ModelTreeProvider<DeploymentsNode, 
         return e ? eventItem(node, e, now) : gone(node.id);
       }
     }
+  }
+
+  /** What each workload row shows of the cost report, keyed by workload id; for firing only rows that changed. */
+  costKeys(): Map<string, string> {
+    const report = this.costOf();
+    const keys = new Map<string, string>();
+    const index = this.connection.model?.workloads;
+    if (!report || !index) return keys;
+    for (const ns of index.namespaces()) for (const w of index.workloads(ns)) {
+      const key = workloadCostText(report, w.namespace, w.name).key;
+      if (key) keys.set(w.id, key);
+    }
+    return keys;
   }
 
   /** Re-renders the workload rows VS Code was given among `ids` (their metrics changed); others are not fired. */

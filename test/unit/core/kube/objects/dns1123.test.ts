@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isDns1123Label, isDns1123Subdomain } from "../../../../../src/core/kube/objects/dns1123";
+import { isDns1123Label, isDns1123Subdomain, isQualifiedName } from "../../../../../src/core/kube/objects/dns1123";
 
 // Cases from k8s.io/apimachinery/pkg/util/validation/validation_test.go (TestIsDNS1123Label, TestIsDNS1123Subdomain).
 describe("DNS-1123 names as Kubernetes validates them", () => {
@@ -14,5 +14,33 @@ describe("DNS-1123 names as Kubernetes validates them", () => {
   });
   test.each(["", "A", "a.", ".a", "a..b", "a_b", "a-.b", "a.-b", "a".repeat(254)])("%j is not a subdomain", (n) => {
     expect(isDns1123Subdomain(n)).toBe(false);
+  });
+});
+
+// Cases from k8s.io/apimachinery/pkg/util/validation/validation_test.go (TestIsQualifiedName): label keys.
+describe("qualified names (label keys) as Kubernetes validates them", () => {
+  test.each([
+    "simple",
+    "now-with-dashes",
+    "1-starts-with-num",
+    "1234",
+    "simple/simple",
+    "now-with-dashes/simple",
+    "now-with-dashes/now-with-dashes",
+    "now.with.dots/simple",
+    "now-with.dashes-and.dots/simple",
+    "1-num.2-num/3-num",
+    "1234/5678",
+    "1.2.3.4/5678",
+    "Uppercase_Is_OK_123",
+    "example.com/Uppercase_Is_OK_123",
+    "requests.storage-foo",
+    "a".repeat(63),
+    `${"a".repeat(253)}/${"b".repeat(63)}`,
+  ])("%s is a label key", (k) => {
+    expect(isQualifiedName(k)).toBe(true);
+  });
+  test.each(["nospecialchars%^=@", "cantendwithadash-", "-cantstartwithadash-", "only/one/slash", "Example.com/abc", "example_com/abc", "example.com/", "/simple", "a".repeat(64), `${"a".repeat(254)}/abc`])("%j is not a label key", (k) => {
+    expect(isQualifiedName(k)).toBe(false);
   });
 });
