@@ -116,7 +116,9 @@ async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
       plugins: [lazyModulePlugin(".")],
       supported: { "dynamic-import": false },
     })),
-    { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+    // The CLI loads the same lazy client-node and Azure Monitor bundles as the extension (dist/lazy/),
+    // so the VSIX, which carries both, holds them once.
+    { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" }, plugins: [lazyModulePlugin("./lazy")], supported: { "dynamic-import": false } },
   ];
   if (Object.keys(webviewEntries).length > 0) {
     const browser: esbuild.BuildOptions = { ...common, platform: "browser", target: "es2022", outdir: "dist/webview", define: { ...common.define, "process.env.NODE_ENV": JSON.stringify(flags.production ? "production" : "development") } };

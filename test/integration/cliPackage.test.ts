@@ -74,9 +74,9 @@ beforeAll(async () => {
 }, 600_000);
 
 describe("the npm package", () => {
-  test("holds exactly what the CLI needs: the launcher, the CLI bundle, templates and the schema, not the extension", () => {
+  test("holds exactly what the CLI needs: the launcher, the CLI bundle (and the client-node bundle it loads on first use), templates and the schema, not the extension", () => {
     const templateFiles = files.filter((f) => f.startsWith("templates/"));
-    expect(files.filter((f) => !f.startsWith("templates/"))).toEqual(["LICENSE", "README.md", "bin/aiplat.cjs", "dist/cli.js", "package.json", "schemas/aiplatform.schema.json"]);
+    expect(files.filter((f) => !f.startsWith("templates/"))).toEqual(["LICENSE", "README.md", "bin/aiplat.cjs", "dist/cli.js", "dist/lazy/client-node.js", "package.json", "schemas/aiplatform.schema.json"]);
     for (const t of templates) expect(templateFiles).toContain(`templates/${t}/template.yaml`);
     expect(templateFiles).toContain("templates/_common/aiplatform-check.yml.mustache");
   });

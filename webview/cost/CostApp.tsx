@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import VscodeButton from "@vscode-elements/react-elements/dist/components/VscodeButton.js";
 import type { CostAggregate, CostFromWebview, CostPanelState, CostReport, CostToWebview, CostWindowPreset } from "../../src/shared/protocol/cost";
-import { markViewPainted, markViewReceived } from "../common/paintSignal";
+import { usePaintTracker } from "../common/usePaintTracker";
 import { useThemeColors } from "../common/themeColors";
 import type { WebviewBridge } from "../common/webviewBridge";
 import { CostDriversTable } from "./CostDriversTable";
@@ -44,11 +44,9 @@ export function CostApp({ bridge }: { readonly bridge: CostBridge }): React.JSX.
   const [error, setError] = useState<CostError | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const [per1kService, setPer1kService] = useState<string | undefined>(undefined);
-  const [seq, setSeq] = useState(0);
+  const { received, painted } = usePaintTracker();
   const colors = useThemeColors();
   const per1kKept = useRef<string | undefined>(undefined);
-  const reportCount = useRef(0);
-  const pending = useRef<{ seq: number; left: Set<string>; charts: number }>({ seq: 0, left: new Set(), charts: 0 });
 
   useEffect(
     () =>
@@ -63,14 +61,10 @@ export function CostApp({ bridge }: { readonly bridge: CostBridge }): React.JSX.
             return;
           case "report": {
             const r = message.report;
-            const next = ++reportCount.current;
-            markViewReceived(next);
             const service = defaultPer1kService(r, per1kKept.current);
             per1kKept.current = service;
-            const ids = chartsOf(r, service);
-            pending.current = { seq: next, left: new Set(ids), charts: ids.length };
+            received(chartsOf(r, service));
             setPer1kService(service);
-            setSeq(next);
             setReport(r);
             setCostWindow(message.window);
             setAggregate(r.aggregate);
@@ -85,24 +79,13 @@ export function CostApp({ bridge }: { readonly bridge: CostBridge }): React.JSX.
             return;
         }
       }),
-    [bridge],
+    [bridge, received],
   );
 
   useEffect(() => bridge.post({ type: "ready" }), [bridge]);
 
-  // A report without a chart is painted as soon as React has rendered it.
-  useEffect(() => {
-    const p = pending.current;
-    if (seq > 0 && p.seq === seq && p.charts === 0) markViewPainted(seq, 0);
-  }, [seq]);
-
-  const onPainted = useCallback((id: string) => {
-    const p = pending.current;
-    if (!p.left.delete(id) || p.left.size > 0) return;
-    markViewPainted(p.seq, p.charts);
-  }, []);
-  const onDailyPainted = useCallback(() => onPainted("daily"), [onPainted]);
-  const onPer1kPainted = useCallback(() => onPainted("per1k"), [onPainted]);
+  const onDailyPainted = useCallback(() => painted("daily"), [painted]);
+  const onPer1kPainted = useCallback(() => painted("per1k"), [painted]);
   const onOpenService = useCallback((service: string) => bridge.post({ type: "openService", service }), [bridge]);
   const refresh = (): void => {
     setLoading(true);

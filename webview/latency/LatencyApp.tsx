@@ -1,9 +1,9 @@
 /** The latency dashboard: header, regression banner, and one panel per chart the host sent. */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import VscodeButton from "@vscode-elements/react-elements/dist/components/VscodeButton.js";
 import type { LatencyFromWebview, LatencyPanelState, LatencyToWebview, LatencyView, RangeSpec, ServiceRef } from "../../src/shared/protocol/latency";
 import { ChartPanel, chartable } from "../common/ChartPanel";
-import { markViewPainted, markViewReceived } from "../common/paintSignal";
+import { usePaintTracker } from "../common/usePaintTracker";
 import { useThemeColors } from "../common/themeColors";
 import type { WebviewBridge } from "../common/webviewBridge";
 import { LatencyHeader } from "./LatencyHeader";
@@ -34,11 +34,8 @@ export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): Reac
   const [view, setView] = useState<LatencyView | undefined>(undefined);
   const [unavailable, setUnavailable] = useState<Unavailable | undefined>(undefined);
   const [loading, setLoading] = useState(true);
-  const [seq, setSeq] = useState(0);
+  const { received, painted: onPainted } = usePaintTracker();
   const colors = useThemeColors();
-  // Panels of the current view still to draw; when none are left the view counts as painted.
-  const viewCount = useRef(0);
-  const pending = useRef<{ seq: number; left: Set<string>; charts: number }>({ seq: 0, left: new Set(), charts: 0 });
 
   useEffect(
     () =>
@@ -54,11 +51,7 @@ export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): Reac
             return;
           case "view": {
             const v = message.view;
-            const next = ++viewCount.current;
-            markViewReceived(next);
-            const ids = v.panels.filter(chartable).map((p) => p.id);
-            pending.current = { seq: next, left: new Set(ids), charts: ids.length };
-            setSeq(next);
+            received(v.panels.filter(chartable).map((p) => p.id));
             setView(v);
             setService(v.service);
             setRange(v.range.spec);
@@ -74,22 +67,10 @@ export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): Reac
             return;
         }
       }),
-    [bridge],
+    [bridge, received],
   );
 
   useEffect(() => bridge.post({ type: "ready", widthPx: widthPx() }), [bridge]);
-
-  // A view without a single chart is painted as soon as React has rendered it.
-  useEffect(() => {
-    const p = pending.current;
-    if (seq > 0 && p.seq === seq && p.charts === 0) markViewPainted(seq, 0);
-  }, [seq]);
-
-  const onPainted = useCallback((panelId: string) => {
-    const p = pending.current;
-    if (!p.left.delete(panelId) || p.left.size > 0) return;
-    markViewPainted(p.seq, p.charts);
-  }, []);
 
   const onOpenRevision = useCallback((revision: number) => bridge.post({ type: "openRevision", revision }), [bridge]);
 
