@@ -1,3 +1,4 @@
+import type { CostError } from "../core/cost/costReport";
 import { describeKubeconfigError, type KubeconfigError } from "../core/kube/client/kubeconfig";
 import type { ConnectionState } from "./clusterConnection";
 import type { ReadOnlyRefusal } from "../core/access/readOnlyContexts";
@@ -265,4 +266,22 @@ export function explainMetricsError(e: MetricsError, kind?: MetricsSourceKindHin
 
 function formatWait(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+/** A CostError for the editor: a sentence for the dashboard and the log, the detail apart. */
+export function describeCostError(e: CostError, kind?: MetricsSourceKindHint): { message: string; detail?: string } {
+  switch (e.kind) {
+    case "metrics":
+      return { message: `The cost needs usage and request counts, and the metrics source failed: ${describeMetricsError(e.error, kind) ?? "the read was cancelled."}`, ...(e.error.query ? { detail: e.error.query } : {}) };
+    case "opencost-unreachable":
+      return { message: `OpenCost runs in the cluster (${e.service}) but cannot be reached${e.status !== undefined ? ` (HTTP ${e.status})` : ""}.`, detail: e.detail };
+    case "opencost-forbidden":
+      return { message: `OpenCost runs in the cluster (${e.service}), and this user may not reach it through the service proxy: it needs get on services/proxy in its namespace.`, detail: e.detail };
+    case "opencost-not-found":
+      return { message: `${e.service} looks like OpenCost but answered neither ${e.tried.join(" nor ")}.` };
+    case "opencost-bad-response":
+      return { message: `OpenCost (${e.service}) did not answer ${e.path} with its allocation JSON.`, detail: e.detail };
+    case "cancelled":
+      return { message: "Cancelled." };
+  }
 }

@@ -18,7 +18,7 @@ import type { ChangeMarker } from "../../shared/protocol/latency";
 import type { ClusterConnection } from "../clusterConnection";
 import type { MetricsConnection } from "../metrics/metricsConnection";
 import type { CostLoad } from "./costReportBoard";
-import { describeCostError } from "./costErrorText";
+import { describeCostError } from "../explain";
 import { readCostSettings } from "./costSettings";
 
 export interface CostDataServices {
