@@ -12,8 +12,11 @@
  *   cost        the cost model on the 1k-node / 10k-pod scale cluster over 7 days: compute time
  *               and heap held (bench/cost.ts), and the cost dashboard's open → paint on that
  *               cluster in code-server (bench/costDashboard.ts).
+ *   drift       KS, Wasserstein, Jensen-Shannon and PSI on 1M rows × 20 features against numpy/scipy
+ *               on the same data, Parquet load time, and the host's event-loop lag while a
+ *               check runs in the drift worker (bench/drift.ts).
  *
- *   npm run bench [-- activation cluster ship dashboard cost]
+ *   npm run bench [-- activation cluster ship dashboard cost drift]
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -27,6 +30,7 @@ import { clusterBench } from "./cluster";
 import { costBench } from "./cost";
 import { costOpenBench } from "./costDashboard";
 import { dashboardBench } from "./dashboard";
+import { driftBench } from "./drift";
 import { shipBench } from "./ship";
 import { repoRoot } from "../scripts/vsix";
 import { median } from "./benchStats";
@@ -100,7 +104,7 @@ async function cost(): Promise<Record<string, unknown>> {
   }
 }
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard, cost };
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard, cost, drift: () => driftBench() };
 
 async function main(): Promise<void> {
   // Only the JSON lines go to stdout.

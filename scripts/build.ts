@@ -29,11 +29,16 @@ const lazyModules: Readonly<Record<string, string>> = {
   "src/core/kube/objects/kubeYaml.ts": "kube-yaml",
   "src/editor/panels/latencyPanel.ts": "latency-panel",
   "src/editor/panels/costPanel.ts": "cost-panel",
+  "src/editor/panels/driftPanel.ts": "drift-panel",
   "src/editor/commands/metricsCommands.ts": "metrics-commands",
   "src/editor/metrics/metricsSourceFactory.ts": "metrics-sources",
   "src/editor/metrics/latencyData.ts": "latency-data",
   // The cost model, the price book and OpenCost's reader: with the first cost report.
   "src/editor/cost/costData.ts": "cost-data",
+  // Drift: the commands, the check (which starts the worker) and the dashboard's data, on first use.
+  "src/editor/drift/driftCommands.ts": "drift-commands",
+  "src/editor/drift/driftCheck.ts": "drift-check",
+  "src/editor/drift/driftData.ts": "drift-data",
   // @azure/arm-monitor alone is about 280 KB minified: only an Azure Monitor source loads it.
   "src/core/metrics/azureMonitorClient.ts": "arm-monitor",
 };
@@ -52,12 +57,24 @@ const lazyModulePlugin = (dir: string): esbuild.Plugin => ({
 });
 
 /**
+ * zod goes into every node bundle (host, lazy modules, CLI, worker): about 25 KB gzipped each. They
+ * all load one copy instead, dist/vendor/zod.js; `toDist` is the way from a bundle's folder to dist/.
+ */
+const sharedZodPlugin = (toDist: string): esbuild.Plugin => ({
+  name: "shared-zod",
+  setup(build) {
+    build.onResolve({ filter: /^zod$/ }, () => ({ path: `${toDist}vendor/zod.js`, external: true }));
+  },
+});
+
+/**
  * Webview apps: name → entry. Each becomes dist/webview/<name>.js and, from the CSS it imports
  * (uPlot's and our own), dist/webview/<name>.css; both are loaded by its panel in src/editor/panels.
  */
 export const webviewEntries: Readonly<Record<string, string>> = {
   latency: "webview/latency/main.tsx",
   cost: "webview/cost/main.tsx",
+  drift: "webview/drift/main.tsx",
 };
 
 /**
@@ -107,18 +124,22 @@ async function configs(flags: BuildFlags): Promise<esbuild.BuildOptions[]> {
   const list: esbuild.BuildOptions[] = [
     // Lazy modules load with require() in a promise callback: a native import() would start Node's
     // ESM loader inside the extension host, which alone costs tens of milliseconds.
-    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], plugins: [lazyModulePlugin("./lazy")], supported: { "dynamic-import": false } },
+    { ...node, entryPoints: { extension: "src/extension.ts" }, outdir: "dist", external: ["vscode"], plugins: [lazyModulePlugin("./lazy"), sharedZodPlugin("./")], supported: { "dynamic-import": false } },
     ...Object.entries(lazyModules).map(([source, name]): esbuild.BuildOptions => ({
       ...node,
       entryPoints: [source],
       outfile: `dist/lazy/${name}.js`,
       external: ["vscode"],
-      plugins: [lazyModulePlugin(".")],
+      plugins: [lazyModulePlugin("."), sharedZodPlugin("../")],
       supported: { "dynamic-import": false },
     })),
     // The CLI loads the same lazy client-node and Azure Monitor bundles as the extension (dist/lazy/),
     // so the VSIX, which carries both, holds them once.
-    { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" }, plugins: [lazyModulePlugin("./lazy")], supported: { "dynamic-import": false } },
+    { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" }, plugins: [lazyModulePlugin("./lazy"), sharedZodPlugin("./")], supported: { "dynamic-import": false } },
+    // The drift check's worker thread (src/core/drift/driftRunner.ts finds it next to the extension and CLI bundles).
+    { ...node, entryPoints: { "drift-worker": "src/core/drift/driftWorker.ts" }, outdir: "dist", plugins: [sharedZodPlugin("./")] },
+    // The one zod, without its locales (nothing words errors in Spanish; English is imported on its own).
+    { ...node, stdin: { contents: 'export * from "zod";', resolveDir: root, loader: "js", sourcefile: "vendor-zod.js" }, outfile: "dist/vendor/zod.js", plugins: [zodLocalesStub] },
   ];
   if (Object.keys(webviewEntries).length > 0) {
     const browser: esbuild.BuildOptions = { ...common, platform: "browser", target: "es2022", outdir: "dist/webview", define: { ...common.define, "process.env.NODE_ENV": JSON.stringify(flags.production ? "production" : "development") } };

@@ -18,6 +18,7 @@ import type { SandboxApiServer } from "../sandbox/apiServer";
 import { removeSandboxEndpoints, writeRunningSandboxEndpoints } from "../sandbox/endpoints";
 import { writeKubeconfig } from "../sandbox/kubeconfig";
 import { startSandbox } from "../sandbox/sandboxLauncher";
+import { writeDriftDemo } from "../sandbox/drift/driftDemoFiles";
 import { packageExtension } from "./package";
 import { repoRoot } from "./vsix";
 
@@ -59,6 +60,12 @@ async function main(): Promise<void> {
     const { file, endpoints } = await writeRunningSandboxEndpoints(sandboxDir, started, kubeconfig);
     if (endpoints.prometheus) console.log(`[start] Prometheus ${endpoints.prometheus.url} (service ${endpoints.prometheus.serviceProxy})`);
     if (endpoints.azure) console.log(`[start] Azure fakes: Entra ID ${endpoints.azure.authorityHost}, ARM ${endpoints.azure.armEndpoint}${endpoints.azure.managedPrometheusUrl ? `, managed Prometheus ${endpoints.azure.managedPrometheusUrl}` : ""} (${file})`);
+    // The drift demo's service folder (its manifest with monitoring.drift and the two datasets), in
+    // the git-ignored .sandbox/ of this repository, when it is the workspace: never in a folder of yours.
+    if (workspace === repoRoot) {
+      const demo = await writeDriftDemo(path.join(sandboxDir, "drift-demo", "fraud-xgboost"));
+      console.log(`[start] Drift demo: ${path.relative(repoRoot, demo.manifest)} (AI Platform: Run Drift Check)`);
+    }
   }
 
   const vsix = await packageExtension();

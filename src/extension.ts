@@ -30,6 +30,7 @@ import { registerCliOnTerminalPath } from "./editor/terminal/cliOnTerminalPath";
 import { registerCostFeature } from "./editor/cost/costFeature";
 import { registerCostDashboard } from "./editor/panels/costDashboard";
 import { openServiceLatency, registerCostCommands } from "./editor/commands/costCommands";
+import { registerDriftFeature } from "./editor/drift/driftFeature";
 
 /** What activate() returns: figures the bench reads in the extension host. */
 export interface AiPlatformApi {
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     connectMetricsCommand: CommandId.connectMetrics,
   });
   const cost = registerCostFeature({ connection, metrics: metrics.metrics, views, log, auditFile: () => trail.file });
+  const drift = registerDriftFeature({ extension: context, runner, connection, log, auditFile: () => trail.file });
   const costDashboard = registerCostDashboard(context, {
     load: (ctx, window, aggregate, signal) => cost.cost.load(ctx, window, aggregate, signal),
     openService: (ctx, service) => openServiceLatency({ connection, latency: dashboard }, ctx, service),
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...cost.disposables,
     costDashboard,
     ...registerCostCommands(runner, { connection, dashboard: costDashboard }),
+    ...drift.disposables,
     // Deploy, rollback, scaffold and audit load on their first command, not with the extension.
     ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>
       (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log }),

@@ -12,6 +12,7 @@ import { registerCheckCommand } from "./checkCommand";
 import { registerDeployCommand } from "./deployCommand";
 import { registerMetricsCommand } from "./metricsCommand";
 import { registerCostCommand } from "./costCommand";
+import { registerDriftCommand } from "./driftCommand";
 
 /**
  * Exit codes: 0 success, 1 the work failed, 2 aiplat could not start the work: the command line
@@ -58,7 +59,7 @@ export interface CliCommandHost {
 }
 
 /** Every subcommand, in the order `aiplat --help` lists them. */
-const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand, registerCostCommand];
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand, registerCostCommand, registerDriftCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),

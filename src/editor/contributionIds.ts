@@ -41,6 +41,8 @@ export const CommandId = {
   connectMetrics: "aiPlatform.connectMetrics",
   openLatencyDashboard: "aiPlatform.openLatencyDashboard",
   openCostDashboard: "aiPlatform.openCostDashboard",
+  runDriftCheck: "aiPlatform.runDriftCheck",
+  openDriftDashboard: "aiPlatform.openDriftDashboard",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -63,6 +65,8 @@ export const CommandChanges: Partial<Readonly<Record<CommandId, { readonly actio
   [CommandId.approveDeployment]: { action: "Approve Deployment", changes: "cluster" },
   [CommandId.scaffoldService]: { action: "New Inference Service", changes: "files" },
   [CommandId.exportAuditLog]: { action: "Export Audit Log", changes: "files" },
+  // Reads the workspace's data files and writes the result under .aiplatform/drift/.
+  [CommandId.runDriftCheck]: { action: "Run Drift Check", changes: "files" },
 };
 
 /** Commands that change a cluster or a file; they are disabled in Restricted Mode. */

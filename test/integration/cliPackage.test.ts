@@ -74,9 +74,9 @@ beforeAll(async () => {
 }, 600_000);
 
 describe("the npm package", () => {
-  test("holds exactly what the CLI needs: the launcher, the CLI bundle (and the client-node bundle it loads on first use), templates and the schema, not the extension", () => {
+  test("holds exactly what the CLI needs: the launcher, the CLI bundle (with the client-node bundle it loads on first use, zod, and the drift check's worker), templates and the schema, not the extension", () => {
     const templateFiles = files.filter((f) => f.startsWith("templates/"));
-    expect(files.filter((f) => !f.startsWith("templates/"))).toEqual(["LICENSE", "README.md", "bin/aiplat.cjs", "dist/cli.js", "dist/lazy/client-node.js", "package.json", "schemas/aiplatform.schema.json"]);
+    expect(files.filter((f) => !f.startsWith("templates/"))).toEqual(["LICENSE", "README.md", "bin/aiplat.cjs", "dist/cli.js", "dist/drift-worker.js", "dist/lazy/client-node.js", "dist/vendor/zod.js", "package.json", "schemas/aiplatform.schema.json"]);
     for (const t of templates) expect(templateFiles).toContain(`templates/${t}/template.yaml`);
     expect(templateFiles).toContain("templates/_common/aiplatform-check.yml.mustache");
   });
@@ -106,6 +106,20 @@ describe("the npm package", () => {
     expect(rendered.code, rendered.err).toBe(0);
     const kinds = parseAllDocuments(rendered.out).map((d) => (d.toJS() as { kind: string }).kind);
     expect(kinds).toContain(template === "kserve" ? "InferenceService" : "Deployment");
+  });
+
+  test("`aiplat drift` runs its worker from the installed package", async () => {
+    const cwd = scratch();
+    const rows = (shift: number): string => ["x,colour", ...Array.from({ length: 400 }, (_, i) => `${((i * 37) % 101) + shift},${i % 3 === 0 ? "red" : "blue"}`)].join("\n") + "\n";
+    writeFileSync(path.join(cwd, "reference.csv"), rows(0));
+    writeFileSync(path.join(cwd, "current.csv"), rows(60));
+    const r = await run(aiplat, ["drift", "--reference", "reference.csv", "--current", "current.csv", "-o", "json"], { cwd });
+    expect(r.code, r.err).toBe(0);
+    const result = JSON.parse(r.out) as { features: { name: string; method: string; drifted: boolean }[] };
+    expect(result.features.map((f) => [f.name, f.method, f.drifted])).toEqual([
+      ["x", "ks", true],
+      ["colour", "z", false],
+    ]);
   });
 
   test("a scaffolded service's CI workflow pins this version, and its steps pass when run as written (with the vendored tarball)", async () => {

@@ -18,6 +18,8 @@ export interface TableColumn<T, K extends string> {
   readonly firstDirection?: SortDirection;
   /** Right-aligned with tabular digits. */
   readonly numeric?: boolean;
+  /** How the sort line says each order ("most severe first"), when neither "largest first" nor "A to Z" fits. */
+  readonly orderText?: Readonly<Record<SortDirection, string>>;
   readonly render: (row: T) => React.ReactNode;
   /** The exact value behind the cell, for a test or a screen reader extension to read. */
   readonly cellValue?: (row: T) => string;
@@ -50,7 +52,7 @@ export function SortableTable<T, K extends string>(props: SortableTableProps<T, 
   const sorted = useMemo(() => (sortColumn?.sortValue ? sortRows(rows, sortColumn.sortValue, sort.direction) : [...rows]), [rows, sortColumn, sort.direction]);
   const visible = sorted.slice(0, shown);
   const captionId = `${id}-caption`;
-  const sortedText = sortColumn ? `Sorted by ${sortColumn.header}, ${orderText[sort.direction][sortColumn.numeric ? "numeric" : "text"]}.` : "";
+  const sortedText = sortColumn ? `Sorted by ${sortColumn.header}, ${sortColumn.orderText?.[sort.direction] ?? orderText[sort.direction][sortColumn.numeric ? "numeric" : "text"]}.` : "";
   return (
     <div className="data-table sortable-table" id={id} data-testid={testId} data-sort-column={sort.column} data-sort-direction={sort.direction}>
       {/* Focusable so the keyboard can scroll a wide or long table. */}

@@ -21,7 +21,10 @@ export interface TimeSeriesChartProps {
   readonly colors: ThemeColors;
   readonly syncKey: string;
   readonly height?: number;
-  readonly onOpenRevision: (revision: number) => void;
+  /** Absent: markers only describe themselves (the dashboard has nothing to open). */
+  readonly onOpenRevision?: ((revision: number) => void) | undefined;
+  /** How a value reads in the legend and on the y axis, instead of the unit's way. */
+  readonly format?: ((v: number) => string) | undefined;
   /** The marker tooltip's line about clicking, when a click does something other than open the revision. */
   readonly markerHint?: string;
   /** Called after the first draw of each new chart (new data or a theme switch). */
@@ -42,6 +45,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
   onPainted.current = props.onPainted;
   const onOpenRevision = useRef(props.onOpenRevision);
   onOpenRevision.current = props.onOpenRevision;
+  const clickable = props.onOpenRevision !== undefined;
+  const format = useRef(props.format);
+  format.current = props.format;
   const hasWidth = width > 0;
   const latestWidth = useRef(width);
   latestWidth.current = width;
@@ -73,7 +79,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
           },
         },
       },
-      axes: [axis(), axis((_u, splits) => splits.map((v) => axisValue(v, unit)))],
+      axes: [axis(), axis((_u, splits) => splits.map((v) => format.current?.(v) ?? axisValue(v, unit)))],
       series: [
         {},
         ...data.names.map(
@@ -82,7 +88,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
             stroke: colors.series[i % colors.series.length],
             width: colors.lineWidth,
             points: { show: false },
-            value: (_u, v) => (v === null || v === undefined ? "—" : formatValue(v, unit)),
+            value: (_u, v) => (v === null || v === undefined ? "—" : (format.current?.(v) ?? formatValue(v, unit))),
           }),
         ),
       ],
@@ -112,7 +118,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
               ctx.restore();
             }
             // Built in the first draw: uPlot draws inside its constructor, before `u` is returned.
-            layer ??= new MarkerLayer(u, markers, colors, (revision) => onOpenRevision.current(revision), markerHint);
+            layer ??= new MarkerLayer(u, markers, colors, clickable ? (revision) => onOpenRevision.current?.(revision) : undefined, markerHint);
             layer.drawLines();
             layer.position();
             if (!painted) {
@@ -136,7 +142,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
       u.destroy();
     };
     // A new chart for new data, colours or markers; a width change only resizes (below).
-  }, [data, unit, threshold, markers, colors, syncKey, height, hasWidth, props.testId, props.label, markerHint]);
+  }, [data, unit, threshold, markers, colors, syncKey, height, hasWidth, props.testId, props.label, markerHint, clickable]);
 
   useLayoutEffect(() => {
     if (width > 0) chart.current?.setSize({ width, height });

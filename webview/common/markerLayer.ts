@@ -31,7 +31,8 @@ export class MarkerLayer {
     private readonly chart: uPlot,
     private readonly markers: readonly ChangeMarker[],
     private readonly colors: ThemeColors,
-    onOpenRevision: (revision: number) => void,
+    /** Absent: no marker is clickable (a dashboard with no revision document to open). */
+    onOpenRevision: ((revision: number) => void) | undefined,
     /** What clicking a marker with a revision does, said in its tooltip. */
     private readonly clickHint = "Click to open the revision",
   ) {
@@ -62,7 +63,7 @@ export class MarkerLayer {
       b.addEventListener("blur", hide);
       // uPlot starts a drag-to-zoom on mousedown anywhere over the plot.
       b.addEventListener("mousedown", (e) => e.stopPropagation());
-      if (m.revision !== undefined) {
+      if (m.revision !== undefined && onOpenRevision) {
         const revision = m.revision;
         b.addEventListener("click", () => onOpenRevision(revision));
       } else b.setAttribute("aria-disabled", "true");
@@ -112,7 +113,7 @@ export class MarkerLayer {
         return el;
       }),
     );
-    if (m.revision !== undefined) {
+    if (m.revision !== undefined && button.getAttribute("aria-disabled") !== "true") {
       const hint = document.createElement("div");
       hint.className = "chart-marker-hint";
       hint.textContent = this.clickHint;

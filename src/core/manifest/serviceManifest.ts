@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { dns1123Label, dns1123LabelMaxLength } from "../kube/objects/dns1123";
 import { checkResourceQuantity, type ResourceQuantityProblem } from "../kube/objects/resourceQuantity";
+import { ColumnType, DriftMethod } from "../../shared/protocol/drift";
 
 /**
  * `aiplatform.yaml`: one declarative file per inference service. This schema is the single
@@ -146,6 +147,54 @@ export const Cost = z
   })
   .strict();
 
+/**
+ * `monitoring.drift`: the data a drift check compares, as `aiplat drift` and the editor's Run
+ * Drift Check read it. Methods and thresholds default to Evidently's (src/core/drift).
+ */
+export const DriftFeature = z
+  .object({
+    name: z.string().min(1).max(500),
+    type: ColumnType.optional().describe("numerical or categorical; inferred from the data when omitted."),
+    method: DriftMethod.optional().describe("The test (Evidently's names); by default chosen from the type, the reference's size and the number of unique values."),
+    threshold: z.number().min(0).max(1_000_000).optional().describe("p-value (ks, chisquare, z: drift when below) or distance (the others: drift when at or above)."),
+  })
+  .strict();
+export type DriftFeatureSpec = z.infer<typeof DriftFeature>;
+
+/** Paths and globs are relative to the manifest's folder. */
+const dataSpec = z.string().min(1).max(2000).regex(/^[^\0\n\r]*$/, "one path or glob on one line");
+
+export const DriftMonitoring = z
+  .object({
+    reference: dataSpec.describe("The reference data: a CSV, Parquet or JSON Lines file or glob, relative to this manifest, e.g. data/reference.parquet."),
+    current: dataSpec.describe("The current data to compare with the reference, e.g. data/current/*.csv."),
+    features: z
+      .array(DriftFeature)
+      .max(5000)
+      .refine((fs) => new Set(fs.map((f) => f.name)).size === fs.length, "each feature is listed once")
+      .optional()
+      .describe("The columns to check (default: every column both sides share), with type, method and threshold overrides."),
+    target: z.string().min(1).max(500).optional().describe("The target (ground-truth) column, checked for drift apart from the features."),
+    prediction: z.string().min(1).max(500).optional().describe("The model's prediction column, checked for prediction drift."),
+    psi: z.boolean().optional().describe("Also compute PSI per numerical feature (Evidently's binning)."),
+    driftShare: z.number().gt(0).max(1).optional().describe("The dataset drifts when at least this share of features drift (default 0.5)."),
+    sample: z
+      .object({ rows: z.number().int().min(1).max(100_000_000), seed: z.number().int().min(0).max(2 ** 32 - 1).default(0) })
+      .strict()
+      .optional()
+      .describe("Check a seeded random sample of this many rows per side instead of every row."),
+  })
+  .strict();
+export type DriftMonitoring = z.infer<typeof DriftMonitoring>;
+
+export const Monitoring = z
+  .object({
+    drift: DriftMonitoring.optional().describe("Data and prediction drift: reference and current data, features, thresholds."),
+    /** Data quality is watched outside this tool (e.g. by a pipeline); a drift check also checks it. */
+    dataQuality: z.boolean().optional().describe("true when the service's input data quality is monitored elsewhere; a drift check counts as data-quality monitoring too."),
+  })
+  .strict();
+
 export const Environment = z
   .object({
     context: z.string().min(1).max(253).regex(/^[^\s"'`\\]+$/, "a kubeconfig context name (no spaces or quotes)"),
@@ -199,6 +248,7 @@ export const ServiceManifest = z
     probes: Probes.default({}).describe("HTTP readiness, liveness and startup probes."),
     slo: Slo.default({}).describe("Service-level objectives: p95 latency (ms), error rate and availability (fractions)."),
     cost: Cost.optional().describe("Cost budget: budgetPer1k, USD per 1,000 inferences, checked by aiplat cost --check."),
+    monitoring: Monitoring.optional().describe("Model monitoring: drift checks (aiplat drift, the drift dashboard) and data quality."),
     environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "an environment name such as dev, staging or prod"), Environment)
       .refine((e) => Object.keys(e).length > 0, "name at least one environment")
       .describe("Named environments (dev, prod…): each gives a kube context, a namespace, and whether it is production and needs approval."),

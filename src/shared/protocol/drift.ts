@@ -151,6 +151,8 @@ export type DriftView = z.infer<typeof DriftView>;
 /** Webview → host. */
 export const DriftFromWebview = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready") }),
+  /** Load the view again (Try again after an error). */
+  z.object({ type: z.literal("refresh") }),
   z.object({ type: z.literal("runCheck") }),
   z.object({ type: z.literal("openManifest") }),
 ]);
@@ -158,7 +160,8 @@ export type DriftFromWebview = z.infer<typeof DriftFromWebview>;
 
 /** Host → webview. */
 export const DriftToWebview = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("loading"), service: z.string().max(500) }),
+  /** `manifest` lets the webview keep its state (DriftPanelState) before the first view arrives. */
+  z.object({ type: z.literal("loading"), service: z.string().max(500), manifest: z.string().max(4000).optional() }),
   z.object({ type: z.literal("progress"), percent: z.number().min(0).max(100), message: z.string().max(500) }),
   z.object({ type: z.literal("view"), service: z.string().max(500), view: DriftView }),
   z.object({ type: z.literal("error"), message: z.string().max(2000), detail: z.string().max(4000).optional() }),
@@ -171,3 +174,10 @@ export const DriftPanelState = z.object({
   manifest: z.string().min(1).max(4000),
 });
 export type DriftPanelState = z.infer<typeof DriftPanelState>;
+
+export const driftContract = {
+  viewType: "aiPlatform.driftDashboard",
+  fromWebview: DriftFromWebview,
+  toWebview: DriftToWebview,
+  state: DriftPanelState,
+} as const;
