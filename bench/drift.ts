@@ -17,7 +17,8 @@
  *   hostLagP99Ms    perf_hooks.monitorEventLoopDelay's p99 on this (the "host") thread while that
  *                   check runs (target < 50)
  * The reader was chosen by measurement: hyparquet against @duckdb/node-api on this file (see the
- * drift note in the issue); hyparquet is what ships.
+ * drift note in the issue). What ships is hyparquet for the file's structure and anything unusual,
+ * with our own decoder for flat numeric columns (src/core/drift/data/parquetFlatColumns.ts).
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
