@@ -29,7 +29,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { parquetWriteFile } from "hyparquet-writer";
 import { readDataset } from "../src/core/drift/data/readDataset";
-import { seededRandom } from "../src/core/drift/data/sampling";
+import { seededRandom } from "../src/core/seededRandom";
 import { runDriftCheck } from "../src/core/drift/driftRunner";
 import { shares } from "../src/core/drift/featureBins";
 import { populationStd } from "../src/core/drift/featureScore";

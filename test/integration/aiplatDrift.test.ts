@@ -6,6 +6,7 @@
  * against the shifts the generator made, -o json against the DriftResult schema, and --save against
  * the history folder a person would commit.
  */
+import { seededRandom } from "../../src/core/seededRandom";
 import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,14 +22,7 @@ const root = path.resolve(__dirname, "../..");
 
 /** mulberry32: a small seeded generator, so the data (and so the verdicts) are the same every run. */
 function generator(seed: number): { uniform: () => number; normal: (mean: number, sd: number) => number; pick: (choices: readonly string[], weights: readonly number[]) => string } {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return {
     uniform,
     // Box–Muller; 1 − u keeps the logarithm finite.

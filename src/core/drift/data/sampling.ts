@@ -4,17 +4,7 @@
  * glob. Readers that know the row count up front (Parquet) run the same reservoir over row indices.
  */
 
-/** SplitMix32-style generator (mulberry32): small, fast, and reproducible across platforms. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../seededRandom";
 
 export interface Reservoir {
   readonly capacity: number;

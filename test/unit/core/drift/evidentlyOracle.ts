@@ -6,17 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import type { Column, Dataset } from "../../../../src/core/drift/data/dataset";
 
-/** mulberry32: small, seeded, good enough to draw test samples reproducibly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as seeded } from "../../../../src/core/seededRandom";
 
 export function normal(random: () => number, mean = 0, sd = 1): number {
   const u = 1 - random();

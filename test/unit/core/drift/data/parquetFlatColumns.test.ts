@@ -13,7 +13,8 @@ import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFlatColumnChunk, flatNumericColumn } from "../../../../../src/core/drift/data/parquetFlatColumns";
 import { readParquetFiles } from "../../../../../src/core/drift/data/parquetReader";
-import { sampleRowIndices, seededRandom } from "../../../../../src/core/drift/data/sampling";
+import { sampleRowIndices } from "../../../../../src/core/drift/data/sampling";
+import { seededRandom } from "../../../../../src/core/seededRandom";
 
 type WriteOptions = Parameters<typeof parquetWriteBuffer>[0];
 

@@ -1,3 +1,4 @@
+import { seededRandom as mulberry32 } from "../../../../../src/core/seededRandom";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,14 +19,7 @@ export function scipyOracle<T = unknown>(cases: readonly Record<string, unknown>
 
 /** A seeded generator (mulberry32) with the few distributions the tests draw from. */
 export function seededRandom(seed: number) {
-  let s = seed >>> 0;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = (): number => {
     let u = uniform();
     while (u === 0) u = uniform();
