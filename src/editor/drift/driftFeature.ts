@@ -61,10 +61,19 @@ export function registerDriftFeature(deps: {
     log: deps.log,
   });
 
+  // A result kept by `aiplat drift --save` in a terminal (or a teammate's, pulled with git) shows in
+  // an open dashboard as it lands; the folder under .aiplatform/drift/ is the service.
+  const kept = vscode.workspace.createFileSystemWatcher("**/.aiplatform/drift/*/*.json", false, true, true);
+  kept.onDidCreate((uri) => {
+    const service = uri.path.split("/").at(-2);
+    if (service && !running.has(service)) dashboard.refresh(service);
+  });
+
   return {
     dashboard,
     disposables: [
       dashboard,
+      kept,
       ...deps.runner.registerLazily([CommandId.runDriftCheck, CommandId.openDriftDashboard], async (r) =>
         (await import("./driftCommands")).registerDriftCommands(r, { connection: deps.connection, runCheck: (target) => check(target), openDashboard: (state) => dashboard.open(state) }),
       ),

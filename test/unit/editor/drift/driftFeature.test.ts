@@ -8,6 +8,7 @@ import type { DriftDashboardDeps } from "../../../../src/editor/panels/driftPane
 
 const trust = { trusted: true };
 const warnings: string[] = [];
+const created: ((uri: { path: string }) => void)[] = [];
 vi.mock("vscode", () => ({
   Uri: { file: (fsPath: string) => ({ fsPath }) },
   workspace: {
@@ -15,6 +16,10 @@ vi.mock("vscode", () => ({
       return trust.trusted;
     },
     asRelativePath: (p: string) => p,
+    createFileSystemWatcher: () => ({
+      onDidCreate: (listener: (uri: { path: string }) => void) => created.push(listener),
+      dispose: () => undefined,
+    }),
   },
   window: {
     showWarningMessage: (text: string) => {
@@ -87,5 +92,20 @@ describe("drift checks in the editor", () => {
     expect(await deps.runCheck({ service: "fraud-xgboost", manifest: "/fraud-xgboost/aiplatform.yaml" }, () => undefined)).toBeUndefined();
     expect(checks).toEqual([]);
     expect(warnings.join(" ")).toMatch(/Run Drift Check is disabled in Restricted Mode/);
+  });
+
+  test("a result kept from elsewhere (aiplat drift --save) refreshes that service's open dashboard, not while its own check runs", async () => {
+    created.length = 0;
+    refreshed.length = 0;
+    const deps = feature();
+    const land = (service: string): void => created.at(-1)?.({ path: `/ws/.aiplatform/drift/${service}/2026-12-01T01-00-00.000Z.json` });
+    land("fraud-xgboost");
+    expect(refreshed).toEqual(["fraud-xgboost"]);
+    const running = deps.runCheck({ service: "svc-a", manifest: "ws/svc-a/aiplatform.yaml" }, () => undefined);
+    await vi.waitFor(() => expect(checks).toHaveLength(1));
+    land("svc-a");
+    expect(refreshed).toEqual(["fraud-xgboost"]);
+    checks[0]?.finish(undefined);
+    await running;
   });
 });
