@@ -98,7 +98,7 @@ async function cost(): Promise<Record<string, unknown>> {
     const vsix = await packageVsix(repoRoot, path.join(dir, "ai-platform-ops.vsix"));
     const install = await ensureCodeServer();
     const open = await costOpenBench(vsix);
-    return { ...model, openToPaintMs: open.openToPaintMs, openToPaintColdMs: open.openToPaintColdMs, openRunsMs: open.openRunsMs, vscode: install.vscodeVersion };
+    return { ...model, ...open, vscode: install.vscodeVersion };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
