@@ -11,7 +11,7 @@ import { writeDriftDemo } from "../../sandbox/drift/driftDemoFiles";
 import type { Workbench } from "../harness/workbench";
 import { clickNotificationButton } from "./shipFlow";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
-import { runCommand } from "./workbenchActions";
+import { openAiPlatformContainer, runCommand } from "./workbenchActions";
 
 let session: SandboxWorkbench | undefined;
 let wb: Workbench;
@@ -27,6 +27,9 @@ beforeAll(async () => {
   // Written after the workbench opened, as a person would copy a service folder in: the commands look for manifests when run.
   await writeDriftDemo(path.join(wb.workspace, "fraud-xgboost"));
   await wb.page.setViewportSize({ width: 1600, height: 1200 });
+  // The palette lists our commands once the workbench has read the extension's contributions: its
+  // activity bar icon shows that moment, as it does to a person.
+  await openAiPlatformContainer(wb.page);
 });
 
 afterAll(async () => {
