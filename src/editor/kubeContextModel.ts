@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
@@ -26,6 +27,12 @@ export type KubeContextState =
     };
 
 const reloadDebounceMs = 250;
+/**
+ * A file watcher misses a change made before it is set up, and on some file systems (network
+ * drives, WSL mounts) misses changes altogether; so the watched files' stamps are also compared
+ * this often. Three stat calls or so, nothing read.
+ */
+const stampPollMs = 3_000;
 
 /**
  * Which kubeconfig contexts exist and which one the user works in. The choice is remembered in
@@ -40,6 +47,9 @@ export class KubeContextModel implements vscode.Disposable {
   private watchedPaths = "";
   private readonly subscriptions: vscode.Disposable[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  /** path → "mtime/size" (or "none") as last seen by the poll. */
+  private stamps = new Map<string, string>();
   private generation = 0;
 
   constructor(
@@ -124,6 +134,7 @@ export class KubeContextModel implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.reloadTimer);
+    clearInterval(this.pollTimer);
     for (const d of [...this.watchers, ...this.subscriptions]) d.dispose();
     this.watchers = [];
   }
@@ -157,6 +168,10 @@ export class KubeContextModel implements vscode.Disposable {
     if (key === this.watchedPaths) return;
     this.watchedPaths = key;
     for (const d of this.watchers) d.dispose();
+    this.stamps = new Map();
+    clearInterval(this.pollTimer);
+    this.pollTimer = setInterval(() => void this.compareStamps(paths), stampPollMs);
+    void this.compareStamps(paths);
     this.watchers = paths.map((file) => {
       const watcher = vscode.workspace.createFileSystemWatcher(
         new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
@@ -167,5 +182,22 @@ export class KubeContextModel implements vscode.Disposable {
       watcher.onDidDelete(onChange);
       return watcher;
     });
+  }
+
+  /** Reloads when a watched file's modification time or size differs from the last poll's. */
+  private async compareStamps(paths: readonly string[]): Promise<void> {
+    const seen = await Promise.all(
+      paths.map(async (file) => {
+        const st = await stat(file).catch(() => undefined);
+        return [file, st ? `${st.mtimeMs}/${st.size}` : "none"] as const;
+      }),
+    );
+    const first = this.stamps.size === 0;
+    let changed = false;
+    for (const [file, stamp] of seen) {
+      if (!first && this.stamps.get(file) !== stamp) changed = true;
+      this.stamps.set(file, stamp);
+    }
+    if (changed) this.scheduleReload();
   }
 }

@@ -137,7 +137,9 @@ export function registerCostFeature(deps: {
     latest: (context) => board.get(context),
     load: async (context, window, aggregate, signal) => {
       const result = await load(context, window, aggregate, signal);
-      if (result.ok) board.offer(context, result.report);
+      // Only a report of the trees' own window: a 7- or 30-day dashboard would otherwise change
+      // every row's figures (and their window) until the next refresh turned them back.
+      if (result.ok && window === treeCostWindow) board.offer(context, result.report);
       return result;
     },
     onDidChange: changed.event,

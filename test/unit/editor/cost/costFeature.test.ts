@@ -104,7 +104,7 @@ describe("the cost feature behind the trees", () => {
     for (const d of disposables) d.dispose();
   });
 
-  test("nothing is computed until the cluster is synced; the dashboard's per-service report becomes the trees' latest", async () => {
+  test("nothing is computed until the cluster is synced; the dashboard's per-service report of the trees' window becomes their latest, another window's does not", async () => {
     const f = fakes();
     f.state.current = { kind: "connecting", context: { name: "aks-prod" } };
     f.gpuView.visible = true;
@@ -113,12 +113,15 @@ describe("the cost feature behind the trees", () => {
     expect(loads).toEqual([]);
     answer = () => Promise.resolve({ ok: true, report: sampleCostReport({ computedAt: 5, window: { duration: "7d", start: "2026-11-24T00:00:00.000Z", end: "2026-12-01T00:00:00.000Z" } }) });
     await cost.load("aks-prod", "7d", "service", new AbortController().signal);
-    expect(cost.latest("aks-prod")?.window.duration).toBe("7d");
+    expect(cost.latest("aks-prod")).toBeUndefined();
+    answer = () => Promise.resolve({ ok: true, report: sampleCostReport({ computedAt: 6, window: { duration: "1d", start: "2026-11-30T00:00:00.000Z", end: "2026-12-01T00:00:00.000Z" } }) });
+    await cost.load("aks-prod", "1d", "service", new AbortController().signal);
+    expect(cost.latest("aks-prod")?.window.duration).toBe("1d");
     f.state.current = { kind: "synced", context: { name: "aks-prod" } };
     f.stateChanged.fire(f.state.current);
     // Already has a report: the synced cluster does not force another before the interval.
     await vi.advanceTimersByTimeAsync(5000);
-    expect(loads).toHaveLength(1);
+    expect(loads).toHaveLength(2);
     for (const d of disposables) d.dispose();
   });
 
