@@ -5,9 +5,13 @@
  * The report is the default one, 7 days by service, computed from the extension's live cache. The
  * scale cluster has no Prometheus, so this is the cluster side of the work (10k pods through the
  * model) plus the webview; the demo's Prometheus queries are timed by `aiplat cost` in tests.
- *   openToPaintMs      median of the warm opens (target < 1000)
- *   openToPaintColdMs  the first open in the window, which also loads the panel and model bundles
- *                      and waits for the workbench's webview service worker
+ *   openToPaintMs      median of the warm opens, Enter → the page's own "painted" mark (every chart
+ *                      drawn), both on the wall clock (target < 1000)
+ *   openToPaintColdMs  the same for the first open in the window, which also loads the panel and
+ *                      model bundles and waits for the workbench's webview service worker
+ *   openToPaintDetectedMs  Enter → Playwright seeing body[data-painted] in the nested frame, which
+ *                      adds its polling of the frame (the latency bench's way of measuring)
+ *   pageLoadedMs / reportReceivedMs / renderMs  where the warm opens' time goes
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -24,7 +28,7 @@ import { costScale } from "./cost";
 const openRuns = 5;
 const round = (x: number): number => Math.round(x * 10) / 10;
 
-export async function costOpenBench(vsix: string): Promise<{ openToPaintMs: number; openToPaintColdMs: number; openRunsMs: number[]; pageLoadedMs: number; reportReceivedMs: number; renderMs: number }> {
+export async function costOpenBench(vsix: string): Promise<{ openToPaintMs: number; openToPaintColdMs: number; openToPaintDetectedMs: number; openRunsMs: number[]; openDetectedRunsMs: number[]; pageLoadedMs: number; reportReceivedMs: number; renderMs: number }> {
   const { server } = await startSandbox({ scenario: scaleScenario({ nodes: costScale.nodes, deployments: costScale.deployments, pods: costScale.pods }) });
   const dir = await mkdtemp(path.join(tmpdir(), "aiplat-cost-bench-"));
   const kubeconfig = path.join(dir, "config");
@@ -38,7 +42,7 @@ export async function costOpenBench(vsix: string): Promise<{ openToPaintMs: numb
     await openAiPlatformContainer(page);
     await waitForClusterSynced(page);
     const runs: number[] = [];
-    const split: { toPage: number; toReport: number; render: number }[] = [];
+    const split: { toPage: number; toReport: number; render: number; painted: number }[] = [];
     for (let i = 0; i < openRuns; i++) {
       await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } });
       await page.keyboard.press("F1");
@@ -64,7 +68,7 @@ export async function costOpenBench(vsix: string): Promise<{ openToPaintMs: numb
       };
       const marks = { loaded: entries.origin, received: at("aiplat:view-received:"), painted: at("aiplat:view-painted:") };
       if (marks.received !== undefined && marks.painted !== undefined) {
-        split.push({ toPage: marks.loaded - startedAt, toReport: marks.received - startedAt, render: marks.painted - marks.received });
+        split.push({ toPage: marks.loaded - startedAt, toReport: marks.received - startedAt, render: marks.painted - marks.received, painted: marks.painted - startedAt });
       }
       const rows = await frame.getByTestId("cost-driver-row").count();
       const last = split.at(-1);
@@ -74,9 +78,11 @@ export async function costOpenBench(vsix: string): Promise<{ openToPaintMs: numb
     }
     const warm = split.slice(1);
     return {
-      openToPaintMs: round(median(runs.slice(1))),
-      openToPaintColdMs: round(runs[0] ?? 0),
-      openRunsMs: runs.map(round),
+      openToPaintMs: round(median(warm.map((s) => s.painted))),
+      openToPaintColdMs: round(split[0]?.painted ?? NaN),
+      openToPaintDetectedMs: round(median(runs.slice(1))),
+      openRunsMs: split.map((s) => round(s.painted)),
+      openDetectedRunsMs: runs.map(round),
       pageLoadedMs: round(median(warm.map((s) => s.toPage))),
       reportReceivedMs: round(median(warm.map((s) => s.toReport))),
       renderMs: round(median(warm.map((s) => s.render))),
