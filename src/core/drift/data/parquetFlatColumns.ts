@@ -224,6 +224,24 @@ function convertInto(bytes: Uint8Array, column: FlatNumericColumn, out: Float64A
   }
 }
 
+/** Where the last readUleb128 stopped: a module slot, so the hot loops allocate nothing. */
+let uleb128End = 0;
+
+/** An RLE/bit-packed run header (ULEB128) at page[from]; sets uleb128End past it. */
+function readUleb128(page: Uint8Array, from: number): number {
+  let p = from;
+  let value = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = page[p++] as number;
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  uleb128End = p;
+  return value;
+}
+
 /**
  * RLE / bit-packed hybrid (the Parquet spec's "RLE" encoding) of `count` values of `width` bits
  * from page[from .. to) into out[at ..], width ≤ 24. Bit-packed runs hold groups of 8, LSB first.
@@ -234,15 +252,8 @@ function readHybrid(page: Uint8Array, from: number, to: number, width: number, o
   const bytesPerRun = (width + 7) >> 3;
   while (seen < count) {
     if (p >= to) throw new Error("parquet RLE data ends early");
-    // ULEB128 run header.
-    let header = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = page[p++] as number;
-      header += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
+    const header = readUleb128(page, p);
+    p = uleb128End;
     if (header % 2 === 1) {
       const values = Math.floor(header / 2) * 8;
       const take = Math.min(values, count - seen);
@@ -280,14 +291,8 @@ function readLevels(page: Uint8Array, from: number, to: number, levels: Uint8Arr
   let defined = 0;
   while (seen < count) {
     if (p >= to) throw new Error("parquet definition levels end early");
-    let header = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = page[p++] as number;
-      header += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
+    const header = readUleb128(page, p);
+    p = uleb128End;
     if (header % 2 === 1) {
       const groups = Math.floor(header / 2);
       const take = Math.min(groups * 8, count - seen);
