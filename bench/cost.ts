@@ -14,15 +14,13 @@
  * openToPaintMs (the dashboard on the same cluster) is bench/costDashboard.ts.
  */
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import type { CostInputs, NodeGpuUtilisation, NodeRecord, PodRecord, PodUsage, RequestCounts } from "../src/core/cost/costInputs";
 import { aggregateCost, poolCosts } from "../src/core/cost/costAggregation";
 import { computeCost } from "../src/core/cost/costModel";
 import { per1kSeries } from "../src/core/cost/per1kSeries";
 import { createPriceBook, type PriceBook } from "../src/core/cost/priceBook";
 import { random } from "../test/unit/core/kube/cache/clusterModelChanges";
-import { median } from "./benchStats";
+import { forcedGc, median } from "./benchStats";
 
 export const costScale = { nodes: 1000, deployments: 1000, pods: 10_000, days: 7 } as const;
 const runs = 5;
@@ -85,13 +83,8 @@ function fullComputation(inputs: CostInputs, book: PriceBook) {
   return { model, rows, pools, per1k };
 }
 
-function collector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
-
 export function costBench(): Record<string, unknown> {
-  const gc = collector();
+  const gc = forcedGc();
   const inputs = costBenchInputs();
   const book = createPriceBook();
   fullComputation(inputs, book);

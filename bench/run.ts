@@ -15,8 +15,10 @@
  *   drift       KS, Wasserstein, Jensen-Shannon and PSI on 1M rows × 20 features against numpy/scipy
  *               on the same data, Parquet load time, and the host's event-loop lag while a
  *               check runs in the drift worker (bench/drift.ts).
+ *   models      the Models tree's first page from a 500-model × 20-version MLflow registry,
+ *               served-by resolved against the 10k-pod scale cluster, heap held (bench/models.ts).
  *
- *   npm run bench [-- activation cluster ship dashboard cost drift]
+ *   npm run bench [-- activation cluster ship dashboard cost drift models]
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -31,6 +33,7 @@ import { costBench } from "./cost";
 import { costOpenBench } from "./costDashboard";
 import { dashboardBench } from "./dashboard";
 import { driftBench } from "./drift";
+import { modelsBench } from "./models";
 import { shipBench } from "./ship";
 import { repoRoot } from "../scripts/vsix";
 import { median } from "./benchStats";
@@ -104,7 +107,7 @@ async function cost(): Promise<Record<string, unknown>> {
   }
 }
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard, cost, drift: () => driftBench() };
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard, cost, drift: () => driftBench(), models: () => modelsBench() };
 
 async function main(): Promise<void> {
   // Only the JSON lines go to stdout.

@@ -9,6 +9,7 @@ import * as z from "zod";
 import type { SandboxApiServer } from "./apiServer";
 import type { SandboxAzure } from "./azure/sandboxAzure";
 import type { SandboxMetrics } from "./metrics/sandboxMetrics";
+import type { SandboxMlflow } from "./mlflow/sandboxMlflow";
 
 const armResourceId = z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/.+/);
 
@@ -51,6 +52,18 @@ export const SandboxEndpoints = z.object({
       caFile: z.string().min(1),
     })
     .optional(),
+  /** The fake MLflow registry, when it runs: what MLFLOW_TRACKING_URI and friends hold. */
+  mlflow: z
+    .object({
+      /** MLFLOW_TRACKING_URI (http(s)://127.0.0.1:<port>; azureml://… for the Azure ML flavour). */
+      trackingUri: z.string().min(1),
+      flavour: z.enum(["mlflow", "azureml"]),
+      /** MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN, when it asks for credentials (sandbox-only values). */
+      auth: z.discriminatedUnion("kind", [z.object({ kind: z.literal("basic"), username: z.string().min(1), password: z.string().min(1) }), z.object({ kind: z.literal("bearer"), token: z.string().min(1) })]).optional(),
+      /** MLFLOW_TRACKING_SERVER_CERT_PATH when it serves HTTPS. */
+      caFile: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 export type SandboxEndpoints = z.infer<typeof SandboxEndpoints>;
 
@@ -67,6 +80,7 @@ export interface RunningSandboxParts {
   readonly server: SandboxApiServer;
   readonly metrics?: SandboxMetrics | undefined;
   readonly azure?: SandboxAzure | undefined;
+  readonly mlflow?: SandboxMlflow | undefined;
 }
 
 /** The files writeRunningSandboxEndpoints writes into a folder. */
@@ -75,15 +89,16 @@ export function sandboxEndpointsFiles(dir: string): { endpoints: string; ca: str
 }
 
 /**
- * Writes `dir`/endpoints.json for a started sandbox and, when Azure runs, `dir`/ca.pem (SDKs and
+ * Writes `dir`/endpoints.json for a started sandbox and, when Azure or an HTTPS MLflow runs, `dir`/ca.pem (SDKs and
  * NODE_EXTRA_CA_CERTS take a CA as a file or PEM, not from a kubeconfig). Returns what it wrote.
  */
 export async function writeRunningSandboxEndpoints(dir: string, sandbox: RunningSandboxParts, kubeconfig: string): Promise<{ file: string; endpoints: SandboxEndpoints }> {
   const files = sandboxEndpointsFiles(path.resolve(dir));
-  const { server, metrics, azure } = sandbox;
-  if (azure) {
+  const { server, metrics, azure, mlflow } = sandbox;
+  const caCert = azure?.caCert ?? mlflow?.caCert;
+  if (caCert) {
     await mkdir(path.dirname(files.ca), { recursive: true });
-    await writeFile(files.ca, azure.caCert);
+    await writeFile(files.ca, caCert);
   }
   const endpoints: SandboxEndpoints = {
     apiServer: server.url,
@@ -101,6 +116,16 @@ export async function writeRunningSandboxEndpoints(dir: string, sandbox: Running
             resources: { onlineEndpoint: azure.resources.onlineEndpoint, onlineEndpointDeployments: [...azure.resources.onlineEndpointDeployments], aksCluster: azure.resources.aksCluster },
             ...(azure.managedPrometheusUrl ? { managedPrometheusUrl: azure.managedPrometheusUrl } : {}),
             caFile: files.ca,
+          },
+        }
+      : {}),
+    ...(mlflow
+      ? {
+          mlflow: {
+            trackingUri: mlflow.trackingUri,
+            flavour: mlflow.flavour,
+            ...(mlflow.auth ? { auth: mlflow.auth } : {}),
+            ...(mlflow.caCert ? { caFile: files.ca } : {}),
           },
         }
       : {}),

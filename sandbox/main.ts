@@ -1,15 +1,18 @@
 /**
- * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE --no-controllers --no-metrics --opencost]:
+ * npm run sandbox [-- --port N --scenario NAME|FILE --kubeconfig FILE --no-controllers --no-metrics --opencost --no-mlflow --mlflow-auth basic|bearer]:
  * serves a scenario on 127.0.0.1 with the simulated controllers running, a real Prometheus
  * scraping its exporters and the Azure fakes (Entra ID, ARM metrics, managed Prometheus), writes a
- * kubeconfig, .sandbox/endpoints.json and .sandbox/ca.pem, and runs until Ctrl-C.
+ * kubeconfig, .sandbox/endpoints.json and .sandbox/ca.pem, and runs until Ctrl-C. A fake MLflow
+ * model registry with the demo's models runs too (--no-mlflow leaves it out).
  */
+import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as z from "zod";
 import { type SandboxEndpoints, removeSandboxEndpoints, writeRunningSandboxEndpoints } from "./endpoints";
 import { writeKubeconfig } from "./kubeconfig";
-import { type StartedSandbox, scenarioFile, startSandbox } from "./sandboxLauncher";
+import type { MlflowAuth } from "./mlflow/mlflowServer";
+import { type SandboxMlflowLaunchOptions, type StartedSandbox, scenarioFile, startSandbox } from "./sandboxLauncher";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -21,6 +24,8 @@ const Flags = z.object({
   metrics: z.boolean(),
   backfillDays: z.coerce.number().int().min(0).max(90),
   opencost: z.boolean(),
+  mlflow: z.boolean(),
+  mlflowAuth: z.enum(["none", "basic", "bearer"], "none, basic or bearer"),
 });
 
 /** Prometheus logs a lot; show its warnings and errors and the backfill summary only. */
@@ -28,13 +33,15 @@ const metricsLog = (line: string): void => {
   if (/level=(warn|error)|^\[metrics\]/.test(line)) console.log(line);
 };
 
-const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--kubeconfig FILE] [--no-controllers] [--no-metrics] [--backfill-days N] [--opencost]
+const usage = `usage: npm run sandbox -- [--port N] [--scenario NAME|FILE] [--kubeconfig FILE] [--no-controllers] [--no-metrics] [--backfill-days N] [--opencost] [--no-mlflow] [--mlflow-auth none|basic|bearer]
   --port        port on 127.0.0.1 (default 6443; 0 picks a free one)
   --scenario    a scenario under sandbox/scenarios/ or a YAML file (default demo)
   --kubeconfig  where to write the kubeconfig (default .sandbox/kubeconfig)
   --no-controllers  serve the scenario as written, with no scheduler, kubelets or controllers
   --no-metrics      no exporters, no Prometheus (it needs Debian's prometheus package) and no Azure fakes
   --backfill-days   days of metrics history written before Prometheus starts (default 7; 0 for none)
+  --no-mlflow       no fake MLflow model registry (on by default, with the demo's registered models)
+  --mlflow-auth     none (default), basic or bearer: the fake registry asks for credentials (printed to endpoints.json)
   --opencost        also serve a fake OpenCost as service opencost/opencost:9003 (off: cost comes from our own model)`;
 
 function fail(message: string): never {
@@ -55,6 +62,8 @@ function readFlags(argv: string[]): z.infer<typeof Flags> {
         "no-metrics": { type: "boolean" },
         "backfill-days": { type: "string" },
         opencost: { type: "boolean" },
+        "no-mlflow": { type: "boolean" },
+        "mlflow-auth": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -75,6 +84,8 @@ function readFlags(argv: string[]): z.infer<typeof Flags> {
     metrics: values["no-metrics"] !== true,
     backfillDays: values["backfill-days"] ?? "7",
     opencost: values.opencost === true,
+    mlflow: values["no-mlflow"] !== true,
+    mlflowAuth: values["mlflow-auth"] ?? "none",
   });
   if (!parsed.success) fail(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;
@@ -107,6 +118,17 @@ function azureHelp(azure: NonNullable<SandboxEndpoints["azure"]>, endpointsFile:
   return lines.join("\n");
 }
 
+/** Fresh sandbox-only credentials per run: they open nothing but this fake, and land in endpoints.json (0600). */
+function sandboxMlflowAuth(kind: "none" | "basic" | "bearer"): MlflowAuth | undefined {
+  if (kind === "basic") return { kind, username: "sandbox", password: randomBytes(12).toString("base64url") };
+  if (kind === "bearer") return { kind, token: randomBytes(24).toString("base64url") };
+  return undefined;
+}
+
+function mlflowOptions(auth: MlflowAuth | undefined): SandboxMlflowLaunchOptions {
+  return auth ? { auth } : {};
+}
+
 async function main(): Promise<void> {
   const flags = readFlags(process.argv.slice(2));
   let started: StartedSandbox;
@@ -120,6 +142,7 @@ async function main(): Promise<void> {
         ? { metrics: { backfillDays: flags.backfillDays, dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog }, azure: true }
         : {}),
       ...(flags.opencost ? { opencost: true } : {}),
+      ...(flags.mlflow ? { mlflow: mlflowOptions(sandboxMlflowAuth(flags.mlflowAuth)) } : {}),
     });
   } catch (e) {
     fail(`cannot start the sandbox (scenario ${scenarioFile(flags.scenario)}, port ${flags.port}): ${(e as Error).message}`);
@@ -133,6 +156,10 @@ async function main(): Promise<void> {
   if (metrics) console.log(`Prometheus: ${metrics.prometheus.url} (in the cluster: service ${metrics.serviceProxy}, through the API server's service proxy)`);
   if (started.opencost) console.log(`OpenCost (fake): ${started.opencost.url} (in the cluster: service ${started.opencost.serviceProxy}, through the API server's service proxy)`);
   if (endpoints.azure) console.log(azureHelp(endpoints.azure, endpointsFile, kubeconfig));
+  if (endpoints.mlflow) {
+    const auth = endpoints.mlflow.auth ? ` (${endpoints.mlflow.auth.kind} auth: the credentials are in ${endpointsFile})` : "";
+    console.log(`MLflow registry (fake): MLFLOW_TRACKING_URI=${endpoints.mlflow.trackingUri}${auth}; try  MLFLOW_TRACKING_URI=${endpoints.mlflow.trackingUri} KUBECONFIG=${kubeconfig} npx aiplat models served`);
+  }
   console.log(`Endpoints: ${endpointsFile}`);
   console.log(flags.controllers ? "Controllers, scheduler and kubelets are running (--no-controllers to serve the scenario as written)." : "No controllers: objects change only when you change them.");
   console.log(`Try:  KUBECONFIG=${kubeconfig} kubectl get pods -A`);

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { SandboxApiServer, type SandboxApiServerOptions } from "./apiServer";
 import { type SandboxAzure, startSandboxAzure } from "./azure/sandboxAzure";
 import { demoIncidentAtMs } from "./demoIncident";
+import { type SandboxMlflow, type SandboxMlflowOptions, startSandboxMlflow } from "./mlflow/sandboxMlflow";
 import { type SandboxMetrics, type SandboxMetricsOptions, startSandboxMetrics } from "./metrics/sandboxMetrics";
 import { type SandboxOpenCost, type SandboxOpenCostOptions, startSandboxOpenCost } from "./opencost/sandboxOpenCost";
 import { type Scenario, loadScenario, readScenario, scenariosDir } from "./scenario";
@@ -25,7 +26,15 @@ export interface StartSandboxOptions extends Omit<SandboxApiServerOptions, "seed
    * Off by default, so the demo's cost comes from the product's own model.
    */
   opencost?: boolean | SandboxOpenCostOptions;
+  /**
+   * Runs the fake MLflow registry (the demo seed unless `seed`) on its own port; server.stop()
+   * stops it. `https: true` serves it under the API server's CA (endpoints.json then names
+   * ca.pem). Off by default.
+   */
+  mlflow?: boolean | SandboxMlflowLaunchOptions;
 }
+
+export type SandboxMlflowLaunchOptions = Omit<SandboxMlflowOptions, "tls"> & { https?: boolean };
 
 export interface StartedSandbox {
   server: SandboxApiServer;
@@ -33,6 +42,7 @@ export interface StartedSandbox {
   metrics?: SandboxMetrics;
   azure?: SandboxAzure;
   opencost?: SandboxOpenCost;
+  mlflow?: SandboxMlflow;
 }
 
 export function scenarioFile(name: string): string {
@@ -40,7 +50,7 @@ export function scenarioFile(name: string): string {
 }
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<StartedSandbox> {
-  const { scenario: wanted = "demo", metrics: metricsOption, azure: azureOption, opencost: openCostOption, ...serverOptions } = options;
+  const { scenario: wanted = "demo", metrics: metricsOption, azure: azureOption, opencost: openCostOption, mlflow: mlflowOption, ...serverOptions } = options;
   const scenario = typeof wanted === "string" ? await readScenario(scenarioFile(wanted)) : wanted;
   const server = await SandboxApiServer.start({ ...serverOptions, seed: (store, logs) => loadScenario(store, logs, scenario) });
   const started: StartedSandbox = { server, scenario };
@@ -54,6 +64,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       const opencost = await startSandboxOpenCost(server, openCostOption === true ? {} : openCostOption);
       server.addStopHook(() => opencost.stop());
       started.opencost = opencost;
+    }
+    if (mlflowOption) {
+      const { https, ...mlflowOptions } = mlflowOption === true ? {} : mlflowOption;
+      const mlflow = await startSandboxMlflow({ ...mlflowOptions, ...(https ? { tls: server.tlsCertificates } : {}) });
+      server.addStopHook(() => mlflow.stop());
+      started.mlflow = mlflow;
     }
     if (azureOption) {
       // The fake online endpoint turns slow when the demo's bad revision rolled out, as its pods' metrics do.

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   const workspace = path.resolve(values.workspace);
 
   let sandbox: SandboxApiServer | undefined;
+  const registryEnv: Record<string, string> = {};
   let kubeconfig: string | undefined;
   const sandboxDir = path.join(repoRoot, ".sandbox");
   if (values.kubeconfig) {
@@ -53,12 +54,15 @@ async function main(): Promise<void> {
       throw new Error(`--kubeconfig ${kubeconfig}: no such file`);
     });
   } else if (!values["no-sandbox"]) {
-    const started = await startSandbox({ scenario: "demo", ...sandboxControllers, metrics: { dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog }, azure: true });
+    const started = await startSandbox({ scenario: "demo", ...sandboxControllers, metrics: { dir: path.join(sandboxDir, `prometheus-${process.pid}`), log: metricsLog }, azure: true, mlflow: true });
+    // The Models view (and aiplat in code-server's terminals) find the registry as MLflow's own tools do.
+    if (started.mlflow) registryEnv.MLFLOW_TRACKING_URI = started.mlflow.trackingUri;
     sandbox = started.server;
     kubeconfig = path.join(sandboxDir, "kubeconfig");
     await writeKubeconfig(kubeconfig, { server: sandbox.url, caCert: sandbox.caCert, token: sandbox.token });
     const { file, endpoints } = await writeRunningSandboxEndpoints(sandboxDir, started, kubeconfig);
     if (endpoints.prometheus) console.log(`[start] Prometheus ${endpoints.prometheus.url} (service ${endpoints.prometheus.serviceProxy})`);
+    if (endpoints.mlflow) console.log(`[start] MLflow registry (fake) ${endpoints.mlflow.trackingUri}: the Models view's registry (MLFLOW_TRACKING_URI)`);
     if (endpoints.azure) console.log(`[start] Azure fakes: Entra ID ${endpoints.azure.authorityHost}, ARM ${endpoints.azure.armEndpoint}${endpoints.azure.managedPrometheusUrl ? `, managed Prometheus ${endpoints.azure.managedPrometheusUrl}` : ""} (${file})`);
     // The drift demo's service folder (its manifest with monitoring.drift and the two datasets), in
     // the git-ignored .sandbox/ of this repository, when it is the workspace: never in a folder of yours.
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
   const profileDir = path.join(repoRoot, ".vscode-test", "start-profile");
   await mkdir(profileDir, { recursive: true });
   const profile = await createProfile(install, profileDir, [vsix], userSettings({ trustWorkspaces: true }));
-  const server = await startCodeServer(install, profile, workspace, { port, ...(kubeconfig ? { env: { KUBECONFIG: kubeconfig } } : {}) });
+  const server = await startCodeServer(install, profile, workspace, { port, env: { ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}), ...registryEnv } });
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

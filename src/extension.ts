@@ -28,6 +28,7 @@ import { registerLatencyDashboard } from "./editor/panels/latencyDashboard";
 import { registerLatencyCommands, revealRevision } from "./editor/commands/latencyCommands";
 import { registerCliOnTerminalPath } from "./editor/terminal/cliOnTerminalPath";
 import { registerCostFeature } from "./editor/cost/costFeature";
+import { registerModelsFeature } from "./editor/models/modelsFeature";
 import { registerCostDashboard } from "./editor/panels/costDashboard";
 import { openServiceLatency, registerCostCommands } from "./editor/commands/costCommands";
 import { registerDriftFeature } from "./editor/drift/driftFeature";
@@ -75,6 +76,11 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   });
   const cost = registerCostFeature({ connection, metrics: metrics.metrics, views, log, auditFile: () => trail.file });
   const drift = registerDriftFeature({ extension: context, runner, connection, log, auditFile: () => trail.file });
+  const models = registerModelsFeature({ extension: context, model, connection, runner, log });
+  const registryFor = async (ctx: string) => {
+    const state = await models.models.registryFor(ctx);
+    return state.kind === "ready" ? state.registry : undefined;
+  };
   const costDashboard = registerCostDashboard(context, {
     load: (ctx, window, aggregate, signal) => cost.cost.load(ctx, window, aggregate, signal),
     openService: (ctx, service) => openServiceLatency({ connection, latency: dashboard }, ctx, service),
@@ -100,9 +106,14 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     costDashboard,
     ...registerCostCommands(runner, { connection, dashboard: costDashboard }),
     ...drift.disposables,
+    ...models.disposables,
+    ...runner.registerLazily(
+      [CommandId.deployModelVersion, CommandId.compareModelVersionWithServing, CommandId.setModelAlias, CommandId.openModelInMlflow, CommandId.copyModelUri],
+      async (r) => (await import("./editor/models/modelActions")).registerModelActions(r, { models: models.models, connection, trail, log }),
+    ),
     // Deploy, rollback, scaffold and audit load on their first command, not with the extension.
     ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>
-      (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log }),
+      (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log, registryFor }),
     ),
     ...runner.registerLazily([CommandId.rollbackWorkload, CommandId.promoteCanary], async (r) =>
       (await import("./editor/commands/rollbackCommand")).registerRollbackCommands(r, { connection, rollouts, trail, log }),

@@ -13,6 +13,7 @@ import { registerDeployCommand } from "./deployCommand";
 import { registerMetricsCommand } from "./metricsCommand";
 import { registerCostCommand } from "./costCommand";
 import { registerDriftCommand } from "./driftCommand";
+import { registerModelsCommand } from "./modelsCommand";
 
 /**
  * Exit codes: 0 success, 1 the work failed, 2 aiplat could not start the work: the command line
@@ -59,7 +60,7 @@ export interface CliCommandHost {
 }
 
 /** Every subcommand, in the order `aiplat --help` lists them. */
-const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand, registerCostCommand, registerDriftCommand];
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand, registerCostCommand, registerDriftCommand, registerModelsCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),

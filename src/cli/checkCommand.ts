@@ -10,6 +10,8 @@ import { manifestLocator, type ManifestLocation } from "../core/manifest/manifes
 import { evaluatePolicies, type PolicyFinding } from "../core/policy/policyEvaluator";
 import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
 import { readManifestFile } from "../core/manifest/readManifestFile";
+import { fetchModelApprovalFacts, type ModelApprovalFacts } from "../core/registry/modelApproval";
+import { cliRegistryFromEnv } from "./cliModelRegistry";
 
 const CheckOptions = z.object({
   env: z.string().min(1, "--env needs an environment name, e.g. --env prod").optional(),
@@ -27,7 +29,7 @@ export function registerCheckCommand({ program, io, setExitCode }: CliCommandHos
     .description("run the policy gates on aiplatform.yaml, like a linter: exit 1 on any error finding, 0 when only warnings remain")
     .argument("<manifest>", "the service manifest, e.g. aiplatform.yaml")
     .option("-e, --env <name>", "check one environment (default: every environment in the manifest)")
-    .option("--live", "read free GPUs from each environment's cluster (its kubeconfig context) for the gpu-capacity rule")
+    .option("--live", "read free GPUs from each environment's cluster (its kubeconfig context) for the gpu-capacity rule, and the model version's approval from the registry (MLFLOW_TRACKING_URI) for model-approved")
     .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" for --live (default: KUBECONFIG, else ~/.kube/config)`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(
@@ -101,6 +103,12 @@ async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promis
     io.err(`aiplat: --live needs a kubeconfig: ${describeKubeconfigError(loaded.error)}\n`);
     return ExitCode.environment;
   }
+  // The approval gate asks the registry only with --live: a plain check stays offline, like gpu-capacity.
+  const registry = opts.live ? await cliRegistryFromEnv(io) : { kind: "none" as const };
+  if (registry.kind === "invalid") {
+    io.err(`aiplat: model approval not checked: ${registry.message}\n`);
+    failed = true;
+  }
   const locate = manifestLocator(read.text);
   const findings: Located[] = [];
   const notYetDeployable = new Set<string>();
@@ -113,15 +121,17 @@ async function check(manifestArg: string, opts: CheckOptions, io: CliIo): Promis
       continue;
     }
     let cluster: ClusterCapacity | undefined;
-    if (loaded) {
-      const live = await liveCapacity(loaded, manifest, env);
-      if (live.ok) cluster = live.capacity;
-      else {
-        io.err(`aiplat: ${env}: GPU capacity not checked: ${live.message}\n`);
-        failed = true;
-      }
+    const signal = io.signal ?? new AbortController().signal;
+    const [live, model]: [Awaited<ReturnType<typeof liveCapacity>> | undefined, ModelApprovalFacts | undefined] = await Promise.all([
+      loaded ? liveCapacity(loaded, manifest, env) : undefined,
+      registry.kind === "ready" ? fetchModelApprovalFacts(manifest, env, registry.registry, signal) : undefined,
+    ]);
+    if (live?.ok) cluster = live.capacity;
+    else if (live) {
+      io.err(`aiplat: ${env}: GPU capacity not checked: ${live.message}\n`);
+      failed = true;
     }
-    const found = evaluatePolicies({ manifest, envName: env, environment, objects: rendered.objects, ...(cluster ? { cluster } : {}) }).map((f) => {
+    const found = evaluatePolicies({ manifest, envName: env, environment, objects: rendered.objects, ...(cluster ? { cluster } : {}), ...(model ? { model } : {}) }).map((f) => {
       if (f.ruleId !== unpinnedRule || opts.unpinnedProd !== "warning") return f;
       notYetDeployable.add(env);
       return { ...f, severity: "warning" as const };

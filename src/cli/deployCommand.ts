@@ -14,6 +14,7 @@ import { parseManifest } from "../core/manifest/parseManifest";
 import { readManifestFile } from "../core/manifest/readManifestFile";
 import type { PolicyFinding } from "../core/policy/policyEvaluator";
 import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
+import { cliRegistryFromEnv } from "./cliModelRegistry";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag } from "./cliFlags";
 import { deployErrorExitCode, deployErrorOutcome, describeDeployError, describeObjectFailuresForTerminal } from "./deployErrors";
 
@@ -147,6 +148,10 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
   if (!loaded.ok) return end(ExitCode.environment, "failed", describeKubeconfigError(loaded.error));
   for (const missing of loaded.missing) io.err(`aiplat: warning: ${missing} does not exist; skipped\n`);
 
+  // MLFLOW_TRACKING_URI set but unusable is refused: deploying past the approval gate because of a typo would be silent.
+  const registry = await cliRegistryFromEnv(io);
+  if (registry.kind === "invalid") return end(ExitCode.environment, "failed", `model approval cannot be checked: ${registry.message}`);
+
   const signal = io.signal ?? new AbortController().signal;
   const auditFile = auditFileOf(io, opts.auditLog);
   const planned = await planDeploy(
@@ -154,6 +159,7 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
       manifest,
       env: opts.env,
       kubeconfig: loaded,
+      ...(registry.kind === "ready" ? { registry: registry.registry } : {}),
       readOnly: policy.policy,
       auditFile,
       actorFor: (context) => resolveActor({ kubeUser: context.user, cwd: io.cwd }),

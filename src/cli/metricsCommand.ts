@@ -209,6 +209,13 @@ function privateAuthority(authorityHost: string | undefined, microsoftHosts: Rea
   }
 }
 
+/** DefaultAzureCredential as aiplat uses it (metrics, cost, models on Azure ML). */
+export async function cliAzureCredential(env: CliIo["env"]): Promise<TokenCredential> {
+  // Loaded only here: the Azure SDK and MSAL are heavy, and only Azure sources need them.
+  const { AzureAuthorityHosts, DefaultAzureCredential } = await import("@azure/identity");
+  return new DefaultAzureCredential(privateAuthority(env["AZURE_AUTHORITY_HOST"], AzureAuthorityHosts) ? { disableInstanceDiscovery: true } : {});
+}
+
 type SourceChoice = { readonly ok: true; readonly source: MetricsSource } | { readonly ok: false; readonly message: string };
 
 /** The source --source names, else the Prometheus found in the cluster; `aiplat metrics` and `aiplat cost` choose alike. */
@@ -216,9 +223,7 @@ export async function sourceFor(flag: SourceFlag | undefined, auth: PrometheusAu
   if (flag?.kind === "url") return { ok: true, source: createPrometheusSource({ endpoint: { kind: "url", url: flag.url }, auth }) };
   if (flag?.kind === "azure-prometheus") {
     if (auth.kind !== "none") return { ok: false, message: `azure-prometheus: takes an Entra ID token from DefaultAzureCredential; unset ${MetricsAuthEnv.token}, ${MetricsAuthEnv.username} and ${MetricsAuthEnv.password}` };
-    // Loaded only here: the Azure SDK and MSAL are heavy, and only this source needs them.
-    const { AzureAuthorityHosts, DefaultAzureCredential } = await import("@azure/identity");
-    const credential: TokenCredential = new DefaultAzureCredential(privateAuthority(io.env["AZURE_AUTHORITY_HOST"], AzureAuthorityHosts) ? { disableInstanceDiscovery: true } : {});
+    const credential = await cliAzureCredential(io.env);
     return { ok: true, source: createPrometheusSource({ endpoint: { kind: "url", url: flag.url }, auth: { kind: "token-credential", credential, scope: azurePrometheusScope }, kind: "azure-managed-prometheus" }) };
   }
   if (auth.kind !== "none") {

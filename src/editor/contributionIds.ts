@@ -43,6 +43,15 @@ export const CommandId = {
   openCostDashboard: "aiPlatform.openCostDashboard",
   runDriftCheck: "aiPlatform.runDriftCheck",
   openDriftDashboard: "aiPlatform.openDriftDashboard",
+  connectModelRegistry: "aiPlatform.connectModelRegistry",
+  filterModels: "aiPlatform.filterModels",
+  clearModelFilter: "aiPlatform.clearModelFilter",
+  loadMoreModels: "aiPlatform.loadMoreModels",
+  deployModelVersion: "aiPlatform.deployModelVersion",
+  compareModelVersionWithServing: "aiPlatform.compareModelVersionWithServing",
+  setModelAlias: "aiPlatform.setModelAlias",
+  openModelInMlflow: "aiPlatform.openModelInMlflow",
+  copyModelUri: "aiPlatform.copyModelUri",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -52,9 +61,10 @@ export type CommandId = (typeof CommandId)[keyof typeof CommandId];
  * - "selected-cluster": the selected context's cluster; refused in Restricted Mode and on a read-only context;
  * - "cluster": a cluster the command resolves itself (a manifest environment's); refused in
  *   Restricted Mode, and the command checks its own target against the read-only contexts;
- * - "files": files in the workspace; refused in Restricted Mode.
+ * - "files": files in the workspace; refused in Restricted Mode;
+ * - "registry": the model registry (an alias moves); refused in Restricted Mode.
  */
-export const CommandChanges: Partial<Readonly<Record<CommandId, { readonly action: string; readonly changes: "selected-cluster" | "cluster" | "files" }>>> = {
+export const CommandChanges: Partial<Readonly<Record<CommandId, { readonly action: string; readonly changes: "selected-cluster" | "cluster" | "files" | "registry" }>>> = {
   [CommandId.restartWorkload]: { action: "Restart", changes: "selected-cluster" },
   [CommandId.scaleWorkload]: { action: "Scale", changes: "selected-cluster" },
   [CommandId.cordonNode]: { action: "Cordon", changes: "selected-cluster" },
@@ -67,6 +77,9 @@ export const CommandChanges: Partial<Readonly<Record<CommandId, { readonly actio
   [CommandId.exportAuditLog]: { action: "Export Audit Log", changes: "files" },
   // Reads the workspace's data files and writes the result under .aiplatform/drift/.
   [CommandId.runDriftCheck]: { action: "Run Drift Check", changes: "files" },
+  // Writes the model reference into aiplatform.yaml, then hands over to Deploy (which checks its own target).
+  [CommandId.deployModelVersion]: { action: "Deploy This Version", changes: "files" },
+  [CommandId.setModelAlias]: { action: "Set Alias", changes: "registry" },
 };
 
 /** Commands that change a cluster or a file; they are disabled in Restricted Mode. */
@@ -86,6 +99,10 @@ export const ContextKey = {
   contextUnlocked: "aiPlatform.contextUnlocked",
   /** A metrics source is configured for the selected context (aiPlatform.metrics.sources). */
   metricsConnected: "aiPlatform.metricsConnected",
+  /** A model registry is configured for the selected context (aiPlatform.models.registries). */
+  registryConnected: "aiPlatform.registryConnected",
+  /** The Models view shows a filtered list. */
+  modelsFiltered: "aiPlatform.modelsFiltered",
 } as const;
 
 export const SettingKey = {
@@ -101,6 +118,10 @@ export const SettingKey = {
   costPrices: "aiPlatform.cost.prices",
   /** A pricing.yaml, relative to the first workspace folder. */
   costPricingFile: "aiPlatform.cost.pricingFile",
+  /** Which model registry serves which kube context; parsed by core's registrySettings.ts. */
+  modelRegistries: "aiPlatform.models.registries",
+  /** How often the Models view asks the registry again while it is visible (MLflow has no watch). */
+  modelsPollSeconds: "aiPlatform.models.pollSeconds",
 } as const;
 
 /**
@@ -121,6 +142,13 @@ export const ViewItem = {
   /** `node.ready.schedulable`, `node.notReady.cordoned`. */
   node: (ready: boolean, cordoned: boolean) => `node.${ready ? "ready" : "notReady"}.${cordoned ? "cordoned" : "schedulable"}`,
   pendingGpuPods: "pendingGpuPods",
+  registeredModel: "registeredModel",
+  /** A version; `.served` when a workload serves it. */
+  modelVersion: (served: boolean) => (served ? "modelVersion.served" : "modelVersion"),
+  servingWorkload: "servingWorkload",
+  unregisteredServing: "unregisteredServing",
+  loadMore: "loadMore",
+  registryProblem: "registryProblem",
 } as const;
 
 /** Every contextValue a row can have. */
@@ -138,5 +166,11 @@ export function allViewItems(): string[] {
     ViewItem.nodePool,
     ...bools.flatMap((ready) => bools.map((cordoned) => ViewItem.node(ready, cordoned))),
     ViewItem.pendingGpuPods,
+    ViewItem.registeredModel,
+    ...bools.map(ViewItem.modelVersion),
+    ViewItem.servingWorkload,
+    ViewItem.unregisteredServing,
+    ViewItem.loadMore,
+    ViewItem.registryProblem,
   ];
 }

@@ -13,6 +13,7 @@ import type { ReadOnlyContexts } from "./readOnlyContexts";
 import { parseManifest, type ManifestProblem } from "../core/manifest/parseManifest";
 import type { ServiceManifest } from "../core/manifest/serviceManifest";
 import { CommandId } from "./contributionIds";
+import type { ModelRegistry } from "../core/registry/modelRegistry";
 import type { KubeContextModel } from "./kubeContextModel";
 import type { ManifestTarget } from "./manifest/manifestCodeLens";
 import { isManifestDocument, type ManifestDiagnostics } from "./manifest/manifestDiagnostics";
@@ -25,6 +26,18 @@ export interface PlanningDeps {
   readonly diagnostics: ManifestDiagnostics;
   readonly readOnly: ReadOnlyContexts;
   readonly log: vscode.LogOutputChannel;
+  /** The model registry serving a context, for the model-approved gate (the Models view's connection). */
+  readonly registryFor?: (context: string) => Promise<ModelRegistry | undefined>;
+}
+
+/**
+ * The registry of the environment's context, when one is configured; a registry that is
+ * configured but unusable is logged, and the gate then says it did not check.
+ */
+export async function environmentRegistry(deps: PlanningDeps, c: ChosenTarget): Promise<{ registry?: ModelRegistry }> {
+  const context = Object.hasOwn(c.manifest.environments, c.env) ? c.manifest.environments[c.env]?.context : undefined;
+  const registry = context === undefined ? undefined : await deps.registryFor?.(context);
+  return registry ? { registry } : {};
 }
 
 /** What a deploy, check or approval acts on: the manifest, its environment and the loaded kubeconfig. */
@@ -118,10 +131,12 @@ export function report(deps: PlanningDeps, verb: string, error: DeployError, whe
 export async function planTarget(deps: PlanningDeps, c: ChosenTarget, verb: string, purpose: "deploy" | "approve"): Promise<{ plan: DeployPlan } | { error: DeployError }> {
   let diff: DeployDiff | undefined;
   const title = purpose === "approve" ? "Preparing approval" : "Preparing deploy";
+  const registry = await environmentRegistry(deps, c);
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
     withAbortSignal(token, (signal) =>
       planDeploy(
         {
+          ...registry,
           manifest: c.manifest,
           env: c.env,
           kubeconfig: c.kubeconfig,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
 import type { SandboxMetrics } from "../../sandbox/metrics/sandboxMetrics";
+import type { SandboxMlflow } from "../../sandbox/mlflow/sandboxMlflow";
 import { startSandbox, type StartSandboxOptions } from "../../sandbox/sandboxLauncher";
 import { openTestWorkbench, type Workbench } from "../harness/workbench";
 
@@ -11,6 +12,8 @@ export interface SandboxWorkbench {
   readonly wb: Workbench;
   /** With `sandbox.metrics`: the exporters and the real Prometheus behind the service proxy. */
   readonly metrics: SandboxMetrics | undefined;
+  /** With `sandbox.mlflow`: the fake MLflow registry. */
+  readonly mlflow: SandboxMlflow | undefined;
   close(): Promise<void>;
 }
 
@@ -22,12 +25,13 @@ export async function openSandboxWorkbench(opts: {
   /** Files to create in the workspace, path → content, e.g. ".vscode/settings.json". */
   readonly workspaceFiles?: Record<string, string>;
 }): Promise<SandboxWorkbench> {
-  const { server, metrics } = await startSandbox({ scenario: "demo", ...opts.sandbox });
+  const { server, metrics, mlflow } = await startSandbox({ scenario: "demo", ...opts.sandbox });
   const kubeconfig = path.join(await mkdtemp(path.join(tmpdir(), "aiplat-sbx-")), "config");
   await writeFile(kubeconfig, server.kubeconfig(opts.user ?? {}));
   const wb = await openTestWorkbench({
     trusted: opts.trusted,
-    env: { KUBECONFIG: kubeconfig },
+    // The Models view finds a sandbox registry as MLflow's own tools do.
+    env: { KUBECONFIG: kubeconfig, ...(mlflow ? { MLFLOW_TRACKING_URI: mlflow.trackingUri } : {}) },
     ...(opts.workspaceFiles ? { workspaceFiles: opts.workspaceFiles } : {}),
   }).catch(async (err: unknown) => {
     await server.stop();
@@ -37,6 +41,7 @@ export async function openSandboxWorkbench(opts: {
     server,
     wb,
     metrics,
+    mlflow,
     async close() {
       await wb.close();
       await server.stop();

@@ -8,7 +8,8 @@ import * as z from "zod";
  * deleted, reordered or inserted line breaks the chain at a line `verifyAuditLog` can name.
  */
 
-export const auditActions = ["deploy", "rollback", "scale", "restart", "cordon", "uncordon", "promote", "approve"] as const;
+/** "set-alias" moves a model registry alias: its object is the RegisteredModelAlias and its cluster the registry's URL. */
+export const auditActions = ["deploy", "rollback", "scale", "restart", "cordon", "uncordon", "promote", "approve", "set-alias"] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -8,6 +8,8 @@ export function checkDeployReason(reason: string, production: boolean): ChangeRe
 
 /** The change cause recorded when none is given: what runs, and which model. */
 export function defaultDeployReason(m: ServiceManifest): string {
-  const model = "registry" in m.model ? `${m.model.registry}@${m.model.version}` : `${m.model.storageUri}${m.model.version ? `@${m.model.version}` : ""}`;
+  const where = "storageUri" in m.model ? m.model.storageUri : m.model.registry;
+  // An alias reference (models:/name@alias) carries no version of its own.
+  const model = `${where}${m.model.version ? `@${m.model.version}` : ""}`;
   return `deploy ${m.image ?? m.runtime} (${model})`;
 }

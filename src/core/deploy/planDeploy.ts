@@ -12,6 +12,8 @@ import { renderKubernetesObjects } from "../manifest/renderKubernetes";
 import type { Environment, ServiceManifest } from "../manifest/serviceManifest";
 import { fetchClusterCapacity, type CapacityError } from "../policy/clusterCapacity";
 import { evaluatePolicies, type PolicyFinding } from "../policy/policyEvaluator";
+import { fetchModelApprovalFacts, type ModelApprovalFacts } from "../registry/modelApproval";
+import type { ModelRegistry } from "../registry/modelRegistry";
 import { checkDeployApproval } from "./deployApproval";
 import { workloadObject } from "./deployAnnotations";
 import { failuresOf, type DeployError } from "./deployError";
@@ -29,6 +31,8 @@ export interface PrepareInput {
   readonly onStage?: (stage: PlanStage) => void;
   /** The policy findings, as soon as they are known (the editor shows them in Problems). */
   readonly onFindings?: (env: string, findings: readonly PolicyFinding[]) => void;
+  /** The environment's model registry, for the model-approved gate; without it the gate says it did not check. */
+  readonly registry?: ModelRegistry;
 }
 
 export interface DeployInput extends PrepareInput {
@@ -55,6 +59,8 @@ export interface PreparedDeploy {
   readonly findings: readonly PolicyFinding[];
   /** Why free GPUs were not read (the gpu-capacity rule then says it did not check). */
   readonly capacityUnread: CapacityError | undefined;
+  /** What the registry said of the model version (undefined when no registry was given). */
+  readonly modelApproval: ModelApprovalFacts | undefined;
 }
 
 /** kubectl diff's two sides: live, and what a server-side dry run of the apply returns. */
@@ -112,15 +118,26 @@ export async function prepareDeploy(input: PrepareInput, signal: AbortSignal): P
   const rendered = renderKubernetesObjects(manifest, env);
   if (!rendered.ok) return { ok: false, error: { kind: "render-failed", env, message: rendered.error } };
   input.onStage?.("checking-policies");
-  const capacity = await fetchClusterCapacity(found.kubeConfig, signal);
+  // The registry and the cluster are asked at once: neither answer depends on the other.
+  const [capacity, modelApproval] = await Promise.all([
+    fetchClusterCapacity(found.kubeConfig, signal),
+    input.registry ? fetchModelApprovalFacts(manifest, env, input.registry, signal) : Promise.resolve(undefined),
+  ]);
   if (signal.aborted) return cancelled;
   // A server that does not answer will not answer the dry run either: say so now, not after a second timeout.
   if (!capacity.ok && capacity.error.kind === "unreachable") return { ok: false, error: { kind: "unreachable", context: found.context.name, message: capacity.error.message } };
-  const findings = evaluatePolicies({ manifest, envName: env, environment, objects: rendered.objects, ...(capacity.ok ? { cluster: capacity.capacity } : {}) });
+  const findings = evaluatePolicies({
+    manifest,
+    envName: env,
+    environment,
+    objects: rendered.objects,
+    ...(capacity.ok ? { cluster: capacity.capacity } : {}),
+    ...(modelApproval ? { model: modelApproval } : {}),
+  });
   input.onFindings?.(env, findings);
   return {
     ok: true,
-    prepared: { manifest, env, environment, kc: found.kubeConfig, context: found.context, objects: rendered.objects, findings, capacityUnread: capacity.ok ? undefined : capacity.error },
+    prepared: { manifest, env, environment, kc: found.kubeConfig, context: found.context, objects: rendered.objects, findings, capacityUnread: capacity.ok ? undefined : capacity.error, modelApproval },
   };
 }
 

@@ -1,6 +1,8 @@
 import { modelVersionAnnotation, kserveInferenceServiceLabel, serviceLabel } from "../kube/workloads/inferenceWorkload";
 import type { JsonValue, KubeObject } from "../kube/objects/kubeObject";
 import { sloAnnotation } from "../kube/objects/wellKnownAnnotations";
+import { formatModelUri, modelReferenceAnnotation } from "../registry/modelReference";
+import { manifestModelReference } from "./manifestModelReference";
 import {
   containerResources,
   containerSecurityContext,
@@ -88,6 +90,16 @@ function sloAnnotations(m: ServiceManifest): Record<string, string> {
   return Object.keys(m.slo).length > 0 ? { [sloAnnotation]: JSON.stringify(m.slo) } : {};
 }
 
+/**
+ * The registered model the service serves, as one models:/ URI on the workload's metadata (not
+ * the pod template: moving an alias must not restart pods), so the Models tree can say what
+ * serves each version without reading env vars.
+ */
+function modelAnnotations(m: ServiceManifest): Record<string, string> {
+  const ref = manifestModelReference(m.model);
+  return ref ? { [modelReferenceAnnotation]: formatModelUri(ref) } : {};
+}
+
 function metadata(ctx: RenderContext, extraAnnotations: Record<string, string> = {}): KubeObject["metadata"] {
   const annotations = { ...extraAnnotations, ...ctx.annotations };
   return { name: ctx.m.name, namespace: ctx.namespace, labels: ctx.labels, ...(Object.keys(annotations).length ? { annotations } : {}) };
@@ -99,7 +111,7 @@ function deployment(ctx: RenderContext): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: metadata(ctx, sloAnnotations(m)),
+    metadata: metadata(ctx, { ...modelAnnotations(m), ...sloAnnotations(m) }),
     spec: {
       replicas: Math.max(1, m.scaling.minReplicas),
       revisionHistoryLimit: 10,
@@ -128,7 +140,7 @@ function inferenceService(ctx: RenderContext): KubeObject {
   return {
     apiVersion: "serving.kserve.io/v1beta1",
     kind: "InferenceService",
-    metadata: metadata(ctx, { [kserveDeploymentMode]: serverless ? "Serverless" : "RawDeployment", ...sloAnnotations(m) }),
+    metadata: metadata(ctx, { [kserveDeploymentMode]: serverless ? "Serverless" : "RawDeployment", ...modelAnnotations(m), ...sloAnnotations(m) }),
     spec: {
       predictor: {
         // Only Knative scales to zero; a RawDeployment's HPA needs at least one replica.

@@ -18,7 +18,8 @@ export const podSecurityContext: Json = { runAsNonRoot: true, runAsUser: 1000, f
 export const containerSecurityContext: Json = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, capabilities: { drop: ["ALL"] } };
 
 export function modelUri(m: ServiceManifest): string {
-  return "registry" in m.model ? m.model.registry : m.model.storageUri;
+  // A KServe storageUri may name its registered version too (model.registry); the URI is what loads.
+  return "storageUri" in m.model ? m.model.storageUri : m.model.registry;
 }
 
 export function modelVersion(m: ServiceManifest): string | undefined {

@@ -2,6 +2,8 @@ import * as z from "zod";
 import { dns1123Label, dns1123LabelMaxLength } from "../kube/objects/dns1123";
 import { checkResourceQuantity, type ResourceQuantityProblem } from "../kube/objects/resourceQuantity";
 import { ColumnType, DriftMethod } from "../../shared/protocol/drift";
+import { checkModelAliasName } from "../registry/modelAliasName";
+import { parseModelUri } from "../registry/modelReference";
 
 /**
  * `aiplatform.yaml`: one declarative file per inference service. This schema is the single
@@ -50,21 +52,47 @@ export type Runtime = z.infer<typeof Runtime>;
 
 export const KserveModelFormat = z.enum(["sklearn", "xgboost", "huggingface"]);
 
-/** Registry URIs carry a version; storage URIs point at the artefact itself. */
-export const registryUri = /^(models|runs|azureml|mlflow):\/\/?[A-Za-z0-9._\-/:@]+$/;
+/**
+ * Registry URIs carry a version; storage URIs point at the artefact itself. `%` lets a name with
+ * spaces, slashes or Unicode travel percent-encoded (models:/team%2Ffraud%20detector).
+ */
+export const registryUri = /^(models|runs|azureml|mlflow):\/\/?[A-Za-z0-9._\-/:@%]+$/;
 export const storageUri = /^(s3|gs|azureblob|https|hf|pvc|oci):\/\/[A-Za-z0-9._\-/:@+=%~]+$/;
+/** models:/<name>: a registered model, without version or alias. */
+export const registeredModelUri = /^models:\/[A-Za-z0-9._\-%]+$/;
+/** models:/<name>@<alias>: MLflow's alias form (models.py); the alias names the version. */
+export const registeredModelAliasUri = /^models:\/[A-Za-z0-9._\-%]+@[A-Za-z0-9_-]+$/;
+
+const ModelVersionField = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "a version such as 3 or 2024-06-01");
 
 export const ModelRef = z.union([
   z
     .object({
       registry: z.string().regex(registryUri, "a registry URI such as models:/llama3-chat (MLflow), azureml://registries/r/models/m"),
-      version: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, "a version such as 3 or 2024-06-01"),
+      version: ModelVersionField,
+    })
+    .strict(),
+  z
+    .object({
+      registry: z
+        .string()
+        // The branch zod reports for a registry without a version: say both ways out.
+        .regex(registeredModelAliasUri, 'a registry model needs a version (version: "3") or an alias (registry: models:/<name>@champion)')
+        .describe("A registered model alias (MLflow): the version the alias points at when the service is deployed."),
+      /** Absent: the alias names the version (typed `undefined`, so every variant reads `model.version`). */
+      version: z.never().optional(),
     })
     .strict(),
   z
     .object({
       storageUri: z.string().regex(storageUri, "a storage URI such as s3://bucket/path, gs://…, pvc://claim/path or hf://org/model"),
       version: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/).optional(),
+      /** Which registered model this artefact is a version of (with `version`): what Deploy This Version writes for KServe. */
+      registry: z
+        .string()
+        .regex(registeredModelUri, "the registered model the storageUri is a version of, models:/<name>")
+        .optional()
+        .describe("The registered model (models:/<name>) this storageUri is a version of; version then says which."),
     })
     .strict(),
 ]);
@@ -195,6 +223,31 @@ export const Monitoring = z
   })
   .strict();
 
+/**
+ * What counts as an approved model version in an environment; any one listed criterion
+ * approves. With none listed, the alias `champion` (MLflow's own example of an approval alias).
+ */
+export const ModelApproval = z
+  .object({
+    alias: z
+      .string()
+      .superRefine((alias, ctx) => {
+        const problem = checkModelAliasName(alias);
+        if (problem) ctx.addIssue({ code: "custom", message: "an MLflow alias: letters, digits, '_' and '-', not 'latest' or v<number>" });
+      })
+      .optional()
+      .describe("The alias an approved version carries, e.g. champion."),
+    stage: z.enum(["Production", "Staging"]).optional().describe("The (deprecated) registry stage an approved version is in."),
+    tag: z
+      .string()
+      .max(5000)
+      .regex(/^[^=\n]+=[^\n]*$/, "a version tag as key=value, e.g. approval=approved")
+      .optional()
+      .describe("A version tag, key=value, that an approved version carries, e.g. approval=approved."),
+  })
+  .strict();
+export type ModelApproval = z.infer<typeof ModelApproval>;
+
 export const Environment = z
   .object({
     context: z.string().min(1).max(253).regex(/^[^\s"'`\\]+$/, "a kubeconfig context name (no spaces or quotes)"),
@@ -203,6 +256,9 @@ export const Environment = z
     allowedNamespaces: z.array(ServiceName).optional(),
     production: z.boolean().default(false),
     approvalRequired: z.boolean().default(false),
+    modelApproval: ModelApproval.optional().describe(
+      "What makes a registry model version approved here (the model-approved policy): an alias (default champion), a stage or a tag. Production environments check it even when omitted.",
+    ),
   })
   .strict();
 export type Environment = z.infer<typeof Environment>;
@@ -239,7 +295,7 @@ export const ServiceManifest = z
     runtime: Runtime.describe("The serving runtime, i.e. which template: vllm (OpenAI-compatible LLM server), triton (ONNX/TensorRT), kserve (InferenceService) or python (FastAPI + ONNX Runtime)."),
     /** KServe only: the predictor's model format. */
     modelFormat: KserveModelFormat.optional().describe("KServe only: the predictor's model format."),
-    model: ModelRef.describe("The model: a registry URI with a version, or a storage URI."),
+    model: ModelRef.describe("The model: a registry URI with a version (models:/<name> + version), an MLflow alias (models:/<name>@champion), or a storage URI (KServe: with the registered version it is, registry + version)."),
     /** Digest-pinned (…@sha256:…) for production; KServe picks its runtime image itself when omitted. */
     image: ImageRef.optional().describe("The container image. Production environments require a digest (…@sha256:…)."),
     port: z.number().int().min(1).max(65535).default(8080).describe("The port the server listens on."),
@@ -260,8 +316,32 @@ export const ServiceManifest = z
     if (m.runtime !== "kserve" && m.modelFormat) ctx.addIssue({ code: "custom", path: ["modelFormat"], message: "modelFormat applies to the kserve runtime only" });
     if (m.runtime !== "kserve" && !m.image) ctx.addIssue({ code: "custom", path: ["image"], message: `the ${m.runtime} runtime needs an image` });
     if (m.runtime === "kserve" && !("storageUri" in m.model)) ctx.addIssue({ code: "custom", path: ["model"], message: "KServe loads the model from a storageUri (s3://, gs://, pvc://, hf://…)" });
+    modelRefIssues(m.model, ctx);
     if (m.resources.gpu?.mig && m.resources.gpu.type) ctx.addIssue({ code: "custom", path: ["resources", "gpu", "mig"], message: "give either a GPU type or a MIG profile, not both" });
     if (m.rollout.strategy === "canary" && m.runtime !== "kserve") ctx.addIssue({ code: "custom", path: ["rollout", "strategy"], message: "canary traffic steps need KServe (serverless mode); use a rolling rollout for this runtime" });
   });
 export type ServiceManifest = z.infer<typeof ServiceManifest>;
+
+/**
+ * What the union cannot say: a models:/ registry is a name (with `version`) or an alias, never
+ * both and never a stage or `latest` (they move, so neither approval nor a rollback could pin them).
+ */
+function modelRefIssues(model: ModelRef, ctx: z.RefinementCtx): void {
+  if ("storageUri" in model) {
+    if (model.registry && !model.version) ctx.addIssue({ code: "custom", path: ["model", "version"], message: 'say which version of the registered model the storageUri is (version: "3")' });
+    return;
+  }
+  if (!model.registry.startsWith("models:")) return;
+  const parsed = parseModelUri(model.registry);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", path: ["model", "registry"], message: "a registered model, models:/<name> (with version) or models:/<name>@<alias>; encode a '/' in a name as %2F" });
+    return;
+  }
+  const ref = parsed.reference;
+  if (ref.kind === "alias" && "version" in model) {
+    ctx.addIssue({ code: "custom", path: ["model", "version"], message: "models:/<name>@<alias> names its version through the alias: drop version, or write registry: models:/<name> with version" });
+  } else if (ref.kind === "version" || ref.kind === "stage" || ref.kind === "latest") {
+    ctx.addIssue({ code: "custom", path: ["model", "registry"], message: `write the registered model's name only (models:/${ref.name.replace(/[%/@?#\s]/g, encodeURIComponent)}) and the version in version` });
+  }
+}
 export type ServiceManifestInput = z.input<typeof ServiceManifest>;

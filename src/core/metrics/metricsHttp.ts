@@ -8,7 +8,7 @@ import * as zlib from "node:zlib";
  * is a value. Deadlines and cancellation come in as one signal; the caller says which it was.
  */
 export interface MetricsHttpRequest {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "PATCH" | "DELETE";
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Buffer;

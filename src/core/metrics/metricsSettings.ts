@@ -32,32 +32,41 @@ const authKeys = ["kind", "username", "secretKey"] as const;
 /** Keys people reach for that would put a secret in settings.json. */
 const secretLikeKeys = /^(password|token|secret|apiKey|bearer|credentials?)$/i;
 
-const MetricsAuth = z
-  .looseObject({
-    kind: z.enum(["none", "basic", "bearer"]),
-    username: z.string().min(1, "an empty username").optional(),
-    secretKey: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, "the name of a stored secret: letters, digits, '.', '_' and '-', at most 64")
-      .optional(),
-  })
-  .superRefine((auth, ctx) => {
-    for (const key of Object.keys(auth)) {
-      if ((authKeys as readonly string[]).includes(key)) continue;
-      ctx.addIssue({
-        code: "custom",
-        path: [key],
-        message: secretLikeKeys.test(key)
-          ? "secrets do not belong in settings: store it with the Connect Metrics command and name it in secretKey"
-          : `unknown key; expected ${authKeys.join(", ")}`,
-      });
-    }
-    if (auth.kind === "basic" && !auth.username) ctx.addIssue({ code: "custom", path: ["username"], message: "basic auth needs a username" });
-    if (auth.kind !== "none" && !auth.secretKey) ctx.addIssue({ code: "custom", path: ["secretKey"], message: `${auth.kind} auth needs secretKey, the name of the stored password or token` });
-    if (auth.kind === "none" && (auth.username || auth.secretKey)) ctx.addIssue({ code: "custom", path: ["kind"], message: "username and secretKey are for basic or bearer auth" });
-    if (auth.kind === "bearer" && auth.username) ctx.addIssue({ code: "custom", path: ["username"], message: "bearer auth takes no username" });
-  })
-  .transform(({ kind, username, secretKey }) => ({ kind, ...(username === undefined ? {} : { username }), ...(secretKey === undefined ? {} : { secretKey }) }));
+/**
+ * `auth` as settings hold it, shared by metrics sources and model registries: a kind, a username
+ * for basic, and the name of a stored secret. `storeWith` names where the secret is stored
+ * instead (a command), for the issue raised when someone writes the secret itself.
+ */
+export function settingsAuth(storeWith: string) {
+  return z
+    .looseObject({
+      kind: z.enum(["none", "basic", "bearer"]),
+      username: z.string().min(1, "an empty username").optional(),
+      secretKey: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, "the name of a stored secret: letters, digits, '.', '_' and '-', at most 64")
+        .optional(),
+    })
+    .superRefine((auth, ctx) => {
+      for (const key of Object.keys(auth)) {
+        if ((authKeys as readonly string[]).includes(key)) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: secretLikeKeys.test(key)
+            ? `secrets do not belong in settings: store it with ${storeWith} and name it in secretKey`
+            : `unknown key; expected ${authKeys.join(", ")}`,
+        });
+      }
+      if (auth.kind === "basic" && !auth.username) ctx.addIssue({ code: "custom", path: ["username"], message: "basic auth needs a username" });
+      if (auth.kind !== "none" && !auth.secretKey) ctx.addIssue({ code: "custom", path: ["secretKey"], message: `${auth.kind} auth needs secretKey, the name of the stored password or token` });
+      if (auth.kind === "none" && (auth.username || auth.secretKey)) ctx.addIssue({ code: "custom", path: ["kind"], message: "username and secretKey are for basic or bearer auth" });
+      if (auth.kind === "bearer" && auth.username) ctx.addIssue({ code: "custom", path: ["username"], message: "bearer auth takes no username" });
+    })
+    .transform(({ kind, username, secretKey }) => ({ kind, ...(username === undefined ? {} : { username }), ...(secretKey === undefined ? {} : { secretKey }) }));
+}
+
+const MetricsAuth = settingsAuth("the Connect Metrics command");
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -117,15 +126,18 @@ export type MetricsSourceSetting = z.infer<typeof MetricsSourceSetting>;
 export const MetricsSourcesSetting = z
   .array(MetricsSourceSetting)
   .max(200, "at most 200 sources")
-  .superRefine((sources, ctx) => {
-    const seen = new Map<string, number>();
-    sources.forEach((s, i) => {
-      const first = seen.get(s.context);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: [i, "context"], message: `"${s.context}" is already configured by entry ${first + 1}; only the first is used` });
-      else seen.set(s.context, i);
-    });
-  });
+  .superRefine(refineUniqueContexts);
 export type MetricsSourcesSetting = z.infer<typeof MetricsSourcesSetting>;
+
+/** A per-context setting names each context once: only the first entry for it is ever used. */
+export function refineUniqueContexts(entries: readonly { readonly context: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  entries.forEach((s, i) => {
+    const first = seen.get(s.context);
+    if (first !== undefined) ctx.addIssue({ code: "custom", path: [i, "context"], message: `"${s.context}" is already configured by entry ${first + 1}; only the first is used` });
+    else seen.set(s.context, i);
+  });
+}
 
 export interface SettingIssue {
   /** Where in the setting, e.g. "[1].service.port". */
@@ -140,19 +152,27 @@ export function parseMetricsSources(raw: unknown): MetricsSettingsResult {
   if (raw === undefined || raw === null) return { ok: true, sources: [] };
   const parsed = MetricsSourcesSetting.safeParse(raw);
   if (parsed.success) return { ok: true, sources: parsed.data };
-  return {
-    ok: false,
-    issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, ""), message: i.message })),
-  };
+  return { ok: false, issues: settingIssues(parsed.error) };
 }
 
-function globToRegExp(pattern: string): RegExp {
+/** zod's issues with their paths written the way a person reads a setting: "[1].service.port". */
+export function settingIssues(error: z.ZodError): SettingIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, ""), message: i.message }));
+}
+
+/** A context pattern: `*` for any run of characters, everything else literal. */
+export function globToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
   return new RegExp(`^${escaped}$`);
 }
 
 /** The source for a kube context: an exact name first, else the first pattern that matches. */
 export function sourceForContext(settings: readonly MetricsSourceSetting[], context: string): MetricsSourceSetting | undefined {
+  return settingForContext(settings, context);
+}
+
+/** The entry of a per-context setting for a kube context: an exact name first, else the first pattern that matches. */
+export function settingForContext<T extends { readonly context: string }>(settings: readonly T[], context: string): T | undefined {
   const exact = settings.find((s) => !s.context.includes("*") && s.context === context);
   if (exact) return exact;
   return settings.find((s) => s.context.includes("*") && globToRegExp(s.context).test(context));

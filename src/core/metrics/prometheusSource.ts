@@ -1,8 +1,10 @@
 import type * as https from "node:https";
 import * as tls from "node:tls";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/core-auth";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { bodySnippet, retryAfterMs, sendMetricsRequest, type MetricsHttpResponse } from "./metricsHttp";
+import { RequestDeadline } from "./requestDeadline";
+import { TokenCache } from "./tokenCache";
 import type { InstantSample, MetricQuery, MetricsError, MetricsFailureContext, MetricsResult, MetricsSource, Series, TimeRange } from "./metricsSource";
 import { PointCounter, defaultMaxPointsPerSeries, readPrometheusResponse, type MetricsErrorBody } from "./prometheusResponse";
 
@@ -61,8 +63,6 @@ export const defaultPrometheusTimeoutMs = 30_000;
 export const defaultMaxResponseBytes = 50 * 1024 * 1024;
 /** A 429 is retried once when the server asks for no longer than this; a longer wait is the caller's call. */
 export const maxRetryAfterWaitMs = 5_000;
-/** A cached token is replaced this long before it expires, so no request goes out with one that lapses in flight. */
-const tokenRefreshMarginMs = 2 * 60_000;
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -93,7 +93,7 @@ export function createPrometheusSource(opts: PrometheusSourceOptions): Prometheu
     /** A fresh body inspector per attempt (it counts points as they stream in). */
     inspector?: () => (chunk: Buffer) => string | undefined,
   ): Promise<MetricsResult<MetricsHttpResponse>> {
-    const deadline = new Deadline(timeoutMs, signal);
+    const deadline = new RequestDeadline(timeoutMs, signal);
     const fail = (error: MetricsErrorBody): MetricsResult<never> => ({ ok: false, error: { ...context, ...error } });
     const stopped = (): MetricsResult<never> => (deadline.timedOut ? fail({ kind: "timeout", afterMs: timeoutMs }) : fail({ kind: "cancelled" }));
     try {
@@ -273,104 +273,6 @@ async function authorizationHeader(auth: PrometheusAuth, tokens: TokenCache | un
       const got = await tokens!.get();
       return got.ok ? { ok: true, value: `Bearer ${got.token}` } : got;
     }
-  }
-}
-
-/** One token per source, reused until shortly before it expires; concurrent callers share one request. */
-class TokenCache {
-  private current: AccessToken | undefined;
-  private pending: Promise<AccessToken | null> | undefined;
-
-  constructor(
-    private readonly credential: TokenCredential,
-    private readonly scope: string,
-  ) {}
-
-  forget(): void {
-    this.current = undefined;
-  }
-
-  async get(): Promise<{ ok: true; token: string } | { ok: false; detail: string }> {
-    if (this.current && this.current.expiresOnTimestamp - tokenRefreshMarginMs > Date.now()) return { ok: true, token: this.current.token };
-    // Shared by concurrent callers, so not tied to one caller's signal; each caller stops waiting on its own.
-    this.pending ??= this.credential.getToken(this.scope).finally(() => (this.pending = undefined));
-    try {
-      const token = await this.pending;
-      if (!token) return { ok: false, detail: `the credential gave no token for ${this.scope}` };
-      this.current = token;
-      return { ok: true, token: token.token };
-    } catch (err) {
-      return { ok: false, detail: `could not get a token for ${this.scope}: ${firstLine(err)}` };
-    }
-  }
-}
-
-/** The caller's signal and our timeout as one signal, remembering which fired. */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly onAbort = (): void => this.controller.abort();
-  timedOut = false;
-
-  constructor(
-    timeoutMs: number,
-    private readonly outer: AbortSignal | undefined,
-  ) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
-    }, timeoutMs);
-    if (outer?.aborted) this.controller.abort();
-    else outer?.addEventListener("abort", this.onAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Settles when the promise does or the deadline fires, whichever is first (a credential may ignore the signal). */
-  race<T>(promise: Promise<T>): Promise<T> {
-    const signal = this.controller.signal;
-    if (signal.aborted) {
-      promise.catch(() => undefined);
-      return Promise.resolve(undefined as T);
-    }
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => resolve(undefined as T);
-      signal.addEventListener("abort", onAbort, { once: true });
-      promise.then(
-        (v) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(v);
-        },
-        (err: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
-    });
-  }
-
-  /** false when the deadline fired during the wait. */
-  sleep(ms: number): Promise<boolean> {
-    const signal = this.controller.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve(false);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(true);
-      }, ms);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.outer?.removeEventListener("abort", this.onAbort);
   }
 }
 

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { KubeObject } from "../kube/objects/kubeObject";
 import type { Environment, ServiceManifest } from "../manifest/serviceManifest";
+import type { ModelApprovalFacts } from "../registry/modelApproval";
 import type { ClusterCapacity } from "./clusterCapacity";
 import { policyRules, type PolicyRule } from "./policyRules";
 
@@ -37,6 +38,8 @@ export interface PolicyInput {
   readonly objects: readonly KubeObject[];
   /** Free GPUs of the target cluster; without it the capacity rule reports that it did not check. */
   readonly cluster?: ClusterCapacity;
+  /** What the registry says of the version deployed; without it model-approved reports that it did not check. */
+  readonly model?: ModelApprovalFacts;
 }
 
 const severityOrder: Record<PolicySeverity, number> = { error: 0, warning: 1, info: 2 };

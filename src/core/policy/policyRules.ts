@@ -2,6 +2,10 @@ import type { V1Container, V1NodeSelectorRequirement, V1Toleration } from "@kube
 import { isGpuResourceName } from "../kube/objects/gpuResource";
 import { parseImageReference } from "../kube/objects/imageReference";
 import { effectivePodRequests } from "../kube/objects/podEffectiveRequests";
+import { manifestModelReference } from "../manifest/manifestModelReference";
+import { approvalCriteria, carriesCriterion, modelApprovalApplies, type ApprovalCriterion } from "../registry/modelApproval";
+import { formatModelUri } from "../registry/modelReference";
+import type { RegistryFailure } from "../registry/modelRegistry";
 import type { GpuNodeCapacity } from "./clusterCapacity";
 import type { PolicyInput, PolicySeverity } from "./policyEvaluator";
 import { describeRef, type PodTemplate, podTemplates, type PolicyObjectRef } from "./podTemplates";
@@ -291,8 +295,112 @@ const gpuCapacity: PolicyRule = {
     }),
 };
 
+function criterionText(c: ApprovalCriterion): string {
+  switch (c.kind) {
+    case "alias":
+      return `alias ${c.alias}`;
+    case "stage":
+      return `stage ${c.stage}`;
+    case "tag":
+      return `tag ${c.key}=${c.value}`;
+  }
+}
+
+/** Why the registry could not say, in a clause; never credentials (the failure carries none). */
+function registryFailureText(f: RegistryFailure, registry: string): string {
+  switch (f.kind) {
+    case "api-error":
+      return `the registry at ${registry} answered ${f.status} ${f.errorCode}`;
+    case "unauthorized":
+      return `the registry at ${registry} refused the credentials (${f.status})`;
+    case "timeout":
+      return `the registry at ${registry} did not answer within ${Math.round(f.afterMs / 1000)} s`;
+    case "unreachable":
+      return `the registry at ${registry} could not be reached: ${f.detail}`;
+    case "bad-response":
+      return `the answer from ${registry} was not MLflow's (HTTP ${f.status})`;
+    case "unsupported":
+      return `the registry at ${registry} does not support ${f.feature}`;
+    case "too-large":
+      return `the answer from ${registry} was too large`;
+    case "aborted":
+      return "the check was cancelled";
+  }
+}
+
+const notCheckedFix = "connect the environment's model registry (Connect Model Registry… in the editor, or MLFLOW_TRACKING_URI for aiplat check --live and aiplat deploy)";
+
+/**
+ * The approval gate. Judged from facts read beforehand (modelApproval.ts): an answer of "not
+ * approved" or "not in the registry" blocks (error); a registry that cannot be asked warns
+ * rather than blocks, so an MLflow outage does not stop an urgent rollback of a service, and
+ * the warning says the approval was not checked. Without a registry at all it says so (info),
+ * as gpu-capacity does without a cluster.
+ */
+const modelApproved: PolicyRule = {
+  id: "model-approved",
+  severity: "error",
+  title: "The model version is approved",
+  message: "A production environment (or one with modelApproval) serves a registered model version that carries its approval: an alias (champion by default), a stage or a tag, so what reaches users is a version someone approved.",
+  fixHint: "deploy the approved version, approve this one in the registry (e.g. Set Alias… champion), or change environments.<env>.modelApproval",
+  manifestPath: ["model"],
+  check: (input) => {
+    const env = input.environment;
+    if (!modelApprovalApplies(env)) return [];
+    const criteria = approvalCriteria(env);
+    const wanted = joinOr(criteria.map(criterionText));
+    const ref = manifestModelReference(input.manifest.model);
+    if (!ref) {
+      // Only an environment that asked for approval is held to it: a bare storage URI has no registry record to carry one.
+      if (!env.modelApproval) return [];
+      const model = "storageUri" in input.manifest.model ? input.manifest.model.storageUri : input.manifest.model.registry;
+      return [
+        {
+          message: `${model} names no registered model version, so environment ${input.envName} cannot check that it carries ${wanted}`,
+          fixHint: "name the registered version: model.registry models:/<name> with model.version (KServe: keep storageUri and add registry and version)",
+        },
+      ];
+    }
+    const uri = formatModelUri(ref);
+    const facts = input.model;
+    if (!facts || facts.kind === "not-required" || facts.kind === "not-a-registry-model") {
+      return [{ severity: "info", message: `not checked: no model registry connected; environment ${input.envName} needs ${uri} to carry ${wanted}`, fixHint: notCheckedFix }];
+    }
+    switch (facts.kind) {
+      case "registry-failure":
+        return [
+          {
+            severity: "warning",
+            message: `could not check that ${uri} carries ${wanted}: ${registryFailureText(facts.failure, facts.registry)}`,
+            fixHint: facts.failure.kind === "unauthorized" ? "check the registry credentials (MLFLOW_TRACKING_TOKEN, or USERNAME and PASSWORD)" : "check again when the registry answers",
+          },
+        ];
+      case "not-found": {
+        const what = { model: `no registered model ${ref.name}`, version: ref.kind === "version" ? `no version ${ref.version} of ${ref.name}` : "", alias: ref.kind === "alias" ? `no alias ${ref.alias} on ${ref.name}` : "" }[facts.missing];
+        return [{ message: `${uri} is not in the registry (${facts.registry} has ${what}), so it cannot carry ${wanted}`, fixHint: "deploy a registered version (aiplat models versions NAME lists them)" }];
+      }
+      case "resolved": {
+        const v = facts.version;
+        if (criteria.some((c) => carriesCriterion(v, c))) return [];
+        const carries = [...v.aliases.map((a) => `alias ${a}`), ...(v.currentStage && v.currentStage !== "None" ? [`stage ${v.currentStage}`] : [])];
+        const holders = criteria.flatMap((c) => {
+          const holder = c.kind === "alias" ? facts.aliasHolders.get(c.alias) : undefined;
+          return c.kind === "alias" && holder !== undefined ? [`${c.alias} is version ${holder}`] : [];
+        });
+        const served = ref.kind === "alias" ? `${uri} (version ${v.version})` : uri;
+        const text = `${served} is not approved for ${input.envName}: it ${carries.length > 0 ? `carries ${carries.join(", ")}` : "carries no alias or stage"}, and approval needs ${wanted}${holders.length > 0 ? ` (${holders.join("; ")})` : ""}`;
+        // An alias the registry cannot hold (Azure ML) is not the version's fault: warn that it could not be checked.
+        if (facts.aliasesUnsupported && criteria.every((c) => c.kind === "alias")) {
+          return [{ severity: "warning", message: `could not check that ${uri} carries ${wanted}: the registry (${facts.registry}) has no aliases`, fixHint: "set environments.<env>.modelApproval.stage or .tag to a criterion the registry supports" }];
+        }
+        return [{ message: text }];
+      }
+    }
+  },
+};
+
 /** In the order findings of equal severity are listed. */
-export const policyRules: readonly PolicyRule[] = [namespaceAllowed, gpuCapacity, limitsSet, noLatestTag, immutableImageInProduction, runAsNonRoot, probesPresent];
+export const policyRules: readonly PolicyRule[] = [namespaceAllowed, modelApproved, gpuCapacity, limitsSet, noLatestTag, immutableImageInProduction, runAsNonRoot, probesPresent];
 
 export function policyRule(id: string): PolicyRule | undefined {
   return policyRules.find((r) => r.id === id);

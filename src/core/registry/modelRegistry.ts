@@ -21,13 +21,15 @@ export interface ModelVersion {
   readonly creationTimestamp?: number;
   readonly lastUpdatedTimestamp?: number;
   readonly userId?: string;
-  readonly currentStage?: ModelStage | string;
+  /** A ModelStage as MLflow sends it; kept as a string, since a server may add stages. */
+  readonly currentStage?: string;
   readonly description?: string;
   /** The artifact URI as registered; may be models:/m-<uuid> (MLflow 3), runs:/… or a storage URL. */
   readonly source?: string;
   readonly runId?: string;
   readonly runLink?: string;
-  readonly status?: ModelVersionStatus | string;
+  /** A ModelVersionStatus; kept as a string for statuses a newer server adds. */
+  readonly status?: string;
   readonly statusMessage?: string;
   readonly tags: readonly Tag[];
   readonly aliases: readonly string[];
@@ -77,6 +79,14 @@ export type RegistryFailure =
 
 export type RegistryResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: RegistryFailure };
 
+/** A tracking run's latest metrics and its params (runs/get), what Compare with Serving puts side by side. */
+export interface RunSummary {
+  readonly runId: string;
+  /** The latest value of each metric (runs/get returns the latest per key). */
+  readonly metrics: readonly { readonly key: string; readonly value: number }[];
+  readonly params: readonly Tag[];
+}
+
 export interface SearchOptions {
   /** MLflow's filter grammar (search_utils.py), e.g. `name LIKE '%fraud%'`. */
   readonly filter?: string;
@@ -113,6 +123,12 @@ export interface ModelRegistry {
   deleteVersionTag(name: string, version: string, key: string, signal?: AbortSignal): Promise<RegistryResult<void>>;
   setModelTag(name: string, tag: Tag, signal?: AbortSignal): Promise<RegistryResult<void>>;
   transitionStage(name: string, version: string, stage: ModelStage, archiveExisting: boolean, signal?: AbortSignal): Promise<RegistryResult<ModelVersion>>;
+
+  /**
+   * GET /api/2.0/mlflow/runs/get?run_id=… on the same tracking server. Optional: a client that does
+   * not speak the tracking API leaves it out, and Compare with Serving says the run was not read.
+   */
+  getRun?(runId: string, signal?: AbortSignal): Promise<RegistryResult<RunSummary>>;
 
   /**
    * All versions of one model, newest first, following page tokens (maxResults per page);

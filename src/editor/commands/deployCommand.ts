@@ -6,7 +6,7 @@ import { checkDeployReason, defaultDeployReason } from "../../core/deploy/deploy
 import { prepareDeploy, type DeployPlan } from "../../core/deploy/planDeploy";
 import type { PolicyFinding } from "../../core/policy/policyEvaluator";
 import { CommandId } from "../contributionIds";
-import { choose, feedFindings, planTarget, report, stageText, type ChosenTarget, type PlanningDeps } from "../environmentTarget";
+import { choose, environmentRegistry, feedFindings, planTarget, report, stageText, type ChosenTarget, type PlanningDeps } from "../environmentTarget";
 import { explainApplyFailure, explainAuditWriteFailure, explainReasonProblem } from "../explain";
 import { withAbortSignal } from "../lifecycle";
 import type { ManifestTarget } from "../manifest/manifestCodeLens";
@@ -32,8 +32,9 @@ export function registerDeployCommands(runner: CommandRunner, deps: DeployDeps):
 async function check(deps: DeployDeps, arg: Arg): Promise<readonly PolicyFinding[] | undefined> {
   const c = await choose(deps, arg, "Check");
   if (!c) return undefined;
+  const registry = await environmentRegistry(deps, c);
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Checking policies", cancellable: true }, (progress, token) =>
-    withAbortSignal(token, (signal) => prepareDeploy({ manifest: c.manifest, env: c.env, kubeconfig: c.kubeconfig, onStage: (s) => progress.report({ message: stageText(s, c) }), onFindings: (env, f) => feedFindings(deps, c, env, f) }, signal)),
+    withAbortSignal(token, (signal) => prepareDeploy({ ...registry, manifest: c.manifest, env: c.env, kubeconfig: c.kubeconfig, onStage: (s) => progress.report({ message: stageText(s, c) }), onFindings: (env, f) => feedFindings(deps, c, env, f) }, signal)),
   );
   if (!result.ok) return void report(deps, "Check", result.error, { service: c.manifest.name, file: path.basename(c.doc.uri.fsPath) });
   const { findings, capacityUnread, context } = result.prepared;

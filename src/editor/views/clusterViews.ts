@@ -8,16 +8,6 @@ import { GpuNodesTreeProvider } from "./gpuNodes/gpuNodesTreeProvider";
 import type { GpuNodesNode } from "./gpuNodes/gpuNodesTree";
 import type { DeploymentsNode } from "./deployments/deploymentsTree";
 
-/** Models gets its rows from the model registry, which a later issue adds; until then its welcome content explains. */
-class NoModelsYet implements vscode.TreeDataProvider<never> {
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
-  }
-  getChildren(): never[] {
-    return [];
-  }
-}
-
 export interface ClusterViews {
   readonly deployments: DeploymentsTreeProvider;
   readonly gpuNodes: GpuNodesTreeProvider;
@@ -32,10 +22,10 @@ export function createClusterViews(model: KubeContextModel, connection: ClusterC
   const deployments = new DeploymentsTreeProvider(connection, namespace);
   let shownNamespace = namespace();
   const gpuNodes = new GpuNodesTreeProvider(connection);
-  const modelsView = vscode.window.createTreeView(ViewId.models, { treeDataProvider: new NoModelsYet() });
   const deploymentsView = vscode.window.createTreeView(ViewId.deployments, { treeDataProvider: deployments, showCollapseAll: true });
   const gpuNodesView = vscode.window.createTreeView(ViewId.gpuNodes, { treeDataProvider: gpuNodes, showCollapseAll: true });
-  const views = [modelsView, deploymentsView, gpuNodesView];
+  // Models (models/modelsFeature.ts) names the context itself.
+  const views = [deploymentsView, gpuNodesView];
 
   const describe = (state: KubeContextState): void => {
     const description = state.kind === "ready" && state.selected ? state.selected.name : undefined;

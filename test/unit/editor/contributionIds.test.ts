@@ -125,6 +125,8 @@ describe("viewItem clauses in menus agree with the contextValues the trees set (
     ViewItem.event("warning"),
     ViewItem.nodePool,
     ViewItem.pendingGpuPods,
+    ViewItem.loadMore,
+    ViewItem.registryProblem,
   ];
 
   test("every clause matches a contextValue some row can have", () => {

@@ -54,6 +54,7 @@ const verbs: Record<AuditAction, { readonly base: string; readonly past: string 
   uncordon: { base: "uncordon", past: "uncordoned" },
   promote: { base: "promote", past: "promoted" },
   approve: { base: "approve", past: "approved" },
+  "set-alias": { base: "set the alias of", past: "set the alias of" },
 };
 
 /** The limits the API server enforces on core/v1 Events that carry an eventTime (legacyValidateEvent). */
@@ -180,8 +181,9 @@ function who(actor: Actor): string {
   return person && person !== actor.kubeUser ? `${actor.kubeUser} (${person})` : actor.kubeUser;
 }
 
+/** An Event reason is CamelCase by convention: "set-alias" → "SetAlias". */
 function pascal(action: AuditAction): string {
-  return action.charAt(0).toUpperCase() + action.slice(1);
+  return action.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
 
 /** metav1.Time: RFC 3339 in whole seconds. */

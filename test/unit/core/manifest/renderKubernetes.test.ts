@@ -193,7 +193,44 @@ describe("CPU-only python service", () => {
 
   test("labels the model version from the registry", () => {
     expect(find(objects, "Deployment").metadata?.labels?.["aiplatform.dev/model-version"]).toBe("7");
-    expect(find(objects, "Deployment").metadata?.annotations).toEqual({ "ai-platform/model-version": "7" });
+    expect(find(objects, "Deployment").metadata?.annotations).toEqual({ "ai-platform/model-version": "7", "aiplatform.dev/model": "models:/ranker/7" });
+  });
+});
+
+describe("the registered model the service serves", () => {
+  const annotationOf = (o: { metadata?: { annotations?: Record<string, string> } }): string | undefined => o.metadata?.annotations?.["aiplatform.dev/model"];
+
+  test("a registry version is written as models:/<name>/<version> on the Deployment, not on its pod template", () => {
+    const objects = render(manifest({ model: { registry: "models:/llama3-70b-chat", version: "4" } }));
+    expect(annotationOf(find(objects, "Deployment"))).toBe("models:/llama3-70b-chat/4");
+    expect(find(objects, "Deployment").spec?.template.metadata?.annotations?.["aiplatform.dev/model"]).toBeUndefined();
+    expect(objects.filter((o) => o.kind !== "Deployment").map((o) => annotationOf(o as never))).toEqual(objects.slice(1).map(() => undefined));
+  });
+
+  test("an alias is written as MLflow's models:/<name>@<alias>, and the server is handed the same URI", () => {
+    const objects = render(manifest({ model: { registry: "models:/llama3-70b-chat@champion" } }));
+    expect(annotationOf(find(objects, "Deployment"))).toBe("models:/llama3-70b-chat@champion");
+    expect(container(objects).env).toContainEqual({ name: "MODEL_URI", value: "models:/llama3-70b-chat@champion" });
+    expect(find(objects, "Deployment").metadata?.labels?.["aiplatform.dev/model-version"]).toBe("unversioned");
+  });
+
+  test("a percent-encoded name keeps its encoding for '/' and spaces", () => {
+    const objects = render(manifest({ model: { registry: "models:/team%2Ffraud%20detector", version: "2" } }));
+    expect(annotationOf(find(objects, "Deployment"))).toBe("models:/team%2Ffraud%20detector/2");
+  });
+
+  test("KServe: the storageUri loads, and its registry link names the version on the InferenceService", () => {
+    const isvc = find(
+      render(manifest({ runtime: "kserve", image: undefined, modelFormat: "xgboost", model: { storageUri: "gs://models/fraud/3", registry: "models:/fraud-xgboost", version: "3" } })),
+      "InferenceService",
+    );
+    expect(isvc.spec.predictor.model.storageUri).toBe("gs://models/fraud/3");
+    expect(isvc.metadata.annotations["aiplatform.dev/model"]).toBe("models:/fraud-xgboost/3");
+  });
+
+  test("a storage URI alone, or another registry, names no registered model", () => {
+    expect(annotationOf(find(render(manifest({})), "Deployment"))).toBeUndefined();
+    expect(annotationOf(find(render(manifest({ model: { registry: "runs:/abc123/model", version: "1" } })), "Deployment"))).toBeUndefined();
   });
 });
 

@@ -42,7 +42,7 @@ describe("evaluatePolicies", () => {
 
   test("the rules are data: unique ids, each with a title, a policy, a fix and a place in the manifest", () => {
     expect(new Set(policyRules.map((r) => r.id)).size).toBe(policyRules.length);
-    expect(policyRules.map((r) => r.id).sort()).toEqual(["gpu-capacity", "immutable-image-in-production", "limits-set", "namespace-allowed", "no-latest-tag", "probes-present", "run-as-non-root"]);
+    expect(policyRules.map((r) => r.id).sort()).toEqual(["gpu-capacity", "immutable-image-in-production", "limits-set", "model-approved", "namespace-allowed", "no-latest-tag", "probes-present", "run-as-non-root"]);
     for (const r of policyRules) {
       expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(r.title && r.message && r.fixHint).toBeTruthy();

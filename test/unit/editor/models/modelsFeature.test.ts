@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import type { ModelRegistry, RegisteredModel, SearchOptions } from "../../../../src/core/registry/modelRegistry";
+import type { ClusterConnection } from "../../../../src/editor/clusterConnection";
+import type { KubeContextModel } from "../../../../src/editor/kubeContextModel";
+import type { ReadOnlyContexts } from "../../../../src/editor/readOnlyContexts";
+import { FakeEventEmitter, fakeTreeVscode } from "../views/fakeTreeVscode";
+
+/** The slice of VS Code the feature touches: a tree view that can be shown and hidden, focus, settings. */
+const visibility = new FakeEventEmitter<unknown>();
+const windowState = new FakeEventEmitter<{ focused: boolean }>();
+const configChanged = new FakeEventEmitter<{ affectsConfiguration(key: string): boolean }>();
+const view = { visible: false, message: undefined as string | undefined, description: undefined as string | undefined, selection: [] as unknown[], onDidChangeVisibility: visibility.event, dispose: () => undefined };
+let settings: Record<string, unknown> = {};
+vi.mock("vscode", () => ({
+  ...fakeTreeVscode,
+  window: {
+    createTreeView: () => view,
+    withProgress: (_o: unknown, task: () => Promise<unknown>) => task(),
+    onDidChangeWindowState: windowState.event,
+  },
+  workspace: {
+    isTrusted: true,
+    onDidChangeConfiguration: configChanged.event,
+    onDidGrantWorkspaceTrust: () => ({ dispose: () => undefined }),
+    getConfiguration: () => ({ inspect: (key: string) => ({ globalValue: settings[key] }), get: (key: string) => settings[key] }),
+  },
+  commands: { executeCommand: () => Promise.resolve(), registerCommand: () => ({ dispose: () => undefined }) },
+  authentication: {},
+  CancellationError: class extends Error {},
+}));
+
+/** What the registry was asked, in order; answered from two models. */
+const asked: string[] = [];
+const models: RegisteredModel[] = ["fraud-xgboost", "llama3-70b-chat"].map((name) => ({ name, latestVersions: [], tags: [], aliases: [] }));
+const fakeRegistry: ModelRegistry = {
+  displayUrl: "http://127.0.0.1:5000",
+  kind: "mlflow",
+  notes: () => [],
+  searchRegisteredModels: (o?: SearchOptions) => {
+    asked.push(`models ${o?.filter ?? "*"}`);
+    return Promise.resolve({ ok: true, value: { items: o?.filter ? models.filter((m) => m.name.includes("llama")) : models } });
+  },
+  searchModelVersions: () => Promise.resolve({ ok: true, value: { items: [] } }),
+} as unknown as ModelRegistry;
+vi.mock("../../../../src/core/registry/mlflowRegistry", () => ({ createMlflowRegistry: () => fakeRegistry }));
+let picked: unknown;
+vi.mock("../../../../src/editor/models/modelsFilterPick", () => ({ pickModelsFilter: () => Promise.resolve(picked) }));
+
+const { registerModelsFeature } = await import("../../../../src/editor/models/modelsFeature");
+const { CommandRunner } = await import("../../../../src/editor/commands/commandRunner");
+
+function start() {
+  const handlers = new Map<string, (...args: unknown[]) => unknown>();
+  const log = { warn: vi.fn(), info: vi.fn(), error: vi.fn() } as never;
+  const runner = new CommandRunner({ log, readOnly: {} as ReadOnlyContexts }, (id, callback) => {
+    handlers.set(id, callback as (...args: unknown[]) => unknown);
+    return { dispose: () => handlers.delete(id) };
+  });
+  const none = () => ({ dispose: () => undefined });
+  const model = { state: { kind: "ready", selected: { name: "kind-sandbox" } }, onDidChange: none } as unknown as KubeContextModel;
+  const connection = { model: undefined, onDidChangeModel: none, onDidChangeModelData: none } as unknown as ClusterConnection;
+  const secrets = { get: () => Promise.resolve(undefined), store: () => Promise.resolve(), onDidChange: none } as unknown as import("vscode").SecretStorage;
+  const feature = registerModelsFeature({ extension: { secrets, globalStorageUri: { fsPath: storage } as never }, model, connection, runner, log });
+  const show = (visible: boolean) => {
+    view.visible = visible;
+    visibility.fire({ visible });
+  };
+  return { feature, handlers, show };
+}
+
+let storage = "";
+beforeEach(() => {
+  storage = mkdtempSync(path.join(tmpdir(), "aiplat-models-"));
+  vi.useFakeTimers();
+  asked.length = 0;
+  view.visible = false;
+  view.message = undefined;
+  settings = { "aiPlatform.models.registries": [{ context: "kind-*", kind: "mlflow", trackingUri: "http://127.0.0.1:5000" }], "aiPlatform.models.pollSeconds": 60 };
+});
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(storage, { recursive: true, force: true });
+});
+
+describe("the Models view's polling", () => {
+  test("asks the registry only while the view is visible: on showing, every pollSeconds, and on focus; never while hidden", async () => {
+    const { feature, show } = start();
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(asked).toEqual([]);
+    expect((await feature.models.currentRegistry()).kind).toBe("ready");
+
+    show(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(asked).toEqual(["models *"]);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(asked).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(asked).toHaveLength(2);
+
+    show(false);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    windowState.fire({ focused: true });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(asked).toHaveLength(2);
+
+    show(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(asked).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(20_000);
+    windowState.fire({ focused: true });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(asked).toHaveLength(4);
+    for (const d of feature.disposables) d.dispose();
+  });
+
+  test("Filter Models… lists only what matches and says so above the tree; Clear lists everything again", async () => {
+    const { feature, handlers, show } = start();
+    show(true);
+    await vi.advanceTimersByTimeAsync(100);
+    picked = { kind: "filter", text: "llama" };
+    await handlers.get("aiPlatform.filterModels")?.();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(asked.at(-1)).toBe("models name ILIKE '%llama%'");
+    expect(view.message).toBe("Filter: llama");
+
+    await handlers.get("aiPlatform.clearModelFilter")?.();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(asked.at(-1)).toBe("models *");
+    expect(view.message).toBeUndefined();
+    for (const d of feature.disposables) d.dispose();
+  });
+});
