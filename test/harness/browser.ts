@@ -22,7 +22,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Opens the workbench and waits until the activity bar is there: the extension host then starts. */
 export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // The workbench's clipboard is the browser's: Copy commands need it as a person's browser allows it.
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
   await page.goto(url);
   await page.locator(".monaco-workbench .activitybar").waitFor({ state: "visible", timeout: 60_000 });
   return page;
