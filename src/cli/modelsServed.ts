@@ -4,9 +4,10 @@ import { collectionPath, ResourceTypes, type ResourceType } from "../core/kube/c
 import { InferenceService } from "../core/kube/objects/inferenceService";
 import { WorkloadIndex } from "../core/kube/workloads/workloadIndex";
 import { listAll } from "../core/policy/clusterCapacity";
+import { allPages } from "../core/registry/allPages";
 import { carriesCriterion, type ApprovalCriterion } from "../core/registry/modelApproval";
 import { formatModelUri } from "../core/registry/modelReference";
-import type { ModelRegistry, ModelVersion, Page, RegisteredModel, RegistryResult, SearchOptions } from "../core/registry/modelRegistry";
+import type { ModelRegistry, ModelVersion, RegisteredModel, RegistryResult } from "../core/registry/modelRegistry";
 import { RegistrySnapshotBuilder, servingReferences, versionKey, type ServedBy, type ServingWorkload, type VersionKey } from "../core/registry/servedBy";
 import type { ServedRow } from "./modelsOutput";
 
@@ -57,21 +58,6 @@ export async function readServingWorkloads(kc: KubeConfig, context: string, name
   }
 }
 
-/** Every page of a search; a server that hands back a token it already gave is a failure, not an endless walk. */
-async function allPages<T>(search: (o: SearchOptions) => Promise<RegistryResult<Page<T>>>, options: SearchOptions): Promise<RegistryResult<T[]>> {
-  const items: T[] = [];
-  const seen = new Set<string>();
-  let pageToken: string | undefined;
-  do {
-    const page = await search({ ...options, ...(pageToken !== undefined ? { pageToken } : {}) });
-    if (!page.ok) return page;
-    items.push(...page.value.items);
-    pageToken = page.value.nextPageToken;
-    if (pageToken !== undefined && seen.has(pageToken)) return { ok: false, failure: { kind: "bad-response", status: 200, detail: "the registry returned the same page token twice; stopped paging" } };
-    if (pageToken !== undefined) seen.add(pageToken);
-  } while (pageToken !== undefined);
-  return { ok: true, value: items };
-}
 
 /** MLflow's cap on a registered-models page (handlers.py refuses more than 1000). */
 const pageSize = 1000;

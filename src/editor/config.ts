@@ -80,8 +80,16 @@ export function readReadOnlyContexts(): SettingsRead<string[]> {
  * settings count: a workspace could otherwise send the cluster's metrics queries elsewhere.
  */
 export function readMetricsSources(): MetricsSourcesRead {
-  const inspected = vscode.workspace.getConfiguration().inspect<unknown>(SettingKey.metricsSources);
-  const scopes: [string, unknown][] = [
+  return metricsSourcesOfScopes(trustedSettingScopes(SettingKey.metricsSources));
+}
+
+/**
+ * A setting's value per scope, most specific first, each named for messages. In Restricted Mode
+ * only the user's own settings count: a workspace could otherwise point a connection elsewhere.
+ */
+export function trustedSettingScopes(key: string): [string, unknown][] {
+  const inspected = vscode.workspace.getConfiguration().inspect<unknown>(key);
+  return [
     ...(vscode.workspace.isTrusted
       ? ([
           ["workspace folder", inspected?.workspaceFolderValue],
@@ -90,6 +98,5 @@ export function readMetricsSources(): MetricsSourcesRead {
       : []),
     ["user", inspected?.globalValue],
   ];
-  return metricsSourcesOfScopes(scopes);
 }
 

@@ -3,6 +3,7 @@ import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import type { SandboxApiServer } from "../../sandbox/apiServer";
 import type { Workbench } from "../harness/workbench";
+import { makePodCrashLoop } from "./podFaults";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { chooseFromContextMenu, openAiPlatformContainer, quickPickLabels, runCommand, statusBarItem, viewPane, waitForQuickPick } from "./workbenchActions";
 
@@ -46,21 +47,7 @@ describe("cluster trees on the sandbox", () => {
       console.error(`[ui] evidence saved in ${await wb.saveEvidence("trees-live")}`);
     });
     await row("Deployments", "vllm-llama3-70b, Healthy").waitFor({ state: "visible", timeout: 30_000 });
-    const kc = new KubeConfig();
-    kc.loadFromString(server.kubeconfig());
-    const core = kc.makeApiClient(CoreV1Api);
-    const pods = await core.listNamespacedPod({ namespace: "llm-serving" });
-    const pod = pods.items.find((p) => p.metadata?.name?.startsWith("vllm-llama3-70b-"));
-    if (!pod?.status?.containerStatuses?.[0]) throw new Error("the demo scenario has no vllm-llama3-70b pod");
-    pod.status.containerStatuses[0] = {
-      ...pod.status.containerStatuses[0],
-      ready: false,
-      restartCount: 6,
-      state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container" } },
-      lastState: { terminated: { exitCode: 1, reason: "Error" } },
-    };
-    pod.status.conditions = pod.status.conditions?.map((c) => (c.type === "Ready" || c.type === "ContainersReady" ? { ...c, status: "False" } : c));
-    await core.replaceNamespacedPodStatus({ name: pod.metadata?.name ?? "", namespace: "llm-serving", body: pod });
+    await makePodCrashLoop(server, "llm-serving", "vllm-llama3-70b");
     await row("Deployments", "vllm-llama3-70b, Degraded").waitFor({ state: "visible", timeout: 10_000 });
   });
 

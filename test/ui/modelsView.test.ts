@@ -5,12 +5,12 @@
  */
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { parse } from "yaml";
 import { mlflowDemo } from "../../sandbox/mlflow/mlflowDemo";
 import type { Workbench } from "../harness/workbench";
+import { makePodCrashLoop } from "./podFaults";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { chooseFromContextMenu, openAiPlatformContainer, viewPane } from "./workbenchActions";
 
@@ -116,20 +116,8 @@ describe("the Models view on the demo registry", () => {
     expect(await row("Models", `${mlflowDemo.llama} version 3,`).getAttribute("aria-label")).not.toMatch(/served by/);
 
     // Its pod starts crash-looping: the Models row follows the cluster without a refresh.
-    const kc = new KubeConfig();
-    kc.loadFromString(session?.server.kubeconfig() ?? "");
-    const core = kc.makeApiClient(CoreV1Api);
-    const pods = await core.listNamespacedPod({ namespace: "llm-serving" });
-    const pod = pods.items.find((p) => p.metadata?.name?.startsWith("vllm-llama3-70b-"));
-    if (!pod?.status?.containerStatuses?.[0]) throw new Error("the demo scenario has no vllm-llama3-70b pod");
-    pod.status.containerStatuses[0] = {
-      ...pod.status.containerStatuses[0],
-      ready: false,
-      restartCount: 4,
-      state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 1m20s restarting failed container" } },
-    };
-    pod.status.conditions = pod.status.conditions?.map((c) => (c.type === "Ready" || c.type === "ContainersReady" ? { ...c, status: "False" } : c));
-    await core.replaceNamespacedPodStatus({ name: pod.metadata?.name ?? "", namespace: "llm-serving", body: pod });
+    if (!session) throw new Error("the sandbox did not start");
+    await makePodCrashLoop(session.server, "llm-serving", "vllm-llama3-70b");
     await row("Deployments", "vllm-llama3-70b, Degraded").waitFor({ state: "visible", timeout: 15_000 });
     await row("Models", "vllm-llama3-70b in llm-serving, Degraded").waitFor({ state: "visible", timeout: 15_000 });
 

@@ -39,7 +39,7 @@ describe("Restricted Mode: an untrusted workspace cannot choose the kubeconfig",
     });
     await statusBarItem(wb.page, "Restricted Mode").waitFor({ state: "visible", timeout: 30_000 });
     await openAiPlatformContainer(wb.page);
-    await expect.poll(() => viewPane(wb.page, "Models").locator(".welcome-view-content").innerText(), { timeout: 20_000 }).toContain("No served models yet in this context");
+    await expect.poll(() => viewPane(wb.page, "Models").locator(".welcome-view-content").innerText(), { timeout: 20_000 }).toContain("No model registry is connected for this context");
     await runCommand(wb.page, "AI Platform: Select Kubernetes Context");
     await waitForQuickPick(wb.page, "Select Kubernetes Context");
     expect(await quickPickLabels(wb.page)).toEqual(["aks-ml-prod", "kind-gpu-lab"]);

@@ -24,7 +24,7 @@ describe("AI Platform in VS Code (trusted workspace, two-file KUBECONFIG)", () =
     evidenceOnFailure("three-views");
     await openAiPlatformContainer(wb.page);
     for (const [view, text] of [
-      ["Models", "No served models yet in this context"],
+      ["Models", "No model registry is connected for this context"],
       // The fixture's clusters do not exist: the views say so, and keep retrying by themselves.
       ["Deployments", "Cannot reach aks-ml-prod"],
       ["GPU Nodes", "Cannot reach aks-ml-prod"],

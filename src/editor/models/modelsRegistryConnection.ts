@@ -3,6 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import * as vscode from "vscode";
 import type { ModelRegistry } from "../../core/registry/modelRegistry";
 import { RegistrySetting, registryForContext } from "../../core/registry/registrySettings";
+import { trustedSettingScopes } from "../config";
 import { azureMlScope, parseTrackingUri, registryTargetFromEnv, type RegistryAuth, type RegistryTarget } from "../../core/registry/registryTarget";
 import { ContextKey, SettingKey } from "../contributionIds";
 import type { KubeContextModel } from "../kubeContextModel";
@@ -161,17 +162,7 @@ export class ModelsRegistryConnection implements vscode.Disposable {
   }
 
   private reread(): void {
-    const inspected = vscode.workspace.getConfiguration().inspect<unknown>(SettingKey.modelRegistries);
-    const scopes: [string, unknown][] = [
-      ...(vscode.workspace.isTrusted
-        ? ([
-            ["workspace folder", inspected?.workspaceFolderValue],
-            ["workspace", inspected?.workspaceValue],
-          ] as [string, unknown][])
-        : []),
-      ["user", inspected?.globalValue],
-    ];
-    const read = registriesOfScopes(scopes);
+    const read = registriesOfScopes(trustedSettingScopes(SettingKey.modelRegistries));
     for (const p of read.problems) this.log.warn(p);
     this.entries = read.entries;
     this.invalidate();
