@@ -36,8 +36,10 @@ const lazyModules: Readonly<Record<string, string>> = {
   // The cost model, the price book and OpenCost's reader: with the first cost report.
   "src/editor/cost/costData.ts": "cost-data",
   // Drift: the commands, the check (which starts the worker) and the dashboard's data, on first use.
-  // Models: the registry client loads with the first registry the view connects to; the actions
+  // Models: the view's feature right after activation (extension.ts); the registry client with the
+  // first registry the view connects to; the actions
   // (Deploy This Version, Set Alias…, Compare, Open, Copy) and the Connect wizard on first use.
+  "src/editor/models/modelsFeature.ts": "models-feature",
   "src/core/registry/mlflowRegistry.ts": "mlflow-registry",
   "src/editor/models/modelActions.ts": "model-actions",
   "src/editor/models/connectRegistryWizard.ts": "connect-registry",

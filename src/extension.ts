@@ -28,7 +28,7 @@ import { registerLatencyDashboard } from "./editor/panels/latencyDashboard";
 import { registerLatencyCommands, revealRevision } from "./editor/commands/latencyCommands";
 import { registerCliOnTerminalPath } from "./editor/terminal/cliOnTerminalPath";
 import { registerCostFeature } from "./editor/cost/costFeature";
-import { registerModelsFeature } from "./editor/models/modelsFeature";
+import type { ModelsFeature } from "./editor/models/modelsFeature";
 import { registerCostDashboard } from "./editor/panels/costDashboard";
 import { openServiceLatency, registerCostCommands } from "./editor/commands/costCommands";
 import { registerDriftFeature } from "./editor/drift/driftFeature";
@@ -76,9 +76,12 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
   });
   const cost = registerCostFeature({ connection, metrics: metrics.metrics, views, log, auditFile: () => trail.file });
   const drift = registerDriftFeature({ extension: context, runner, connection, log, auditFile: () => trail.file });
-  const models = registerModelsFeature({ extension: context, model, connection, runner, log });
+  // The Models view (its tree, the registry connection, served-by) loads right after activation,
+  // out of the host bundle: nothing on screen waits for it, and activation stays short.
+  let modelsLoaded: (feature: ModelsFeature) => void = () => undefined;
+  const modelsFeature = new Promise<ModelsFeature>((resolve) => (modelsLoaded = resolve));
   const registryFor = async (ctx: string) => {
-    const state = await models.models.registryFor(ctx);
+    const state = await (await modelsFeature).registryFor(ctx);
     return state.kind === "ready" ? state.registry : undefined;
   };
   const costDashboard = registerCostDashboard(context, {
@@ -106,10 +109,14 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     costDashboard,
     ...registerCostCommands(runner, { connection, dashboard: costDashboard }),
     ...drift.disposables,
-    ...models.disposables,
+    ...runner.registerInBackground([CommandId.connectModelRegistry, CommandId.filterModels, CommandId.clearModelFilter, CommandId.loadMoreModels], async (r) => {
+      const models = (await import("./editor/models/modelsFeature")).registerModelsFeature({ extension: context, model, connection, runner: r, log });
+      modelsLoaded(models.models);
+      return models.disposables;
+    }),
     ...runner.registerLazily(
       [CommandId.deployModelVersion, CommandId.compareModelVersionWithServing, CommandId.setModelAlias, CommandId.openModelInMlflow, CommandId.copyModelUri],
-      async (r) => (await import("./editor/models/modelActions")).registerModelActions(r, { models: models.models, connection, trail, log }),
+      async (r) => (await import("./editor/models/modelActions")).registerModelActions(r, { models: await modelsFeature, connection, trail, log }),
     ),
     // Deploy, rollback, scaffold and audit load on their first command, not with the extension.
     ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>

@@ -50,6 +50,26 @@ export class CommandRunner {
    * eager module would. What it returns is disposed with the returned disposables.
    */
   registerLazily(ids: readonly CommandId[], load: (runner: CommandRunner) => Promise<readonly vscode.Disposable[]>): vscode.Disposable[] {
+    return this.registerDeferred(ids, load).disposables;
+  }
+
+  /**
+   * As registerLazily, for a feature that runs in every session but need not hold up activation:
+   * its commands are registered now, and its module starts loading as soon as activation has
+   * returned (a command run before then waits for it).
+   */
+  registerInBackground(ids: readonly CommandId[], load: (runner: CommandRunner) => Promise<readonly vscode.Disposable[]>): vscode.Disposable[] {
+    const deferred = this.registerDeferred(ids, load);
+    const timer = setTimeout(() => {
+      deferred.load().catch((err: unknown) => {
+        const first = ids[0];
+        if (first) this.reportUnexpected(first, "its module did not load", "A view could not start", err);
+      });
+    }, 0);
+    return [...deferred.disposables, { dispose: () => clearTimeout(timer) }];
+  }
+
+  private registerDeferred(ids: readonly CommandId[], load: (runner: CommandRunner) => Promise<readonly vscode.Disposable[]>): { disposables: vscode.Disposable[]; load: () => Promise<void> } {
     const handlers = new Map<CommandId, (...args: unknown[]) => unknown>();
     const owned = new DisposableStore();
     const capture = new CommandRunner(this.services, (id, callback) => {
@@ -65,7 +85,7 @@ export class CommandRunner {
           throw err;
         },
       ));
-    return [
+    const disposables = [
       ...ids.map((id) =>
         vscode.commands.registerCommand(id, async (...args: unknown[]) => {
           try {
@@ -81,6 +101,7 @@ export class CommandRunner {
       ),
       owned,
     ];
+    return { disposables, load: loaded };
   }
 
   /**

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import * as vscode from "vscode";
 import type { RegistrySetting } from "../../core/registry/registrySettings";
 import { parseTrackingUri } from "../../core/registry/registryTarget";
-import { showUserMessage, type CommandRunner } from "../commands/commandRunner";
-import { CommandId, SettingKey } from "../contributionIds";
+import { showUserMessage } from "../commands/commandRunner";
+import { SettingKey } from "../contributionIds";
 import { explainNotConnected } from "../explain";
 import type { KubeContextModel } from "../kubeContextModel";
 import { withAbortSignal } from "../lifecycle";
@@ -162,7 +162,8 @@ async function runWizard(context: string, test: (entry: RegistrySetting, secret:
   return finished && !answers.cancelled && answers.entry && answers.target !== undefined ? answers : undefined;
 }
 
-async function connectRegistry(deps: { readonly model: KubeContextModel; readonly registry: ModelsRegistryConnection; readonly secrets: vscode.SecretStorage; readonly log: vscode.LogOutputChannel }): Promise<void> {
+/** Connect Model Registry…: the wizard, from the kind to the saved entry. */
+export async function connectRegistry(deps: { readonly model: KubeContextModel; readonly registry: ModelsRegistryConnection; readonly secrets: vscode.SecretStorage; readonly log: vscode.LogOutputChannel }): Promise<void> {
   const context = deps.registry.contextName;
   if (context === undefined) {
     void showUserMessage(explainNotConnected());
@@ -203,8 +204,4 @@ async function connectRegistry(deps: { readonly model: KubeContextModel; readonl
   deps.registry.invalidate();
   deps.log.info(`Connect Model Registry: saved the ${entry.kind} registry for ${context} in ${answers.target === vscode.ConfigurationTarget.Global ? "user" : "workspace"} settings. ${answers.report}`);
   void vscode.window.showInformationMessage(`Model registry for ${context}: ${answers.report}`);
-}
-
-export function registerConnectRegistryCommand(runner: CommandRunner, deps: { readonly model: KubeContextModel; readonly registry: ModelsRegistryConnection; readonly secrets: vscode.SecretStorage; readonly log: vscode.LogOutputChannel }): Promise<vscode.Disposable[]> {
-  return Promise.resolve([runner.register(CommandId.connectModelRegistry, () => connectRegistry(deps))]);
 }

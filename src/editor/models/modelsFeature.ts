@@ -289,8 +289,9 @@ export function registerModelsFeature(deps: {
       });
       if (h === held) provider.repaint();
     }),
-    ...deps.runner.registerLazily([CommandId.connectModelRegistry], async (r) =>
-      (await import("./connectRegistryWizard")).registerConnectRegistryCommand(r, { model: deps.model, registry, secrets: deps.extension.secrets, log }),
+    // The wizard is its own lazy module: most sessions never run it.
+    deps.runner.register(CommandId.connectModelRegistry, async () =>
+      (await import("./connectRegistryWizard")).connectRegistry({ model: deps.model, registry, secrets: deps.extension.secrets, log }),
     ),
     {
       dispose: () => {
