@@ -80,8 +80,9 @@ const arrayIndex = /^(0|[1-9][0-9]?)$/;
 const exclusive: ReadonlyMap<string, readonly (readonly string[])[]> = new Map([
   ["resources.gpu.mig", [["resources", "gpu", "type"]]],
   ["resources.gpu.type", [["resources", "gpu", "mig"]]],
-  // A model is a registry URI with a version, or a storage URI: naming one drops the other.
-  ["model.registry", [["model", "storageUri"]]],
+  // A model is a registry URI with a version (or an @alias), or a storage URI: naming one drops
+  // the other, and a new registry model drops the template's version, which was another model's.
+  ["model.registry", [["model", "storageUri"], ["model", "version"]]],
   ["model.storageUri", [["model", "registry"], ["model", "version"]]],
 ]);
 

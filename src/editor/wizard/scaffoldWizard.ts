@@ -52,7 +52,7 @@ export async function runScaffoldWizard(input: ScaffoldWizardInput): Promise<{ a
   const askModel: WizardStep<ScaffoldAnswers> = async (w, s) => {
     s.model = await w.input({
       title,
-      prompt: "Model: a registry URI with @version (models:/fraud@3) or a storage URI (s3://, gs://, pvc://, hf://)",
+      prompt: "Model: a registry version or alias (models:/fraud/3, models:/fraud@champion) or a storage URI (s3://, gs://, pvc://, hf://)",
       value: s.model || (s.template?.defaultModel ?? ""),
       validate: (v) => modelProblem(v, s.template),
     });

@@ -26,7 +26,11 @@ export interface ScaffoldAnswers {
   parentDir: string | undefined;
 }
 
-/** The model field accepts `<registry URI>@<version>` or a storage URI. */
+/**
+ * The model field takes MLflow's own URI forms (mlflow/store/artifact/utils/models.py):
+ * `models:/<name>/<version>` or `models:/<name>@<alias>`; other registry URIs take `@<version>`;
+ * anything else is a storage URI.
+ */
 export function modelProblem(value: string, template: WizardTemplate | undefined): string | undefined {
   const parsed = parseModelAnswer(value);
   if (!parsed.ok) return parsed.error;
@@ -34,19 +38,23 @@ export function modelProblem(value: string, template: WizardTemplate | undefined
   return undefined;
 }
 
+function registryCandidate(v: string): { registry: string; version?: string } {
+  // models:/name/3 is version 3; models:/name@champion is the alias, which the manifest keeps as written.
+  const version = /^(models:\/[^@]+)\/(\d+)$/.exec(v);
+  if (version) return { registry: version[1] ?? "", version: version[2] ?? "" };
+  if (v.startsWith("models:")) return { registry: v };
+  const at = v.lastIndexOf("@");
+  return at > 0 ? { registry: v.slice(0, at), version: v.slice(at + 1) } : { registry: v };
+}
+
 export function parseModelAnswer(value: string): { ok: true; model: ModelRef } | { ok: false; error: string } {
   const v = value.trim();
   if (!v) return { ok: false, error: "A model is required" };
-  const at = v.lastIndexOf("@");
-  const candidate = /^(models|runs|azureml|mlflow):/.test(v)
-    ? at > 0
-      ? { registry: v.slice(0, at), version: v.slice(at + 1) }
-      : { registry: v, version: "" }
-    : { storageUri: v };
+  const candidate = /^(models|runs|azureml|mlflow):/.test(v) ? registryCandidate(v) : { storageUri: v };
   const result = ModelRef.safeParse(candidate);
   if (result.success) return { ok: true, model: result.data };
-  if ("registry" in candidate && !candidate.version) return { ok: false, error: "A registry model needs a version: append @<version>, e.g. models:/fraud@3" };
-  return { ok: false, error: "Not a model reference: use models:/name@version, or s3://, gs://, pvc://, hf:// …" };
+  if ("registry" in candidate) return { ok: false, error: "A registry model needs a version or an alias: models:/fraud/3 or models:/fraud@champion" };
+  return { ok: false, error: "Not a model reference: use models:/name/version, models:/name@alias, or s3://, gs://, pvc://, hf:// …" };
 }
 
 /** The wizard's answers as `aiplat scaffold --set` pairs, so the editor and the CLI share one path. */
@@ -55,7 +63,7 @@ export function answersToSet(a: ScaffoldAnswers): string[] {
   const parsed = parseModelAnswer(a.model);
   if (parsed.ok) {
     const m = parsed.model;
-    if ("registry" in m) set.push(`model.registry=${m.registry}`, `model.version="${m.version}"`);
+    if ("registry" in m) set.push(`model.registry=${m.registry}`, ...(m.version === undefined ? [] : [`model.version="${m.version}"`]));
     else set.push(`model.storageUri=${m.storageUri}`);
   }
   if (a.compute) set.push(...a.compute.set);

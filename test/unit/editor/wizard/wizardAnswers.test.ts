@@ -22,7 +22,10 @@ const free: FreeGpus = {
 describe("the model step", () => {
   test.each([
     ["hf://meta-llama/Meta-Llama-3-8B-Instruct", { storageUri: "hf://meta-llama/Meta-Llama-3-8B-Instruct" }],
-    ["models:/fraud@3", { registry: "models:/fraud", version: "3" }],
+    // MLflow's URI forms: /3 is a version, @champion an alias.
+    ["models:/fraud/3", { registry: "models:/fraud", version: "3" }],
+    ["models:/fraud@champion", { registry: "models:/fraud@champion" }],
+    ["runs:/0a1b2c/model@4", { registry: "runs:/0a1b2c/model", version: "4" }],
     ["s3://bucket/models/fraud/1", { storageUri: "s3://bucket/models/fraud/1" }],
   ])("%s is a model reference", (answer, model) => {
     expect(parseModelAnswer(answer)).toEqual({ ok: true, model });
@@ -30,7 +33,7 @@ describe("the model step", () => {
 
   test.each([
     ["", /required/],
-    ["models:/fraud", /needs a version: append @<version>/],
+    ["models:/fraud", /needs a version or an alias/],
     ["ftp://host/model", /Not a model reference/],
     ["hf://org/model\nkind: Secret", /Not a model reference/],
   ])("%j is refused with a hint", (answer, message) => {
@@ -38,7 +41,7 @@ describe("the model step", () => {
   });
 
   test("KServe needs a storage URI", () => {
-    expect(modelProblem("models:/fraud@3", kserve)).toMatch(/storage URI/);
+    expect(modelProblem("models:/fraud/3", kserve)).toMatch(/storage URI/);
     expect(modelProblem("gs://kfserving-examples/models/sklearn/1.0/model", kserve)).toBeUndefined();
   });
 });
@@ -68,7 +71,8 @@ describe("the compute step", () => {
 describe("every answer the wizard can give scaffolds a valid service", () => {
   const cases = [
     { template: vllm, model: "hf://meta-llama/Meta-Llama-3-8B-Instruct", compute: "gpu:Tesla-T4" },
-    { template: python, model: "models:/fraud@3", compute: "cpu" },
+    { template: python, model: "models:/fraud/3", compute: "cpu" },
+    { template: python, model: "models:/fraud@champion", compute: "cpu" },
     { template: python, model: "s3://bucket/ranker/model.onnx", compute: "mig:1g.10gb" },
     { template: kserve, model: "gs://kfserving-examples/models/sklearn/1.0/model", compute: "cpu" },
   ];
