@@ -4,6 +4,7 @@ import * as z from "zod";
 import { isDns1123Label } from "../core/kube/objects/dns1123";
 import { checkModelAliasName } from "../core/registry/modelAliasName";
 import { defaultApprovalAlias, type ApprovalCriterion } from "../core/registry/modelApproval";
+import type { ArtifactRoots } from "../core/registry/artifactRoots";
 import type { ModelRegistry } from "../core/registry/modelRegistry";
 import { modelsFilter } from "../core/registry/modelsFilter";
 import { parseTrackingUri } from "../core/registry/registryTarget";
@@ -26,9 +27,15 @@ const common = {
   trackingUri: trackingUriFlag.optional(),
   output: z.enum(["table", "json"]),
 };
+/** `--artifact-root mlflow-artifacts:/=s3://bucket/mlartifacts`, repeatable: the artifactRoots of the Models view's setting. */
+const artifactRoot = z
+  .array(z.string().regex(/^[^=\s]+=[^=\s]+$/, "--artifact-root: expected PREFIX=ROOT, e.g. mlflow-artifacts:/=s3://mlflow-bucket/mlartifacts"))
+  .default([])
+  .transform((pairs): ArtifactRoots => Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)])));
 const cluster = {
   context: z.string().min(1, "--context needs a name").optional(),
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
+  artifactRoot,
 };
 
 const ListOptions = z.object({
@@ -69,7 +76,14 @@ function registryOptions(c: Command): Command {
 }
 
 function clusterOptions(c: Command): Command {
-  return c.option("--context <name>", "the kubeconfig context (default: its current context)").option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`);
+  return c
+    .option("--context <name>", "the kubeconfig context (default: its current context)")
+    .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
+    .option(
+      "--artifact-root <prefix=root>",
+      "where proxied artifacts live, to match a KServe storageUri with a version, e.g. mlflow-artifacts:/=s3://mlflow-bucket/mlartifacts (the server's --artifacts-destination); repeatable",
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
 }
 
 /**
@@ -152,7 +166,7 @@ async function servedByCounts(registry: ModelRegistry, opts: z.infer<typeof List
     return undefined;
   }
   const reading = readServingWorkloads(cluster.kc, cluster.context.name, undefined, io.signal);
-  const [workloads, read] = await Promise.all([reading, readRegistry(registry, reading, io.signal)]);
+  const [workloads, read] = await Promise.all([reading, readRegistry(registry, reading, opts.artifactRoot, io.signal)]);
   if (!workloads.ok) {
     io.err(`aiplat: warning: no served-by counts: ${workloads.message}\n`);
     return undefined;
@@ -201,7 +215,7 @@ async function served(opts: z.infer<typeof ServedOptions>, io: CliIo): Promise<n
   const cluster = await connectCliContext(opts, io);
   if (!cluster) return ExitCode.failed;
   const reading = readServingWorkloads(cluster.kc, cluster.context.name, opts.namespace, io.signal);
-  const [workloads, read] = await Promise.all([reading, readRegistry(registry, reading, io.signal)]);
+  const [workloads, read] = await Promise.all([reading, readRegistry(registry, reading, opts.artifactRoot, io.signal)]);
   if (!workloads.ok) {
     io.err(`aiplat: error: ${workloads.message}\n`);
     return ExitCode.failed;

@@ -5,10 +5,12 @@ import { InferenceService } from "../core/kube/objects/inferenceService";
 import { WorkloadIndex } from "../core/kube/workloads/workloadIndex";
 import { listAll } from "../core/policy/clusterCapacity";
 import { allPages } from "../core/registry/allPages";
+import type { ArtifactRoots } from "../core/registry/artifactRoots";
 import { carriesCriterion, type ApprovalCriterion } from "../core/registry/modelApproval";
 import { formatModelUri } from "../core/registry/modelReference";
 import type { ModelRegistry, ModelVersion, RegisteredModel, RegistryResult } from "../core/registry/modelRegistry";
-import { RegistrySnapshotBuilder, servingReferences, versionKey, type ServedBy, type ServingWorkload, type VersionKey } from "../core/registry/servedBy";
+import { scanRegistry } from "../core/registry/registryScan";
+import { servingReferences, versionKey, type RegistrySnapshot, type ServedBy, type ServingWorkload, type VersionKey } from "../core/registry/servedBy";
 import type { ServedRow } from "./modelsOutput";
 
 /**
@@ -67,55 +69,20 @@ export function listRegisteredModels(registry: ModelRegistry, filter: string | u
 }
 
 export interface RegistryRead {
-  readonly snapshot: ReturnType<RegistrySnapshotBuilder["snapshot"]>;
+  readonly snapshot: RegistrySnapshot;
   readonly versions: ReadonlyMap<VersionKey, ModelVersion>;
 }
 
 /**
- * Aliases are judged only where the registry has them: Azure ML and MLflow before 2.3 have no
- * alias endpoints, and there an alias reference is neither served nor a finding. The scans do not
- * touch those endpoints, so one alias a workload names is asked for (the client notes "aliases"
- * when the endpoint is missing).
+ * The whole registry once, as the Models view reads it (core's scanRegistry): every model and
+ * every version, and download URIs through the artifact roots for a storageUri no source names.
+ * The scans start once the cluster's workloads are read: an alias they name is the probe for
+ * registries without aliases, and an unmatched storageUri is what asks for download URIs.
  */
-async function registryHasAliases(registry: ModelRegistry, serving: readonly ServingWorkload[], signal: AbortSignal | undefined): Promise<boolean> {
-  const probe = serving.find((w) => w.reference?.kind === "alias")?.reference;
-  if (probe?.kind === "alias" && !registry.notes().some((n) => n.feature === "aliases")) {
-    const answer = await registry.getModelVersionByAlias(probe.name, probe.alias, signal);
-    if (!answer.ok && answer.failure.kind === "unsupported") return false;
-  }
-  return !registry.notes().some((n) => n.feature === "aliases");
-}
-
-/**
- * The whole registry once: every model (aliases, latest per stage) and every version (their
- * sources are what a KServe storageUri is matched against). Two paged scans rather than one call
- * per model: a registry of 500 models × 20 versions is 11 requests. `serving` is what the cluster
- * runs, read at the same time.
- */
-export async function readRegistry(registry: ModelRegistry, serving: Promise<Listed<ServingWorkload[]>>, signal: AbortSignal | undefined): Promise<RegistryResult<RegistryRead>> {
-  const [models, versions, workloads] = await Promise.all([
-    listRegisteredModels(registry, undefined, signal),
-    allPages((o) => registry.searchModelVersions(o), { maxResults: pageSize, ...(signal ? { signal } : {}) }),
-    serving,
-  ]);
-  if (!models.ok) return models;
-  if (!versions.ok) return versions;
-  const builder = new RegistrySnapshotBuilder();
-  builder.addModels(models.value, { aliasesSupported: await registryHasAliases(registry, workloads.ok ? workloads.value : [], signal) });
-  const byName = new Map<string, ModelVersion[]>();
-  const byKey = new Map<VersionKey, ModelVersion>();
-  for (const v of versions.value) {
-    // Offset page tokens shift when a version is registered mid-scan: keep the first of a repeat.
-    const key = versionKey(v.name, v.version);
-    if (byKey.has(key)) continue;
-    byKey.set(key, v);
-    const list = byName.get(v.name);
-    if (list) list.push(v);
-    else byName.set(v.name, [v]);
-  }
-  // An unfiltered scan saw every version, so each model's list is complete: a version it lacks is not there.
-  for (const m of models.value) builder.addVersions(m.name, byName.get(m.name) ?? [], { complete: true });
-  return { ok: true, value: { snapshot: builder.snapshot(), versions: byKey } };
+export async function readRegistry(registry: ModelRegistry, serving: Promise<Listed<ServingWorkload[]>>, roots: ArtifactRoots, signal: AbortSignal | undefined): Promise<RegistryResult<RegistryRead>> {
+  const workloads = await serving;
+  const scan = await scanRegistry(registry, workloads.ok ? workloads.value : [], { roots, ...(signal ? { signal } : {}) });
+  return scan.ok ? { ok: true, value: { snapshot: scan.value.snapshot, versions: scan.value.versions } } : scan;
 }
 
 /** Any one criterion approves, as the model-approved rule judges (modelApproval.ts). */

@@ -8,8 +8,9 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { mlflowDemo } from "../../sandbox/mlflow/mlflowDemo";
 import { startSandboxMlflow, type SandboxMlflow } from "../../sandbox/mlflow/sandboxMlflow";
 import { ExitCode } from "../../src/cli/aiplat";
 import type { ModelListRow, ServedRow, VersionRow } from "../../src/cli/modelsOutput";
@@ -251,6 +252,41 @@ describe("a workload that names an alias", () => {
       });
     } finally {
       await azure.stop();
+    }
+  });
+});
+
+describe("a KServe service loading an MLflow 3 version from the artifact store's bucket", () => {
+  const namespace = "mlflow3-kserve";
+  const group = { group: "serving.kserve.io", version: "v1beta1", namespace, plural: "inferenceservices" };
+
+  test("matches its version through --artifact-root, as the view does through artifactRoots, and is a finding without it", async () => {
+    // What the registry itself says: v3's source is a logged model, its artefacts are in the proxied store.
+    const res = await fetch(`${mlflow.url}/api/2.0/mlflow/model-versions/get-download-uri?name=${mlflowDemo.sentiment}&version=3`);
+    const artifactUri = ((await res.json()) as { artifact_uri: string }).artifact_uri;
+    expect(artifactUri).toMatch(/^mlflow-artifacts:\//);
+    // KServe cannot load mlflow-artifacts:/, so the service names the bucket the server proxies.
+    const storageUri = `${mlflowDemo.artifactsDestination}/${artifactUri.replace(/^mlflow-artifacts:\/+/, "")}`;
+    await sandbox.kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } }).catch(() => undefined);
+    const custom = sandbox.kc.makeApiClient(CustomObjectsApi);
+    await custom.createNamespacedCustomObject({
+      ...group,
+      body: { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "sentiment", labels: { "ai-platform/service": "sentiment" } }, spec: { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri } } } },
+    });
+    try {
+      const without = await runAiplat(["models", "served", "-o", "json", "--namespace", namespace], { env: env() });
+      expect(without.code).toBe(ExitCode.failed);
+      expect(byName((JSON.parse(without.out) as ServedReport).workloads)[`${namespace}/sentiment`]).toMatchObject({ inRegistry: false, missing: { kind: "no-matching-source" } });
+
+      const withRoot = await runAiplat(["models", "served", "-o", "json", "--namespace", namespace, "--artifact-root", `mlflow-artifacts:/=${mlflowDemo.artifactsDestination}`], { env: env() });
+      expect(withRoot.code).toBe(ExitCode.ok);
+      expect(byName((JSON.parse(withRoot.out) as ServedReport).workloads)[`${namespace}/sentiment`]).toMatchObject({ model: mlflowDemo.sentiment, version: "3", inRegistry: true, via: "storage-uri" });
+
+      const bad = await runAiplat(["models", "served", "--artifact-root", "s3://bucket-without-prefix"], { env: env() });
+      expect(bad.code).toBe(ExitCode.environment);
+      expect(bad.err).toContain("--artifact-root: expected PREFIX=ROOT");
+    } finally {
+      await custom.deleteNamespacedCustomObject({ ...group, name: "sentiment" });
     }
   });
 });
