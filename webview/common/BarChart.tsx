@@ -6,7 +6,7 @@ import { useLayoutEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import { type BarLayer, stackColumns } from "./stackedBars";
 import type { ThemeColors } from "./themeColors";
-import { useElementWidth } from "./useElementWidth";
+import { mountChart, useChartBox } from "./useChartBox";
 
 export interface BarChartProps {
   readonly testId: string;
@@ -31,18 +31,13 @@ export interface BarChartProps {
 
 export function BarChart(props: BarChartProps): React.JSX.Element {
   const { xs, layers, fills, spanSeconds, format, colors, height = 200 } = props;
-  const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<uPlot | null>(null);
-  const width = useElementWidth(box);
+  const { box, chart, hasWidth, latestWidth } = useChartBox(height);
   const onPainted = useRef(props.onPainted);
   onPainted.current = props.onPainted;
   const formatRef = useRef(format);
   formatRef.current = format;
   const tickRef = useRef(props.formatTick ?? format);
   tickRef.current = props.formatTick ?? format;
-  const hasWidth = width > 0;
-  const latestWidth = useRef(width);
-  latestWidth.current = width;
   const stacked = useMemo(() => stackColumns(layers), [layers]);
 
   useLayoutEffect(() => {
@@ -98,20 +93,8 @@ export function BarChart(props: BarChartProps): React.JSX.Element {
     // Bars stand at the middle of their day.
     const mid = xs.map((x) => x + spanSeconds / 2);
     const u = new uPlot(opts, [mid, ...stacked.layers.map((l) => Array.from(l.top))], el);
-    u.root.dataset.testid = props.testId;
-    u.root.dataset.theme = colors.kind;
-    u.root.setAttribute("role", "img");
-    u.root.setAttribute("aria-label", props.label);
-    chart.current = u;
-    return () => {
-      chart.current = null;
-      u.destroy();
-    };
+    return mountChart(chart, u, { testId: props.testId, label: props.label, theme: colors.kind });
   }, [xs, stacked, fills, spanSeconds, colors, height, hasWidth, props.testId, props.label]);
-
-  useLayoutEffect(() => {
-    if (width > 0) chart.current?.setSize({ width, height });
-  }, [width, height]);
 
   return <div className="chart" ref={box} />;
 }

@@ -8,7 +8,7 @@ import type { ChangeMarker, Unit } from "../../src/shared/protocol/latency";
 import { type AlignedSeries, gapsAsNull } from "./chartData";
 import { MarkerLayer } from "./markerLayer";
 import type { ThemeColors } from "./themeColors";
-import { useElementWidth } from "./useElementWidth";
+import { mountChart, useChartBox } from "./useChartBox";
 import { formatNumber, formatValue } from "./valueFormat";
 
 export interface TimeSeriesChartProps {
@@ -37,9 +37,7 @@ function axisValue(v: number, unit: Unit): string {
 
 export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element {
   const { data, unit, threshold, markers, colors, syncKey, height = 220, markerHint } = props;
-  const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<uPlot | null>(null);
-  const width = useElementWidth(box);
+  const { box, chart, hasWidth, latestWidth } = useChartBox(height);
   // Callbacks change identity on every render; the chart reads the latest through refs.
   const onPainted = useRef(props.onPainted);
   onPainted.current = props.onPainted;
@@ -48,9 +46,6 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
   const clickable = props.onOpenRevision !== undefined;
   const format = useRef(props.format);
   format.current = props.format;
-  const hasWidth = width > 0;
-  const latestWidth = useRef(width);
-  latestWidth.current = width;
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -131,22 +126,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps): React.JSX.Element 
     };
     const columns: uPlot.AlignedData = [data.xs, ...data.ys.map(gapsAsNull)];
     const u = new uPlot(opts, columns, el);
-    u.root.dataset.testid = props.testId;
-    // Which theme the canvas was drawn for, so a test can wait for the redraw after a switch.
-    u.root.dataset.theme = colors.kind;
-    u.root.setAttribute("role", "img");
-    u.root.setAttribute("aria-label", props.label);
-    chart.current = u;
-    return () => {
-      chart.current = null;
-      u.destroy();
-    };
+    return mountChart(chart, u, { testId: props.testId, label: props.label, theme: colors.kind });
     // A new chart for new data, colours or markers; a width change only resizes (below).
   }, [data, unit, threshold, markers, colors, syncKey, height, hasWidth, props.testId, props.label, markerHint, clickable]);
-
-  useLayoutEffect(() => {
-    if (width > 0) chart.current?.setSize({ width, height });
-  }, [width, height]);
 
   return <div className="chart" ref={box} />;
 }

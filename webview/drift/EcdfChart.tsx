@@ -5,7 +5,7 @@
 import { useLayoutEffect, useRef } from "react";
 import uPlot from "uplot";
 import type { ThemeColors } from "../common/themeColors";
-import { useElementWidth } from "../common/useElementWidth";
+import { mountChart, useChartBox } from "../common/useChartBox";
 import { formatScore, formatShare } from "./driftFormat";
 import type { EcdfColumns } from "./ecdfColumns";
 import { sideColors } from "./HistogramChart";
@@ -21,14 +21,9 @@ export interface EcdfChartProps {
 
 export function EcdfChart(props: EcdfChartProps): React.JSX.Element {
   const { data, colors, height = 220 } = props;
-  const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<uPlot | null>(null);
-  const width = useElementWidth(box);
+  const { box, chart, hasWidth, latestWidth } = useChartBox(height);
   const onPainted = useRef(props.onPainted);
   onPainted.current = props.onPainted;
-  const hasWidth = width > 0;
-  const latestWidth = useRef(width);
-  latestWidth.current = width;
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -87,20 +82,8 @@ export function EcdfChart(props: EcdfChartProps): React.JSX.Element {
       },
     };
     const u = new uPlot(opts, [data.xs, data.reference, data.current], el);
-    u.root.dataset.testid = props.testId;
-    u.root.dataset.theme = colors.kind;
-    u.root.setAttribute("role", "img");
-    u.root.setAttribute("aria-label", props.label);
-    chart.current = u;
-    return () => {
-      chart.current = null;
-      u.destroy();
-    };
+    return mountChart(chart, u, { testId: props.testId, label: props.label, theme: colors.kind });
   }, [data, colors, height, hasWidth, props.testId, props.label]);
-
-  useLayoutEffect(() => {
-    if (width > 0) chart.current?.setSize({ width, height });
-  }, [width, height]);
 
   return <div className="chart" ref={box} />;
 }

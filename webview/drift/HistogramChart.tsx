@@ -5,7 +5,7 @@
 import { useLayoutEffect, useRef } from "react";
 import uPlot from "uplot";
 import type { ThemeColors } from "../common/themeColors";
-import { useElementWidth } from "../common/useElementWidth";
+import { mountChart, useChartBox } from "../common/useChartBox";
 import { formatShare } from "./driftFormat";
 import type { HistogramBars } from "./histogramBars";
 
@@ -30,14 +30,9 @@ function shortLabel(text: string): string {
 
 export function HistogramChart(props: HistogramChartProps): React.JSX.Element {
   const { bars, colors, height = 220 } = props;
-  const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<uPlot | null>(null);
-  const width = useElementWidth(box);
+  const { box, chart, hasWidth, latestWidth } = useChartBox(height);
   const onPainted = useRef(props.onPainted);
   onPainted.current = props.onPainted;
-  const hasWidth = width > 0;
-  const latestWidth = useRef(width);
-  latestWidth.current = width;
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -109,20 +104,8 @@ export function HistogramChart(props: HistogramChartProps): React.JSX.Element {
     };
     const xs = Array.from({ length: n }, (_, i) => i);
     const u = new uPlot(opts, [xs, Array.from(bars.reference), Array.from(bars.current)], el);
-    u.root.dataset.testid = props.testId;
-    u.root.dataset.theme = colors.kind;
-    u.root.setAttribute("role", "img");
-    u.root.setAttribute("aria-label", props.label);
-    chart.current = u;
-    return () => {
-      chart.current = null;
-      u.destroy();
-    };
+    return mountChart(chart, u, { testId: props.testId, label: props.label, theme: colors.kind });
   }, [bars, colors, height, hasWidth, props.testId, props.label]);
-
-  useLayoutEffect(() => {
-    if (width > 0) chart.current?.setSize({ width, height });
-  }, [width, height]);
 
   return <div className="chart" ref={box} />;
 }
