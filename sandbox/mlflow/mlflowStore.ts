@@ -70,6 +70,12 @@ export interface SearchPage {
   readonly nextPageToken?: string;
 }
 
+/** The server's max_results checks (the registered-models and model-versions searches differ only in the limit). */
+function validateMaxResults(maxResults: number, limit: number): void {
+  if (maxResults > limit) throw invalidParameter(`Invalid value for request parameter max_results. It must be at most ${limit}, but got value ${maxResults}`);
+  if (maxResults < 1) throw invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
+}
+
 export class MlflowStore {
   private readonly models = new Map<string, StoredModel>();
   private readonly runs = new Map<string, MlflowSeedRun>();
@@ -195,10 +201,7 @@ export class MlflowStore {
   }
 
   searchRegisteredModels(filter: string | undefined, maxResults: number, orderBy: readonly string[], pageToken: string | undefined): SearchPage {
-    if (maxResults > registeredModelsMaxResults) {
-      throw invalidParameter(`Invalid value for request parameter max_results. It must be at most ${registeredModelsMaxResults}, but got value ${maxResults}`);
-    }
-    if (maxResults < 1) throw invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
+    validateMaxResults(maxResults, registeredModelsMaxResults);
     const clauses = parseSearchFilter(filter);
     validateModelFilter(clauses);
     const order = orderClauses(orderBy, ["name", "creation_timestamp", "last_updated_timestamp"], [{ key: "name", ascending: true }]);
@@ -333,10 +336,7 @@ export class MlflowStore {
   }
 
   searchModelVersions(filter: string | undefined, maxResults: number, orderBy: readonly string[], pageToken: string | undefined): SearchPage {
-    if (maxResults > modelVersionsMaxResults) {
-      throw invalidParameter(`Invalid value for request parameter max_results. It must be at most ${modelVersionsMaxResults}, but got value ${maxResults}`);
-    }
-    if (maxResults < 1) throw invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
+    validateMaxResults(maxResults, modelVersionsMaxResults);
     const clauses = parseSearchFilter(filter);
     validateVersionFilter(clauses);
     // The proto's tiebreaks: last update (stage transition) DESC, then name ASC, then version DESC.
