@@ -16,6 +16,7 @@ import {
   type CostWindowPreset,
 } from "../../shared/protocol/cost";
 import { type ShowbackBy, showbackCsv, showbackCsvFileName } from "./costCsv";
+import { DashboardPanel } from "./dashboardPanel";
 import { WebviewPanelHost, dashboardWebviewOptions } from "./webviewPanelHost";
 
 export type CostLoadResult = { ok: true; report: CostReport } | { ok: false; message: string; detail?: string };
@@ -54,12 +55,10 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export class CostPanel implements vscode.Disposable {
-  private readonly host: WebviewPanelHost<CostFromWebview, CostToWebview>;
+export class CostPanel extends DashboardPanel<CostFromWebview, CostToWebview, Prefetch> {
+  protected readonly host: WebviewPanelHost<CostFromWebview, CostToWebview>;
   private state: CostPanelState;
   private lastReport: CostReport | undefined;
-  /** The first load starts with the panel, while the webview boots, and is handed over on ready. */
-  private prefetch: Prefetch | undefined;
   /** Showback loads run beside the shown report's loads; closing the panel aborts them. */
   private readonly exports = new Set<AbortController>();
 
@@ -75,6 +74,7 @@ export class CostPanel implements vscode.Disposable {
     panel: vscode.WebviewPanel,
     state: CostPanelState,
   ) {
+    super();
     this.state = { ...state };
     panel.title = costPanelTitle(state.context);
     this.host = new WebviewPanelHost({
@@ -93,20 +93,10 @@ export class CostPanel implements vscode.Disposable {
     return this.state.context;
   }
 
-  reveal(): void {
-    this.host.reveal();
-  }
-
-  onDidDispose(listener: () => void): void {
-    this.host.onDidDispose(listener);
-  }
-
-  dispose(): void {
-    this.prefetch?.controller.abort();
-    this.prefetch = undefined;
+  override dispose(): void {
     for (const c of this.exports) c.abort();
     this.exports.clear();
-    this.host.dispose();
+    super.dispose();
   }
 
   startPrefetch(): void {
@@ -121,18 +111,10 @@ export class CostPanel implements vscode.Disposable {
     return `${this.state.window}/${this.state.aggregate}`;
   }
 
-  private takePrefetch(): Prefetch | undefined {
-    const p = this.prefetch;
-    this.prefetch = undefined;
-    if (p && p.key === this.loadKey()) return p;
-    p?.controller.abort();
-    return undefined;
-  }
-
   private async handle(m: CostFromWebview): Promise<void> {
     switch (m.type) {
       case "ready":
-        return this.reload(this.takePrefetch());
+        return this.reload(this.takePrefetch((p) => p.key === this.loadKey()));
       case "refresh":
         return this.reload();
       case "setWindow":

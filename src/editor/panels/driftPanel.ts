@@ -7,6 +7,7 @@
  */
 import * as vscode from "vscode";
 import { DriftFromWebview, type DriftPanelState, type DriftToWebview, DriftView, driftContract } from "../../shared/protocol/drift";
+import { DashboardPanel } from "./dashboardPanel";
 import { WebviewPanelHost, dashboardWebviewOptions } from "./webviewPanelHost";
 
 export type DriftLoadResult = { ok: true; view: DriftView } | { ok: false; message: string; detail?: string };
@@ -51,11 +52,12 @@ function progressMessage(percent: number, message: string): ProgressMessage {
  * No live refresh timer: a view changes only when a check runs, and every check ends in a reload
  * (the panel's own, or the dashboard's refresh(service) after a check from elsewhere).
  */
-export class DriftPanel implements vscode.Disposable {
-  private readonly host: WebviewPanelHost<DriftFromWebview, DriftToWebview>;
+/** The first load, started with the panel. */
+type DriftPrefetch = { readonly result: Promise<DriftLoadResult>; readonly controller: AbortController };
+
+export class DriftPanel extends DashboardPanel<DriftFromWebview, DriftToWebview, DriftPrefetch> {
+  protected readonly host: WebviewPanelHost<DriftFromWebview, DriftToWebview>;
   private state: DriftPanelState;
-  /** The first load starts with the panel, while the webview boots, and is handed over on ready. */
-  private prefetch: { readonly result: Promise<DriftLoadResult>; readonly controller: AbortController } | undefined;
   /** The running check's latest progress, posted again after any view so a reload mid-check keeps showing it. */
   private checking: ProgressMessage | undefined;
 
@@ -71,6 +73,7 @@ export class DriftPanel implements vscode.Disposable {
     panel: vscode.WebviewPanel,
     state: DriftPanelState,
   ) {
+    super();
     this.state = { ...state };
     panel.title = driftPanelTitle(state.service);
     this.host = new WebviewPanelHost({
@@ -89,20 +92,6 @@ export class DriftPanel implements vscode.Disposable {
 
   get isChecking(): boolean {
     return this.checking !== undefined;
-  }
-
-  reveal(): void {
-    this.host.reveal();
-  }
-
-  onDidDispose(listener: () => void): void {
-    this.host.onDidDispose(listener);
-  }
-
-  dispose(): void {
-    this.prefetch?.controller.abort();
-    this.prefetch = undefined;
-    this.host.dispose();
   }
 
   /** The same service opened from another manifest (moved or renamed file): load from the new one. */
@@ -127,11 +116,8 @@ export class DriftPanel implements vscode.Disposable {
 
   private async handle(m: DriftFromWebview): Promise<void> {
     switch (m.type) {
-      case "ready": {
-        const p = this.prefetch;
-        this.prefetch = undefined;
-        return this.reload(p);
-      }
+      case "ready":
+        return this.reload(this.takePrefetch());
       case "refresh":
         return this.reload();
       case "runCheck":
@@ -143,9 +129,8 @@ export class DriftPanel implements vscode.Disposable {
   }
 
   /** Loads the view (or takes over the prefetch); a newer load, hiding or closing aborts it. */
-  private async reload(prefetched?: { readonly result: Promise<DriftLoadResult>; readonly controller: AbortController }): Promise<void> {
-    this.prefetch?.controller.abort();
-    this.prefetch = undefined;
+  private async reload(prefetched?: DriftPrefetch): Promise<void> {
+    this.dropPrefetch();
     const signal = this.host.startLoad();
     if (prefetched) signal.addEventListener("abort", () => prefetched.controller.abort(), { once: true });
     const { service, manifest } = this.state;

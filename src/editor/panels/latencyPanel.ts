@@ -15,6 +15,7 @@ import {
   type ServiceRef,
 } from "../../shared/protocol/latency";
 import { latencyCsv, latencyCsvFileName } from "./latencyCsv";
+import { DashboardPanel } from "./dashboardPanel";
 import { WebviewPanelHost, dashboardWebviewOptions } from "./webviewPanelHost";
 
 /** What the dashboard shows for a service and range, at a chart width in CSS pixels. */
@@ -49,15 +50,10 @@ export function latencyPanelTitle(service: ServiceRef): string {
   return `Latency: ${service.name}`;
 }
 
-export class LatencyPanel implements vscode.Disposable {
-  private readonly host: WebviewPanelHost<LatencyFromWebview, LatencyToWebview>;
+export class LatencyPanel extends DashboardPanel<LatencyFromWebview, LatencyToWebview, Prefetch> {
+  protected readonly host: WebviewPanelHost<LatencyFromWebview, LatencyToWebview>;
   private widthPx: number;
   private lastView: LatencyView | undefined;
-  /**
-   * The first load starts with the panel, while the webview boots (which takes as long as the
-   * queries), and is handed over when the app says it is ready.
-   */
-  private prefetch: Prefetch | undefined;
 
   static create(services: LatencyPanelServices, service: ServiceRef, range: RangeSpec, width: WidthMemory): LatencyPanel {
     const panel = vscode.window.createWebviewPanel(
@@ -78,6 +74,7 @@ export class LatencyPanel implements vscode.Disposable {
     private range: RangeSpec,
     private readonly width: WidthMemory,
   ) {
+    super();
     this.widthPx = width.px;
     panel.title = latencyPanelTitle(service);
     this.host = new WebviewPanelHost({
@@ -89,20 +86,6 @@ export class LatencyPanel implements vscode.Disposable {
       onMessage: (m) => this.handle(m),
       onLiveRefresh: () => void this.reload(),
     });
-  }
-
-  reveal(): void {
-    this.host.reveal();
-  }
-
-  onDidDispose(listener: () => void): void {
-    this.host.onDidDispose(listener);
-  }
-
-  dispose(): void {
-    this.prefetch?.controller.abort();
-    this.prefetch = undefined;
-    this.host.dispose();
   }
 
   /** Starts loading the panel's range before the webview asks (see `prefetch`). */
@@ -120,20 +103,11 @@ export class LatencyPanel implements vscode.Disposable {
     this.width.px = widthPx;
   }
 
-  /** The prefetch, if it is for what the webview now wants; taken once. */
-  private takePrefetch(): Prefetch | undefined {
-    const p = this.prefetch;
-    this.prefetch = undefined;
-    if (p && JSON.stringify(p.range) === JSON.stringify(this.range)) return p;
-    p?.controller.abort();
-    return undefined;
-  }
-
   private async handle(m: LatencyFromWebview): Promise<void> {
     switch (m.type) {
       case "ready": {
         this.setWidth(m.widthPx);
-        const prefetched = this.takePrefetch();
+        const prefetched = this.takePrefetch((p) => JSON.stringify(p.range) === JSON.stringify(this.range));
         if (!prefetched) return this.reload();
         await this.reload(prefetched);
         const ratio = Math.max(prefetched.widthPx, this.widthPx) / Math.min(prefetched.widthPx, this.widthPx);
