@@ -8,8 +8,13 @@ import * as z from "zod";
  * deleted, reordered or inserted line breaks the chain at a line `verifyAuditLog` can name.
  */
 
-/** "set-alias" moves a model registry alias: its object is the RegisteredModelAlias and its cluster the registry's URL. */
-export const auditActions = ["deploy", "rollback", "scale", "restart", "cordon", "uncordon", "promote", "approve", "set-alias"] as const;
+/**
+ * "set-alias" moves a model registry alias: its object is the RegisteredModelAlias and its cluster the registry's URL.
+ * "canary-step" moves a metric-gated canary to its next traffic step. "scaffold" records a new service's files being
+ * written (its object is the workload it will deploy, its cluster the environment's context), so delivery metrics can
+ * measure a newcomer's lead time from scaffold to first healthy deploy.
+ */
+export const auditActions = ["deploy", "rollback", "scale", "restart", "cordon", "uncordon", "promote", "approve", "set-alias", "canary-step", "scaffold"] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -49,6 +54,13 @@ export const AuditRecord = z.object({
   outcome: AuditOutcome,
   /** A short note, such as the error a failed change met. */
   detail: z.string().max(2000).optional(),
+  /**
+   * A rollback (or canary-to-0 %) made to mitigate a detected regression: when the regression was
+   * detected (triage or a failed canary analysis). Delivery metrics' time to mitigate is ts − detectedAt.
+   */
+  detectedAt: z.iso.datetime({ offset: true }).optional(),
+  /** The incident report (workspace-relative path) the mitigation came from. */
+  incident: z.string().max(500).optional(),
   prevHash: sha256Hex,
   hash: sha256Hex,
 });

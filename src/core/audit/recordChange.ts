@@ -17,6 +17,9 @@ export interface ClusterChange {
   readonly diffDigest?: string | undefined;
   readonly outcome: AuditOutcome;
   readonly detail?: string | undefined;
+  /** A mitigation: when the regression it answers was detected, and the incident report it came from. */
+  readonly detectedAt?: string | undefined;
+  readonly incident?: string | undefined;
   /** Our annotations already went out with the change itself (deploy, rollback): only the Event is added. */
   readonly annotationsApplied?: boolean;
 }
@@ -47,6 +50,8 @@ export async function recordClusterChange(file: string, change: ClusterChange): 
     ...(change.diffDigest ? { diffDigest: change.diffDigest } : {}),
     outcome: change.outcome,
     ...(change.detail ? { detail: change.detail } : {}),
+    ...(change.detectedAt ? { detectedAt: change.detectedAt } : {}),
+    ...(change.incident ? { incident: change.incident } : {}),
   };
   const appended = await appendAuditRecord(file, entry);
   const warnings: string[] = [];

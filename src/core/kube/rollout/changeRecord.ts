@@ -55,6 +55,8 @@ const verbs: Record<AuditAction, { readonly base: string; readonly past: string 
   promote: { base: "promote", past: "promoted" },
   approve: { base: "approve", past: "approved" },
   "set-alias": { base: "set the alias of", past: "set the alias of" },
+  "canary-step": { base: "advance the canary of", past: "advanced the canary of" },
+  scaffold: { base: "scaffold", past: "scaffolded" },
 };
 
 /** The limits the API server enforces on core/v1 Events that carry an eventTime (legacyValidateEvent). */
