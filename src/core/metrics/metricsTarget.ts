@@ -21,6 +21,11 @@ export interface MetricsTarget {
    * metrics live in Azure Monitor platform metrics rather than Prometheus.
    */
   readonly azureResourceUri?: string;
+  /**
+   * A narrower set of the service's pods (RE2, anchored by PromQL), e.g. one ReplicaSet's pods
+   * `<rs-name>-[a-z0-9]{5}`: a canary's measurements and triage's per-revision comparisons.
+   */
+  readonly podRegex?: string;
 }
 
 /** For legends and the dashboard's header. */

@@ -74,7 +74,7 @@ export interface PromParams {
 }
 
 export function promParamsOf(target: MetricsTarget): PromParams {
-  return { namespace: target.namespace, podRegex: podNameRegex(target) };
+  return { namespace: target.namespace, podRegex: target.podRegex ?? podNameRegex(target) };
 }
 
 /** Whether the target is read through Azure Monitor platform metrics rather than PromQL. */
