@@ -52,6 +52,11 @@ export const CommandId = {
   setModelAlias: "aiPlatform.setModelAlias",
   openModelInMlflow: "aiPlatform.openModelInMlflow",
   copyModelUri: "aiPlatform.copyModelUri",
+  triageService: "aiPlatform.triageService",
+  openRunbook: "aiPlatform.openRunbook",
+  resumeCanary: "aiPlatform.resumeCanary",
+  abortCanary: "aiPlatform.abortCanary",
+  setAuditSigningKey: "aiPlatform.setAuditSigningKey",
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -80,6 +85,10 @@ export const CommandChanges: Partial<Readonly<Record<CommandId, { readonly actio
   // Writes the model reference into aiplatform.yaml, then hands over to Deploy (which checks its own target).
   [CommandId.deployModelVersion]: { action: "Deploy This Version", changes: "files" },
   [CommandId.setModelAlias]: { action: "Set Alias", changes: "registry" },
+  // Writes the incident report under .aiplatform/incidents/; its mitigation is a Roll Back, which checks its own target.
+  [CommandId.triageService]: { action: "Triage Service", changes: "files" },
+  [CommandId.resumeCanary]: { action: "Resume Canary", changes: "selected-cluster" },
+  [CommandId.abortCanary]: { action: "Abort Canary", changes: "selected-cluster" },
 };
 
 /** Commands that change a cluster or a file; they are disabled in Restricted Mode. */
