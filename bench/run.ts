@@ -18,7 +18,10 @@
  *   models      the Models tree's first page from a 500-model × 20-version MLflow registry,
  *               served-by resolved against the 10k-pod scale cluster, heap held (bench/models.ts).
  *
- *   npm run bench [-- activation cluster ship dashboard cost drift models]
+ *   incident    the demo incident through the UI: the regression in the tree → Triage Service →
+ *               the mitigation → Healthy, actions counted; triageWorkload alone (bench/incident.ts).
+ *
+ *   npm run bench [-- activation cluster ship dashboard cost drift models incident]
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -33,6 +36,7 @@ import { costBench } from "./cost";
 import { costOpenBench } from "./costDashboard";
 import { dashboardBench } from "./dashboard";
 import { driftBench } from "./drift";
+import { incidentBench } from "./incident";
 import { modelsBench } from "./models";
 import { shipBench } from "./ship";
 import { repoRoot } from "../scripts/vsix";
@@ -74,6 +78,12 @@ async function cluster(): Promise<Record<string, unknown>> {
   return clusterBench(vsix, runnerVsix, { nodes: 1000, deployments: 1000, pods: 10_000, eventsPerSecond: 200, loadSeconds: 30 });
 }
 
+async function incident(): Promise<Record<string, unknown>> {
+  const vsix = await packageExtension();
+  await ensureCodeServer();
+  return incidentBench(vsix);
+}
+
 async function ship(): Promise<Record<string, unknown>> {
   const vsix = await packageExtension();
   await ensureCodeServer();
@@ -107,7 +117,7 @@ async function cost(): Promise<Record<string, unknown>> {
   }
 }
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard, cost, drift: () => driftBench(), models: () => modelsBench() };
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { activation, cluster, ship, dashboard, cost, drift: () => driftBench(), models: () => modelsBench(), incident };
 
 async function main(): Promise<void> {
   // Only the JSON lines go to stdout.

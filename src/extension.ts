@@ -71,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     // The data side (core metrics, the audit log) loads with the first dashboard.
     data: async (service, range, widthPx, signal) =>
       (await import("./editor/metrics/latencyData")).loadLatencyData({ metrics: metrics.metrics, connection, auditFile: () => trail.file, log, lastPanelProblems }, service, range, widthPx, signal),
+    // Delivery metrics for the shown service: the audit log and the cluster cache, no extra requests.
+    delivery: async (service) => (await import("./editor/metrics/latencyData")).loadDeliveryData({ connection, auditFile: () => trail.file, log }, service),
     openRevision: (service, revision) => revealRevision(treeRows, service, revision),
     connectMetricsCommand: CommandId.connectMetrics,
   });
@@ -125,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...runner.registerLazily([CommandId.rollbackWorkload, CommandId.promoteCanary], async (r) =>
       (await import("./editor/commands/rollbackCommand")).registerRollbackCommands(r, { connection, rollouts, trail, log }),
     ),
-    ...runner.registerLazily([CommandId.scaffoldService], async (r) => (await import("./editor/commands/scaffoldCommand")).registerScaffoldCommand(r, connection, templatesDir, log)),
+    ...runner.registerLazily([CommandId.scaffoldService], async (r) => (await import("./editor/commands/scaffoldCommand")).registerScaffoldCommand(r, connection, templatesDir, log, trail)),
     ...runner.registerLazily([CommandId.verifyAuditLog, CommandId.exportAuditLog, CommandId.openAuditLog], async (r) =>
       (await import("./editor/commands/auditCommands")).registerAuditCommands(r, trail, log),
     ),

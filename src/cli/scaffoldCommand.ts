@@ -4,7 +4,10 @@ import * as z from "zod";
 import { quoteInput, type ScaffoldError, type TargetConflict } from "../core/scaffold/scaffoldError";
 import { scaffoldService } from "../core/scaffold/scaffoldService";
 import { listTemplates, type TemplateSummary } from "../core/scaffold/templateCatalog";
-import { ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
+import { resolveActor } from "../core/audit/auditActor";
+import type { Actor } from "../core/audit/auditRecord";
+import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
+import { auditFileOf, auditLogFlag, auditLogFlagHelp } from "./cliFlags";
 
 const ScaffoldOptions = z
   .object({
@@ -14,6 +17,7 @@ const ScaffoldOptions = z
     out: z.string().min(1, "--out needs a directory").optional(),
     set: z.array(z.string()),
     output: z.enum(["text", "json"]),
+    auditLog: auditLogFlag.optional(),
   })
   .superRefine((o, ctx) => {
     if (o.list) return;
@@ -34,6 +38,7 @@ export function registerScaffoldCommand({ program, io, setExitCode }: CliCommand
     .option("-n, --name <name>", "the service's name (DNS-1123 label, e.g. llama3-chat)")
     .option("--out <dir>", "the directory to create; it must not exist, or be empty")
     .option("--set <key=value>", "override a manifest field, e.g. resources.gpu.count=2 (repeatable)", collect, [])
+    .option("--audit-log <file>", `where the scaffold is recorded, for delivery metrics' lead time (${auditLogFlagHelp})`)
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (raw: unknown) => {
       const opts = ScaffoldOptions.parse(raw);
@@ -76,11 +81,13 @@ function formatTemplates(templates: readonly TemplateSummary[]): string {
 
 async function scaffoldCommand(opts: ScaffoldOptions, io: CliIo): Promise<number> {
   const outDir = path.resolve(io.cwd, opts.out ?? "");
-  const result = await scaffoldService({ templatesDir: io.templatesDir, templateId: opts.template ?? "", name: opts.name ?? "", outDir, set: opts.set });
+  const audit = { file: auditFileOf(io, opts.auditLog), actor: await scaffoldActor(io) };
+  const result = await scaffoldService({ templatesDir: io.templatesDir, templateId: opts.template ?? "", name: opts.name ?? "", outDir, set: opts.set, audit });
   if (!result.ok) {
     io.err(`aiplat: ${describeScaffoldErrorForTerminal(result.error)}\n`);
     return exitCodeOf(result.error);
   }
+  if (result.audit && !result.audit.ok) io.err(`aiplat: warning: the scaffold was not recorded in ${audit.file}: ${result.audit.error}\n`);
   const firstEnv = Object.keys(result.manifest.environments)[0] ?? "dev";
   if (opts.output === "json") {
     io.out(`${JSON.stringify({ dir: result.dir, template: opts.template, name: result.manifest.name, files: result.files }, null, 2)}\n`);
@@ -100,6 +107,13 @@ async function scaffoldCommand(opts: ScaffoldOptions, io: CliIo): Promise<number
     ].join("\n"),
   );
   return ExitCode.ok;
+}
+
+/** Who scaffolds: the kubeconfig's current user when there is one (nothing is sent to a cluster), and the git and OS users. */
+async function scaffoldActor(io: CliIo): Promise<Actor> {
+  const loaded = await loadCliKubeconfig(undefined, io);
+  const user = loaded.ok ? loaded.contexts.find((c) => c.name === loaded.currentContext)?.user : undefined;
+  return resolveActor({ kubeUser: user || "(no kube context)", cwd: io.cwd });
 }
 
 const conflict: Record<TargetConflict, string> = {

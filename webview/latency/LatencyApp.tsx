@@ -1,11 +1,13 @@
 /** The latency dashboard: header, regression banner, and one panel per chart the host sent. */
 import { useCallback, useEffect, useState } from "react";
 import VscodeButton from "@vscode-elements/react-elements/dist/components/VscodeButton.js";
+import type { DeliveryReport } from "../../src/shared/protocol/delivery";
 import type { LatencyFromWebview, LatencyPanelState, LatencyToWebview, LatencyView, RangeSpec, ServiceRef } from "../../src/shared/protocol/latency";
 import { ChartPanel, chartable } from "../common/ChartPanel";
 import { usePaintTracker } from "../common/usePaintTracker";
 import { useThemeColors } from "../common/themeColors";
 import type { WebviewBridge } from "../common/webviewBridge";
+import { DeliverySection } from "./DeliverySection";
 import { LatencyHeader } from "./LatencyHeader";
 import { RegressionBanner } from "./RegressionBanner";
 
@@ -27,6 +29,8 @@ function widthPx(): number {
 
 type Unavailable = Extract<LatencyToWebview, { type: "unavailable" }>;
 
+const sameService = (a: ServiceRef, b: ServiceRef): boolean => a.context === b.context && a.namespace === b.namespace && a.kind === b.kind && a.name === b.name;
+
 export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): React.JSX.Element {
   const [saved] = useState(() => bridge.getState());
   const [service, setService] = useState<ServiceRef | undefined>(saved?.service);
@@ -34,6 +38,7 @@ export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): Reac
   const [view, setView] = useState<LatencyView | undefined>(undefined);
   const [unavailable, setUnavailable] = useState<Unavailable | undefined>(undefined);
   const [loading, setLoading] = useState(true);
+  const [delivery, setDelivery] = useState<{ service: ServiceRef; report: DeliveryReport } | undefined>(undefined);
   const { received, painted: onPainted } = usePaintTracker();
   const colors = useThemeColors();
 
@@ -64,6 +69,9 @@ export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): Reac
             setUnavailable(message);
             setView(undefined);
             setLoading(false);
+            return;
+          case "delivery":
+            setDelivery({ service: message.service, report: message.report });
             return;
         }
       }),
@@ -122,6 +130,7 @@ export function LatencyApp({ bridge }: { readonly bridge: LatencyBridge }): Reac
           ))}
         </div>
       )}
+      {delivery && (!service || sameService(delivery.service, service)) && <DeliverySection report={delivery.report} colors={colors} />}
     </main>
   );
 }

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { resolveActor } from "../../core/audit/auditActor";
 import { computeClusterCapacity, type GpuPoolCapacity } from "../../core/policy/clusterCapacity";
 import { scaffoldService } from "../../core/scaffold/scaffoldService";
 import { listTemplates, loadTemplate, type LoadedTemplate } from "../../core/scaffold/templateCatalog";
+import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
 import { explainFailure, explainScaffoldError } from "../explain";
@@ -20,7 +22,7 @@ export interface ScaffoldOutcome {
 }
 
 /** New Inference Service…: the wizard, then the same scaffold `aiplat scaffold` runs. */
-export function registerScaffoldCommand(runner: CommandRunner, connection: ClusterConnection, templatesDir: string, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerScaffoldCommand(runner: CommandRunner, connection: ClusterConnection, templatesDir: string, log: vscode.LogOutputChannel, trail: AuditTrail): vscode.Disposable[] {
   return [
     runner.register(CommandId.scaffoldService, async (): Promise<ScaffoldOutcome | undefined> => {
       const templates = await wizardTemplates(templatesDir);
@@ -36,8 +38,11 @@ export function registerScaffoldCommand(runner: CommandRunner, connection: Clust
       const { answers, prompts } = wizard;
       if (!answers.template || !answers.parentDir) return undefined;
       const outDir = path.join(answers.parentDir, answers.name);
+      // The scaffold goes into the audit log: delivery metrics time a newcomer's lead time from it.
+      const state = connection.state;
+      const actor = state.kind === "none" ? await resolveActor({ kubeUser: "(no kube context)", cwd: answers.parentDir }) : await trail.actor(state.context);
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${answers.name}` }, () =>
-        scaffoldService({ templatesDir, templateId: answers.template!.id, name: answers.name, outDir, set: answersToSet(answers) }),
+        scaffoldService({ templatesDir, templateId: answers.template!.id, name: answers.name, outDir, set: answersToSet(answers), audit: { file: trail.file, actor } }),
       );
       if (!result.ok) {
         const message = explainScaffoldError(result.error);
@@ -45,6 +50,7 @@ export function registerScaffoldCommand(runner: CommandRunner, connection: Clust
         void showUserMessage(message);
         return undefined;
       }
+      if (result.audit && !result.audit.ok) log.warn(`The scaffold of ${answers.name} was not recorded in the audit log: ${result.audit.error}`);
       log.info(`Scaffolded ${answers.template.id} service ${answers.name} in ${result.dir}: ${result.files.join(", ")}.`);
       const manifestUri = vscode.Uri.file(path.join(result.dir, "aiplatform.yaml"));
       await vscode.window.showTextDocument(manifestUri, { preview: false });

@@ -4,12 +4,15 @@
  * core's loadLatencyView. Loaded on the first dashboard, so activation does not pay for it.
  */
 import { readAuditLog } from "../../core/audit/auditLog";
+import { computeDeliveryReport } from "../../core/delivery/deliveryReport";
+import type { ServiceHistory } from "../../core/delivery/deliveryTimeline";
 import { deploymentRevisions } from "../../core/kube/rollout/rolloutUndo";
 import { workloadId } from "../../core/kube/workloads/workloadIndex";
 import { changeMarkers } from "../../core/metrics/changeMarkers";
 import { loadLatencyView, rangeBounds } from "../../core/metrics/latencyView";
 import type * as vscode from "vscode";
-import type { LatencyToWebview, LatencyView, RangeSpec, ServiceRef } from "../../shared/protocol/latency";
+import type { DeliveryBlindSpot } from "../../shared/protocol/delivery";
+import { deliveryWindowDays, type LatencyToWebview, type LatencyView, type RangeSpec, type ServiceRef } from "../../shared/protocol/latency";
 import type { ClusterConnection } from "../clusterConnection";
 import { describeMetricsError } from "../explain";
 import type { MetricsConnection } from "./metricsConnection";
@@ -78,4 +81,42 @@ export async function loadLatencyData(deps: LatencyDataServices, service: Servic
   const view = await loadLatencyView(state.source, target, range, { now, widthPx, markers, signal, describeError: (e) => describeMetricsError(e, kind) });
   if (!signal.aborted) logPanelProblems(deps, view);
   return { type: "view", view };
+}
+
+/**
+ * The Delivery section: the service's delivery metrics over the last deliveryWindowDays, from the
+ * workspace's audit log and, when the service's context is the selected one, the rollout history
+ * and namespace team label the cluster cache already holds (no extra request). Needs no metrics.
+ */
+export async function loadDeliveryData(deps: Pick<LatencyDataServices, "connection" | "auditFile" | "log">, service: ServiceRef, now = new Date()): Promise<LatencyToWebview> {
+  const blindSpots: DeliveryBlindSpot[] = [];
+  const file = deps.auditFile();
+  const audit = await readAuditLog(file);
+  if (!audit.ok) {
+    if (audit.error.kind === "unreadable") deps.log.warn(`Delivery metrics for ${service.namespace}/${service.name}: ${audit.error.message}`);
+    blindSpots.push({ kind: "audit-log-missing", file });
+  } else if (audit.problems.length > 0) blindSpots.push({ kind: "audit-log-problems", file, lines: audit.problems.length });
+
+  const state = deps.connection.state;
+  const index = deps.connection.model?.workloads;
+  const histories: ServiceHistory[] = [];
+  let labels: Readonly<Record<string, string>> | undefined;
+  if (state.kind === "none" || state.context.name !== service.context || !index) blindSpots.push({ kind: "no-rollout-history" });
+  else {
+    const workload = index.workload(workloadId(service.kind, service.namespace, service.name));
+    if (workload?.deployment) histories.push({ service, revisions: deploymentRevisions(workload.deployment, index.replicaSetsOf(workload)) });
+    else if (service.kind === "Deployment") blindSpots.push({ kind: "history-unreadable", service, reason: "not-found" });
+    labels = deps.connection.current?.namespaces.get(service.namespace)?.metadata?.labels;
+  }
+  const report = computeDeliveryReport({
+    window: { start: new Date(now.getTime() - deliveryWindowDays * 86_400_000), end: now },
+    audit: audit.ok ? audit.records : [],
+    histories,
+    // Manifest owners are not read here: the section is about one service, its team is not shown.
+    teams: { namespaceLabels: labels ? [{ context: service.context, namespace: service.namespace, labels }] : [], manifestOwners: [] },
+    filter: { context: service.context, service: { namespace: service.namespace, name: service.name } },
+    blindSpots,
+  });
+  // A service the log and history never name still gets its (empty) row, so the section says "no deploys" for it.
+  return { type: "delivery", service, report };
 }

@@ -29,6 +29,8 @@ export interface LatencyPanelServices {
   readonly openRevision: (service: ServiceRef, revision: number) => unknown;
   /** The command the "Connect Metrics…" button runs: "aiPlatform.connectMetrics". */
   readonly connectMetricsCommand: string;
+  /** The Delivery section's data (a "delivery" message), loaded after each view; absent: no Delivery section. */
+  readonly delivery?: (service: ServiceRef, signal: AbortSignal) => Promise<LatencyToWebview>;
 }
 
 /** The chart width the dashboards last reported, shared by one registration's panels (a new panel prefetches at it). */
@@ -155,6 +157,27 @@ export class LatencyPanel extends DashboardPanel<LatencyFromWebview, LatencyToWe
     }
     if (message.type === "view") this.lastView = message.view;
     await this.host.post(message);
+    await this.loadDelivery(signal);
+  }
+
+  /** The Delivery section needs no metrics source: it follows every load, whatever the charts got. */
+  private async loadDelivery(signal: AbortSignal): Promise<void> {
+    if (!this.services.delivery) return;
+    let message: LatencyToWebview;
+    try {
+      message = await this.services.delivery(this.service, signal);
+    } catch (err) {
+      this.services.log.error(`Latency dashboard for ${this.describe()}: the delivery metrics failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return;
+    }
+    if (!this.host.isCurrent(signal)) return;
+    const checked = LatencyToWebview.safeParse(message);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      this.services.log.error(`Latency dashboard for ${this.describe()}: the delivery metrics do not match the contract (${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}).`);
+      return;
+    }
+    await this.host.post(checked.data);
   }
 
   private async exportCsv(): Promise<void> {

@@ -4,6 +4,7 @@
  * logged and dropped. Series travel as Float64Array columns (postMessage transfers them cheaply).
  */
 import * as z from "zod";
+import { DeliveryReport } from "./delivery";
 
 export const RangePreset = z.enum(["1h", "6h", "24h", "7d"]);
 export type RangePreset = z.infer<typeof RangePreset>;
@@ -131,6 +132,9 @@ export const LatencyView = z.object({
 });
 export type LatencyView = z.infer<typeof LatencyView>;
 
+/** The Delivery section's window: long enough for weekly bars and a change failure rate over more than a handful of deploys. */
+export const deliveryWindowDays = 90;
+
 /** Webview → host. */
 /** The charts' width in CSS pixels, so the host can choose a step no finer than a pixel. */
 const WidthPx = z.number().int().min(1).max(16_384).optional();
@@ -154,6 +158,11 @@ export const LatencyToWebview = z.discriminatedUnion("type", [
   z.object({ type: z.literal("view"), view: LatencyView }),
   /** Nothing to chart at all: no source connected, service gone. The panels' own errors travel inside `view`. */
   z.object({ type: z.literal("unavailable"), message: z.string().max(2000), action: z.enum(["connectMetrics", "none"]) }),
+  /**
+   * The Delivery section: the service's delivery metrics over `deliveryWindowDays`, from the audit
+   * log and the rollout history. Sent after each load, metrics source or not (it needs none).
+   */
+  z.object({ type: z.literal("delivery"), service: ServiceRef, report: DeliveryReport }),
 ]);
 export type LatencyToWebview = z.infer<typeof LatencyToWebview>;
 

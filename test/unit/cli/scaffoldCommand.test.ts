@@ -41,6 +41,9 @@ describe("aiplat scaffold", () => {
     expect(manifest.resources.gpu.count).toBe(2);
     expect(manifest.environments.dev.namespace).toBe("team-a");
     expect((parse(readFileSync(path.join(dir, "k8s/deployment.yaml"), "utf8")) as { metadata: { namespace: string } }).metadata.namespace).toBe("team-a");
+    // The scaffold is in the audit log, where delivery metrics start a newcomer's lead time.
+    const records = readFileSync(path.join(cwd, ".aiplatform/audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { action: string; namespace?: string; object: { kind: string; name: string } });
+    expect(records.at(-1)).toMatchObject({ action: "scaffold", namespace: "team-a", object: { kind: "Deployment", name: "llama3-chat" } });
   });
 
   test("-o json lists the files written", async () => {
