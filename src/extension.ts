@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import * as vscode from "vscode";
 import * as path from "node:path";
-import { AuditTrail } from "./editor/auditTrail";
+import { AuditTrail, setAuditSigningKey, useSecretStorageAuditKey } from "./editor/auditTrail";
 import { ClusterConnection } from "./editor/clusterConnection";
 import { registerClusterActions } from "./editor/commands/clusterActions";
 import { CommandRunner } from "./editor/commands/commandRunner";
@@ -99,6 +99,9 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     connection,
     ...views.disposables,
     ...createContextStatusBar(model, readOnly),
+    // Before anything appends: a signing key in SecretStorage keys the audit chain (HMAC).
+    useSecretStorageAuditKey(context.secrets),
+    runner.register(CommandId.setAuditSigningKey, () => setAuditSigningKey(context.secrets, log)),
     ...registerDiagnosticsCommands(runner, log),
     ...registerKubeContextCommands(runner, model, connection, log),
     ...registerContextLockCommands(runner, model, readOnly),

@@ -64,8 +64,9 @@ describe("aiplat deploy against the sandbox", () => {
     expect(r.out).toMatch(/chat is rolled out to dev \(revision 1\)\n$/);
     expect(await health()).toBe("Healthy");
     expect((await read()).metadata?.annotations?.["kubernetes.io/change-cause"]).toMatch(/first deploy/);
-    expect(await verifyAuditLog({ file: auditFile() })).toMatchObject({ ok: true, records: 1 });
-    expect(await records()).toMatchObject([{ action: "deploy", outcome: "succeeded", context: "sandbox", namespace: "ml-dev", object: { kind: "Deployment", name: "chat" }, reason: "first deploy", revisionAfter: "1" }]);
+    // The scaffold, then the deploy: delivery metrics time a newcomer's lead time between the two.
+    expect(await verifyAuditLog({ file: auditFile() })).toMatchObject({ ok: true, records: 2 });
+    expect(await records()).toMatchObject([{ action: "scaffold", outcome: "succeeded", namespace: "ml-dev", object: { kind: "Deployment", name: "chat" } }, { action: "deploy", outcome: "succeeded", context: "sandbox", namespace: "ml-dev", object: { kind: "Deployment", name: "chat" }, reason: "first deploy", revisionAfter: "1" }]);
   });
 
   test("the same manifest again: nothing to deploy, exit 0, nothing recorded", async () => {
@@ -111,7 +112,7 @@ describe("aiplat deploy against the sandbox", () => {
     expect(await image()).toBe("vllm/vllm-openai:v0.6.3");
     expect(await health()).toBe("Healthy");
     expect((await records()).at(-1)).toMatchObject({ action: "rollback", outcome: "succeeded" });
-    expect(await verifyAuditLog({ file: auditFile() })).toMatchObject({ ok: true, records: 3 });
+    expect(await verifyAuditLog({ file: auditFile() })).toMatchObject({ ok: true, records: 4 });
   });
 
   test("Ctrl-C during --wait: exit 1, the applied change left as it is, recorded as cancelled", { timeout: 60_000 }, async () => {
@@ -135,7 +136,7 @@ describe("aiplat deploy against the sandbox", () => {
     expect(err).not.toContain("aiplat rollback");
     expect(await image()).toBe("vllm/vllm-openai:rc1-does-not-exist");
     expect((await records()).at(-1)).toMatchObject({ action: "deploy", outcome: "cancelled", reason: "try rc1" });
-    expect(await verifyAuditLog({ file: auditFile() })).toMatchObject({ ok: true, records: 4 });
+    expect(await verifyAuditLog({ file: auditFile() })).toMatchObject({ ok: true, records: 5 });
   });
 });
 

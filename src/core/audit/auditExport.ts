@@ -2,6 +2,7 @@ import { stringify } from "csv-stringify/sync";
 import { type AuditFileError, readAuditText, splitAuditLog } from "./auditLog";
 import { parseAuditLine } from "./auditRecord";
 import { readAuditHead } from "./auditHead";
+import { type AuditKey, auditKeyFor } from "./auditSigningKey";
 import { type AuditVerification, verifyAgainstHead, verifyAuditText } from "./auditVerify";
 
 /**
@@ -14,11 +15,14 @@ export type AuditExportFormat = "csv" | "json";
 
 export type ExportResult = { readonly ok: true; readonly text: string; readonly verification: AuditVerification } | { readonly ok: false; readonly error: AuditFileError };
 
-export async function exportAuditLog(file: string, format: AuditExportFormat, options: { now?: Date } = {}): Promise<ExportResult> {
+/** key: as verifyAuditLog (absent: the installed key source; null: MACs not checked). */
+export async function exportAuditLog(file: string, format: AuditExportFormat, options: { now?: Date; key?: AuditKey | null } = {}): Promise<ExportResult> {
   const read = await readAuditText(file);
   if (!read.ok) return read;
+  const lookup = options.key === undefined ? await auditKeyFor(file) : undefined;
+  const key = options.key ?? (lookup?.kind === "key" ? lookup.key : undefined);
   // Checked against the head anchor too, so an export of an emptied or cut-back log says so.
-  const verification = verifyAgainstHead(verifyAuditText(read.text), await readAuditHead(file));
+  const verification = verifyAgainstHead(verifyAuditText(read.text, { key }), await readAuditHead(file));
   const text = format === "csv" ? auditLogCsv(read.text, verification) : auditLogJson(read.text, verification, { source: file, now: options.now ?? new Date() });
   return { ok: true, text, verification };
 }

@@ -1,8 +1,10 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { auditLogId } from "./auditAnchor";
 import { auditHeadPath, writeAuditHead } from "./auditHead";
 import { acquireFileLock } from "./auditLock";
 import { AuditEntry, type AuditLineProblem, type AuditRecord, auditRecordHash, genesisHash, parseAuditLine } from "./auditRecord";
+import { type AuditKey, auditKeyFor } from "./auditSigningKey";
 
 /**
  * The append-only audit log: one JSON record per line, hash-chained. Appends from the extension
@@ -22,10 +24,13 @@ export interface AppendOptions {
   readonly now?: Date;
   readonly lockTimeoutMs?: number;
   readonly staleLockMs?: number;
+  /** The key of a keyed chain; null appends unkeyed; absent asks the installed key source (auditSigningKey.ts). */
+  readonly key?: AuditKey | null;
 }
 
 export type AppendResult =
-  | { readonly ok: true; readonly record: AuditRecord; readonly notes: readonly string[] }
+  /** logId: the log's id for anchors outside the file (auditAnchor.ts). */
+  | { readonly ok: true; readonly record: AuditRecord; readonly logId: string; readonly notes: readonly string[] }
   | { readonly ok: false; readonly error: string };
 
 const maxDetailLength = 2000;
@@ -34,6 +39,15 @@ export async function appendAuditRecord(file: string, entry: AuditEntry, options
   const parsed = AuditEntry.safeParse(entry);
   if (!parsed.success) {
     return { ok: false, error: `not a valid audit entry: ${parsed.error.issues.map((i) => `${i.path.join(".") || "entry"}: ${i.message}`).join("; ")}` };
+  }
+  const keyNotes: string[] = [];
+  let key: AuditKey | undefined;
+  if (options.key !== undefined) key = options.key ?? undefined;
+  else {
+    const lookup = await auditKeyFor(file);
+    if (lookup.kind === "key") key = lookup.key;
+    // The change is made already: record it unkeyed rather than not at all, and say why it has no MAC.
+    if (lookup.kind === "unusable") keyNotes.push(`the audit key from ${lookup.problem.source} is shorter than ${lookup.problem.min} characters and was not used: this record has no MAC`);
   }
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
@@ -46,8 +60,8 @@ export async function appendAuditRecord(file: string, entry: AuditEntry, options
   });
   if (!lock.ok) return lock;
   try {
-    const result = await appendLocked(file, parsed.data, options.now ?? new Date());
-    return result.ok ? { ...result, notes: [...lock.notes, ...result.notes] } : result;
+    const result = await appendLocked(file, parsed.data, options.now ?? new Date(), key);
+    return result.ok ? { ...result, notes: [...lock.notes, ...keyNotes, ...result.notes] } : result;
   } catch (err) {
     return { ok: false, error: `cannot write to ${file}: ${message(err)}` };
   } finally {
@@ -55,7 +69,7 @@ export async function appendAuditRecord(file: string, entry: AuditEntry, options
   }
 }
 
-async function appendLocked(file: string, entry: AuditEntry, now: Date): Promise<AppendResult> {
+async function appendLocked(file: string, entry: AuditEntry, now: Date, key: AuditKey | undefined): Promise<AppendResult> {
   const notes: string[] = [];
   // a+: O_APPEND (every write lands at the end, whoever else has it open) and readable for the tail.
   const handle = await fs.open(file, "a+");
@@ -75,7 +89,11 @@ async function appendLocked(file: string, entry: AuditEntry, now: Date): Promise
     const previous = chainHead(tail.lastLine);
     if (!previous.ok) return { ok: false, error: `cannot append to ${file}: its last record ${previous.error}; verify the audit log to find where it breaks` };
 
-    const record = seal(entry, previous.seq + 1, previous.hash, now);
+    if (previous.mac === undefined && previous.seq > 0 && key) notes.push(`record ${previous.seq + 1} is the first with a MAC (key from ${key.source}): records up to ${previous.seq} are unkeyed`);
+    if (previous.mac !== undefined && !key) notes.push(`the log is keyed but no audit key was given: record ${previous.seq + 1} has no MAC, and verifying with the key will flag it`);
+    if (previous.mac !== undefined && key && !key.verify(previous.hash, previous.mac)) notes.push(`the MAC of record ${previous.seq} was not made with this key (from ${key.source}): the log was keyed with another key, or record ${previous.seq} was rewritten`);
+
+    const record = seal(entry, previous.seq + 1, previous.hash, now, key);
     const line = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
     try {
       const { bytesWritten } = await handle.write(line);
@@ -92,14 +110,36 @@ async function appendLocked(file: string, entry: AuditEntry, now: Date): Promise
       // The record is written; an anchor left behind only weakens the truncation check.
       notes.push(`could not update ${auditHeadPath(file)}: ${message(err)}`);
     }
-    return { ok: true, record, notes };
+    const first = record.seq === 1 ? record.hash : await firstRecordHash(handle);
+    return { ok: true, record, logId: auditLogId(first ?? record.hash), notes };
   } finally {
     await handle.close();
   }
 }
 
-function seal(entry: AuditEntry, seq: number, prevHash: string, now: Date): AuditRecord {
-  const { ts, actor, cluster, context, namespace, object, action, reason, revisionBefore, revisionAfter, diffDigest, outcome, detail } = wellFormed(entry);
+/** The first line's hash, read from the start of the file (the log's id); undefined when it has none. */
+async function firstRecordHash(handle: fs.FileHandle): Promise<string | undefined> {
+  const chunk = 16 * 1024;
+  let buffer = Buffer.alloc(0);
+  for (let at = 0; ; at += chunk) {
+    const piece = Buffer.alloc(chunk);
+    const { bytesRead } = await handle.read(piece, 0, chunk, at);
+    buffer = Buffer.concat([buffer, piece.subarray(0, bytesRead)]);
+    const nl = buffer.indexOf(0x0a);
+    if (nl >= 0 || bytesRead === 0) {
+      const line = buffer.subarray(0, nl >= 0 ? nl : buffer.length).toString("utf8");
+      try {
+        const hash = (JSON.parse(line) as { hash?: unknown } | null)?.hash;
+        return typeof hash === "string" && /^[0-9a-f]{64}$/.test(hash) ? hash : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+}
+
+function seal(entry: AuditEntry, seq: number, prevHash: string, now: Date, key: AuditKey | undefined): AuditRecord {
+  const { ts, actor, cluster, context, namespace, object, action, reason, revisionBefore, revisionAfter, diffDigest, outcome, detail, detectedAt, incident } = wellFormed(entry);
   const content = {
     v: 1 as const,
     seq,
@@ -116,11 +156,14 @@ function seal(entry: AuditEntry, seq: number, prevHash: string, now: Date): Audi
     diffDigest,
     outcome,
     detail: detail !== undefined && detail.length > maxDetailLength ? `${detail.slice(0, maxDetailLength - 1)}…` : detail,
+    detectedAt,
+    incident,
     prevHash,
   };
   // Round-trip first, so the hash is over exactly what a reader of the line will see.
-  const written = JSON.parse(JSON.stringify(content)) as Omit<AuditRecord, "hash">;
-  return { ...written, hash: auditRecordHash(written) };
+  const written = JSON.parse(JSON.stringify(content)) as Omit<AuditRecord, "hash" | "mac">;
+  const hash = auditRecordHash(written);
+  return { ...written, hash, ...(key ? { mac: key.mac(hash) } : {}) };
 }
 
 /** Lone UTF-16 surrogates cannot be canonicalised (RFC 8785); they become U+FFFD rather than lose the record. */
@@ -131,7 +174,7 @@ function wellFormed<T>(value: T): T {
   return value;
 }
 
-type ChainHead = { ok: true; seq: number; hash: string } | { ok: false; error: string };
+type ChainHead = { ok: true; seq: number; hash: string; mac?: string } | { ok: false; error: string };
 
 function chainHead(lastLine: string | undefined): ChainHead {
   if (lastLine === undefined) return { ok: true, seq: 0, hash: genesisHash };
@@ -141,11 +184,11 @@ function chainHead(lastLine: string | undefined): ChainHead {
   } catch {
     return { ok: false, error: "is not JSON" };
   }
-  const { seq, hash } = (last ?? {}) as { seq?: unknown; hash?: unknown };
+  const { seq, hash, mac } = (last ?? {}) as { seq?: unknown; hash?: unknown; mac?: unknown };
   if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 1 || typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) {
     return { ok: false, error: "has no valid seq and hash" };
   }
-  return { ok: true, seq, hash };
+  return { ok: true, seq, hash, ...(typeof mac === "string" && /^[0-9a-f]{64}$/.test(mac) ? { mac } : {}) };
 }
 
 interface Tail {

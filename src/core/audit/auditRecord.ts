@@ -63,23 +63,29 @@ export const AuditRecord = z.object({
   incident: z.string().max(500).optional(),
   prevHash: sha256Hex,
   hash: sha256Hex,
+  /**
+   * A keyed chain (auditSigningKey.ts): HMAC-SHA256 of `hash` under the team's key, hex. Outside
+   * the hash (it is made from it), so a record's hash and the next record's prevHash do not
+   * depend on whether a key was used; whoever rewrites records without the key cannot make it.
+   */
+  mac: sha256Hex.optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 
 /** What a caller hands to appendAuditRecord: the log fills in the version, sequence number and hashes (and the time when ts is absent). */
-export const AuditEntry = AuditRecord.omit({ v: true, seq: true, prevHash: true, hash: true, ts: true }).extend({ ts: AuditRecord.shape.ts.optional() });
+export const AuditEntry = AuditRecord.omit({ v: true, seq: true, prevHash: true, hash: true, mac: true, ts: true }).extend({ ts: AuditRecord.shape.ts.optional() });
 export type AuditEntry = z.input<typeof AuditEntry>;
 
 /** The prevHash of the first record. */
 export const genesisHash = "0".repeat(64);
 
 /**
- * SHA-256 (hex) of the RFC 8785 (JCS) serialisation of the record without its `hash` field.
+ * SHA-256 (hex) of the RFC 8785 (JCS) serialisation of the record without its `hash` and `mac` fields.
  * Hashing the canonical form, not the line as written, keeps verification independent of key
  * order and whitespace, so only a change of content breaks it.
  */
 export function auditRecordHash(record: Readonly<Record<string, unknown>>): string {
-  const { hash: _hash, ...content } = record;
+  const { hash: _hash, mac: _mac, ...content } = record;
   const text = canonicalize(content);
   if (text === undefined) throw new Error("the record has nothing to serialise");
   return createHash("sha256").update(text, "utf8").digest("hex");

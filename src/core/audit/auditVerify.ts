@@ -1,15 +1,25 @@
 import { readAuditHead, type AuditHead, type ReadHead } from "./auditHead";
 import { readAuditText, splitAuditLog } from "./auditLog";
 import { auditRecordHash, genesisHash, parseAuditLine } from "./auditRecord";
+import { type AuditKey, auditKeyFor } from "./auditSigningKey";
 
 /**
  * Walks the chain from the first line and stops at the first line that breaks it, saying how.
- * The hash is not keyed: someone who rewrites every record after the one they change, hashes
- * and all, goes undetected here; the records' copies on the cluster (Events, annotations) are
- * the independent witness for that.
+ * The hash alone is not keyed: someone who rewrites every record after the one they change,
+ * hashes and all, goes undetected here unless the log is keyed (a MAC per record, checked when
+ * the key is at hand); the anchors on the cluster (auditCrossCheck.ts) are the witness otherwise.
  */
 
-export type AuditProblem = "edited" | "deleted or reordered" | "reordered" | "truncated last line" | "not JSON" | "not an audit record (schema)";
+export type AuditProblem = "edited" | "deleted or reordered" | "reordered" | "truncated last line" | "not JSON" | "not an audit record (schema)" | "MAC mismatch" | "MAC missing";
+
+/**
+ * What became of the MACs of a keyed chain; absent when no record has one and no key was given.
+ * checked: every MAC was verified with the key; `unkeyed` records (before the first keyed one)
+ * have none, which is how a log looks that was keyed from some point on.
+ */
+export type MacCheck =
+  | { readonly kind: "checked"; readonly source: string; readonly keyed: number; readonly unkeyed: number }
+  | { readonly kind: "not-checked"; readonly keyed: number };
 
 export interface BrokenRecord {
   /** 1-based line number in the file. */
@@ -20,7 +30,7 @@ export interface BrokenRecord {
 }
 
 export type AuditVerification =
-  | { readonly ok: true; readonly records: number; readonly lastHash: string }
+  | { readonly ok: true; readonly records: number; readonly lastHash: string; readonly macs?: MacCheck }
   | {
       readonly ok: false;
       /** Records before the break, which do verify. */
@@ -32,10 +42,13 @@ export type AuditVerification =
       readonly message: string;
     };
 
-export function verifyAuditText(text: string): AuditVerification {
+export function verifyAuditText(text: string, options: { readonly key?: AuditKey | undefined } = {}): AuditVerification {
+  const key = options.key;
   let prevHash = genesisHash;
   let prevSeq = 0;
   let intact = 0;
+  let keyed = 0;
+  let firstKeyedSeq: number | undefined;
   const broken = (b: BrokenRecord): AuditVerification => ({
     ok: false,
     intactRecords: intact,
@@ -75,11 +88,23 @@ export function verifyAuditText(text: string): AuditVerification {
     if (record.prevHash !== prevHash) {
       return broken({ ...at, problem: "deleted or reordered", detail: `its prevHash does not match the hash of ${prevSeq === 0 ? "the start of the log" : `seq ${prevSeq}`}` });
     }
+    if (record.mac === undefined && firstKeyedSeq !== undefined) {
+      // Without the key a rewrite can only drop the MACs; a keyed log does not go back to unkeyed by itself.
+      return broken({ ...at, problem: "MAC missing", detail: `it has no MAC, though seq ${firstKeyedSeq} before it has one: written without the key, or rewritten and its MAC dropped` });
+    }
+    if (record.mac !== undefined) {
+      if (key && !key.verify(record.hash, record.mac)) {
+        return broken({ ...at, problem: "MAC mismatch", detail: `its MAC was not made with the key from ${key.source}: rewritten by someone without the key, or keyed with another key` });
+      }
+      firstKeyedSeq ??= record.seq;
+      keyed++;
+    }
     prevHash = record.hash;
     prevSeq = record.seq;
     intact++;
   }
-  return { ok: true, records: intact, lastHash: prevHash };
+  const macs: MacCheck | undefined = key ? { kind: "checked", source: key.source, keyed, unkeyed: intact - keyed } : keyed > 0 ? { kind: "not-checked", keyed } : undefined;
+  return { ok: true, records: intact, lastHash: prevHash, ...(macs ? { macs } : {}) };
 }
 
 function seqOf(line: string): number | undefined {
@@ -97,14 +122,17 @@ function seqOf(line: string): number | undefined {
  * back, and that fails too. The anchor being ahead of an intact chain, or naming a different
  * hash for the same seq, is reported the same way.
  */
-export async function verifyAuditLog(source: { readonly file: string } | { readonly text: string }): Promise<AuditVerification> {
-  if ("text" in source) return verifyAuditText(source.text);
+export async function verifyAuditLog(source: { readonly file: string } | { readonly text: string }, options: { readonly key?: AuditKey | null } = {}): Promise<AuditVerification> {
+  if ("text" in source) return verifyAuditText(source.text, options.key ? { key: options.key } : {});
+  // Absent: the installed key source (the environment by default); an unusable key checks nothing, and says so through macs.
+  const lookup = options.key === undefined ? await auditKeyFor(source.file) : undefined;
+  const key = options.key ?? (lookup?.kind === "key" ? lookup.key : undefined);
   const [read, head] = await Promise.all([readAuditText(source.file), readAuditHead(source.file)]);
   if (!read.ok) {
     if (head.kind === "present" && head.head.seq > 0) return { ok: false, intactRecords: 0, behindAnchor: { anchor: head.head, records: 0 }, message: `${read.error.message}, yet its head anchor says ${head.head.seq} record(s) were appended` };
     return { ok: false, intactRecords: 0, message: read.error.message };
   }
-  return verifyAgainstHead(verifyAuditText(read.text), head);
+  return verifyAgainstHead(verifyAuditText(read.text, { key }), head);
 }
 
 /** An intact chain compared with the head anchor written on every append (auditHead.ts). */
@@ -122,7 +150,13 @@ export function verifyAgainstHead(verified: AuditVerification, head: ReadHead): 
 }
 
 export function describeVerification(v: AuditVerification): string {
-  if (v.ok) return `${v.records} records, chain intact, last hash ${v.lastHash}`;
+  if (v.ok) return `${v.records} records, chain intact, last hash ${v.lastHash}${v.macs ? `; ${describeMacs(v.macs)}` : ""}`;
   if (!v.firstBroken) return v.message;
   return `chain broken at ${v.message} (${v.intactRecords} record(s) before it verify)`;
+}
+
+function describeMacs(m: MacCheck): string {
+  if (m.kind === "not-checked") return `${m.keyed} record(s) carry a MAC, not checked: no audit key was given`;
+  if (m.keyed === 0) return `no record carries a MAC: the log is not keyed (key from ${m.source})`;
+  return `${m.keyed} MAC(s) verified with the key from ${m.source}${m.unkeyed > 0 ? `, ${m.unkeyed} earlier record(s) unkeyed` : ""}`;
 }

@@ -34,7 +34,10 @@ export interface RecordedChange {
 /**
  * One change, written down three times, the same way from the editor and from aiplat: a
  * hash-chained line in the audit log, our annotations on the object and a Kubernetes Event.
- * The object is only annotated and evented when the cluster was asked to change it.
+ * The object is only annotated and evented when the cluster was asked to change it. Both carry
+ * the new record's anchor (seq and hash, auditAnchor.ts), the witness `aiplat audit verify --live`
+ * holds the file against (an InferenceService's only on its Event: see anchorsOnObject); a record
+ * that reached no object (cancelled, skipped) has no witness.
  */
 export async function recordClusterChange(file: string, change: ClusterChange): Promise<RecordedChange> {
   const entry: AuditEntry = {
@@ -61,7 +64,7 @@ export async function recordClusterChange(file: string, change: ClusterChange): 
       change.kc,
       { ...rest, ...(namespace ? { namespace } : {}), ...(uid ? { uid } : {}) },
       { action: change.action, actor: change.actor, outcome: change.outcome, ...(change.reason ? { reason: change.reason } : {}), ...(change.revisionAfter ? { revisionAfter: change.revisionAfter } : {}) },
-      { annotationsApplied: change.annotationsApplied === true },
+      { annotationsApplied: change.annotationsApplied === true, ...(appended.ok ? { anchor: { seq: appended.record.seq, hash: appended.record.hash, logId: appended.logId } } : {}) },
     );
     if (!recorded.event.ok) warnings.push(`the Event on ${change.object.kind} ${change.object.name} was not created: ${describeActionError(recorded.event.error)}`);
     if (!recorded.annotations.ok) warnings.push(`${change.object.kind} ${change.object.name} was not annotated: ${describeActionError(recorded.annotations.error)}`);

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { ExitCode } from "../../../src/cli/aiplat";
-import { defaultAuditPath } from "../../../src/core/audit/auditLog";
-import { writeLog } from "../core/audit/auditEntries";
+import { appendAuditRecord, defaultAuditPath } from "../../../src/core/audit/auditLog";
+import { auditKeyFromText } from "../../../src/core/audit/auditSigningKey";
+import { auditEntry, writeLog } from "../core/audit/auditEntries";
+import { rewriteFrom } from "../core/audit/auditTamper";
 import { runAiplat } from "./runAiplat";
 
 const root = mkdtempSync(path.join(tmpdir(), "aiplat-audit-"));
@@ -77,6 +79,69 @@ describe("aiplat audit verify", () => {
     const r = await runAiplat(["audit", "verify", "--file", "nope.jsonl"], { cwd: ws });
     expect(r.code).toBe(ExitCode.failed);
     expect(r.err).toBe(`aiplat: ${path.join(ws, "nope.jsonl")}: ${path.join(ws, "nope.jsonl")} does not exist: no change has been recorded there yet\n`);
+  });
+});
+
+describe("aiplat audit verify with a signing key (AIPLAT_AUDIT_HMAC_KEY)", () => {
+  const secret = "a team secret of some length";
+  /** A keyed log of four records in a fresh workspace. */
+  async function keyedWorkspace(): Promise<{ dir: string; file: string }> {
+    const dir = path.join(root, `keyed-${++n}`);
+    const file = defaultAuditPath(dir);
+    const made = auditKeyFromText(secret, "test");
+    if (!made.ok) throw new Error("key");
+    for (let i = 1; i <= 4; i++) {
+      const r = await appendAuditRecord(file, auditEntry({ reason: `change ${i}` }), { key: made.key, now: new Date(Date.UTC(2026, 10, 23, 9, 0, i)) });
+      if (!r.ok) throw new Error(r.error);
+    }
+    return { dir, file };
+  }
+
+  test("with the key, every MAC is verified and the output says so", async () => {
+    const { dir } = await keyedWorkspace();
+    const r = await runAiplat(["audit", "verify"], { cwd: dir, env: { AIPLAT_AUDIT_HMAC_KEY: secret } });
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.out).toMatch(/^4 records, chain intact, last hash [0-9a-f]{64}; 4 MAC\(s\) verified with the key from AIPLAT_AUDIT_HMAC_KEY\n$/);
+  });
+
+  test("a tail rewritten and re-hashed (head file too) passes without the key, saying the MACs were not checked, and is caught with it, without --live", async () => {
+    const { dir, file } = await keyedWorkspace();
+    const rewritten = rewriteFrom(readFileSync(file, "utf8"), 3, (rec) => (rec.reason = "routine"));
+    writeFileSync(file, rewritten);
+    const last = JSON.parse(rewritten.trimEnd().split("\n").pop()!) as { seq: number; hash: string };
+    writeFileSync(path.join(dir, ".aiplatform", "audit.head"), `${JSON.stringify({ seq: last.seq, hash: last.hash })}\n`);
+
+    const without = await runAiplat(["audit", "verify"], { cwd: dir });
+    expect(without.code).toBe(ExitCode.ok);
+    expect(without.out).toContain("4 record(s) carry a MAC, not checked: no audit key was given");
+
+    const keyed = await runAiplat(["audit", "verify"], { cwd: dir, env: { AIPLAT_AUDIT_HMAC_KEY: secret } });
+    expect(keyed.code).toBe(ExitCode.failed);
+    expect(keyed.err).toBe(
+      `aiplat: ${file}: chain broken at line 3 (seq 3): MAC mismatch: its MAC was not made with the key from AIPLAT_AUDIT_HMAC_KEY: rewritten by someone without the key, or keyed with another key (2 record(s) before it verify)\n`,
+    );
+  });
+
+  test("-o json carries the MAC check", async () => {
+    const { dir, file } = await keyedWorkspace();
+    const r = await runAiplat(["audit", "verify", "-o", "json"], { cwd: dir, env: { AIPLAT_AUDIT_HMAC_KEY: secret } });
+    expect(r.code).toBe(ExitCode.ok);
+    expect(JSON.parse(r.out)).toMatchObject({ file, ok: true, records: 4, macs: { kind: "checked", source: "AIPLAT_AUDIT_HMAC_KEY", keyed: 4, unkeyed: 0 } });
+  });
+
+  test("a key shorter than 16 characters is refused with exit 2, and the key is not echoed", async () => {
+    const { dir } = await keyedWorkspace();
+    const r = await runAiplat(["audit", "verify"], { cwd: dir, env: { AIPLAT_AUDIT_HMAC_KEY: "hunter2" } });
+    expect(r).toEqual({ code: ExitCode.usage, out: "", err: "aiplat: error: AIPLAT_AUDIT_HMAC_KEY is 7 characters; an audit key needs at least 16\n" });
+  });
+
+  test.each([
+    { args: ["--context", "prod"], says: "--context, --kubeconfig and -n say which cluster --live reads; add --live" },
+    { args: ["--live", "-n", "Not_A_Namespace"], says: "-n Not_A_Namespace: not a DNS-1123 label" },
+  ])("verify $args is refused with exit 2", async ({ args, says }) => {
+    const r = await runAiplat(["audit", "verify", ...args], { cwd: ws });
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.err).toContain(says);
   });
 });
 

@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { anchorAnnotations, anchorMessageSuffix, type AuditAnchor } from "../../audit/auditAnchor";
 import { type Actor, type AuditAction, type AuditOutcome } from "../../audit/auditRecord";
 import { type ActionError, type ActionResult, classifyActionError } from "./clusterActions";
 import { requestJson } from "../client/kubeRequest";
@@ -84,18 +85,22 @@ export function changeAnnotations(change: ChangeFacts, now: Date): Record<string
   return annotations;
 }
 
-/** A core/v1 Event about the change, in the object's namespace (`default` for cluster-scoped objects, as kubectl does). */
-export function changeEvent(target: ChangeTarget, change: ChangeFacts, now: Date, instance: string = os.hostname()): Record<string, unknown> {
+/**
+ * A core/v1 Event about the change, in the object's namespace (`default` for cluster-scoped objects, as kubectl does).
+ * With the audit record's anchor, the Event carries it in its annotations and at the end of its message.
+ */
+export function changeEvent(target: ChangeTarget, change: ChangeFacts, now: Date, instance: string = os.hostname(), anchor?: AuditAnchor): Record<string, unknown> {
   const action = pascal(change.action);
   const object = `${target.kind} ${target.namespace ? `${target.namespace}/` : ""}${target.name}`;
   const revision = change.revisionAfter ? ` (revision ${change.revisionAfter})` : "";
   const verb = verbs[change.action];
   const what = change.outcome === "succeeded" ? `${who(change.actor)} ${verb.past} ${object}${revision}` : `${who(change.actor)} tried to ${verb.base} ${object}${revision}: ${change.outcome}`;
   const reason = change.reason?.trim();
+  const suffix = anchor ? anchorMessageSuffix(anchor) : "";
   return {
     apiVersion: "v1",
     kind: "Event",
-    metadata: { generateName: `${target.name}.`, namespace: eventNamespace(target) },
+    metadata: { generateName: `${target.name}.`, namespace: eventNamespace(target), ...(anchor ? { annotations: anchorAnnotations(anchor) } : {}) },
     involvedObject: {
       apiVersion: target.apiVersion,
       kind: target.kind,
@@ -104,7 +109,8 @@ export function changeEvent(target: ChangeTarget, change: ChangeFacts, now: Date
       ...(target.uid ? { uid: target.uid } : {}),
     },
     reason: truncateBytes(`AiPlatform${action}`, eventLimits.reason),
-    message: truncateBytes(reason ? `${what}. Reason: ${reason}` : what, eventLimits.message),
+    // The reason is cut, never the anchor after it.
+    message: `${truncateBytes(reason ? `${what}. Reason: ${reason}` : what, eventLimits.message - Buffer.byteLength(suffix, "utf8"))}${suffix}`,
     type: change.outcome === "failed" ? "Warning" : "Normal",
     source: { component: reportingComponent },
     reportingComponent,
@@ -120,7 +126,10 @@ export function changeEvent(target: ChangeTarget, change: ChangeFacts, now: Date
 export type ChangeEventResult = { readonly ok: true; readonly name: string } | { readonly ok: false; readonly error: ActionError };
 
 export interface ChangeRecordResult {
-  /** Skipped for outcomes other than succeeded (the object did not change), or when the caller already applied them. */
+  /**
+   * Skipped for outcomes other than succeeded (the object did not change), or when the caller already applied them
+   * and there is no audit anchor to add.
+   */
   readonly annotations: ActionResult | { readonly ok: true; readonly skipped: string };
   readonly event: ChangeEventResult;
 }
@@ -134,7 +143,7 @@ export async function recordChangeOnObject(
   kc: KubeConfig,
   target: ChangeTarget,
   change: ChangeFacts,
-  options: { readonly signal?: AbortSignal; readonly now?: Date; readonly annotationsApplied?: boolean } = {},
+  options: { readonly signal?: AbortSignal; readonly now?: Date; readonly annotationsApplied?: boolean; readonly anchor?: AuditAnchor | undefined } = {},
 ): Promise<ChangeRecordResult> {
   const now = options.now ?? new Date();
   if (resourceTypeOf(target)?.namespaced && !target.namespace) {
@@ -143,13 +152,17 @@ export async function recordChangeOnObject(
   }
   const signal = options.signal ? { signal: options.signal } : {};
   const annotate = async (): Promise<ChangeRecordResult["annotations"]> => {
-    if (options.annotationsApplied) return { ok: true, skipped: "the caller applied them with the change" };
     if (change.outcome !== "succeeded") return { ok: true, skipped: `the ${change.action} ${change.outcome}, so the object did not change` };
+    const anchor = options.anchor && anchorsOnObject(target) ? options.anchor : undefined;
+    if (options.annotationsApplied && !anchor) return { ok: true, skipped: "the caller applied them with the change" };
     const type = resourceTypeOf(target);
     if (!type) return { ok: false, error: { kind: "invalid", message: `do not know the API resource of ${target.kind} (${target.apiVersion})` } };
     const path = `${collectionPath(type, target.namespace)}/${encodeURIComponent(target.name)}`;
+    // The anchor is known only once the record is written, after the change: a second, metadata-only patch
+    // (object annotations, never the pod template, so nothing restarts).
+    const annotations = { ...(options.annotationsApplied ? {} : changeAnnotations(change, now)), ...(anchor ? anchorAnnotations(anchor) : {}) };
     try {
-      await requestJson(kc, "PATCH", path, { body: { metadata: { annotations: changeAnnotations(change, now) } }, contentType: "application/merge-patch+json", ...signal });
+      await requestJson(kc, "PATCH", path, { body: { metadata: { annotations } }, contentType: "application/merge-patch+json", ...signal });
       return { ok: true };
     } catch (err) {
       return { ok: false, error: classifyActionError(err, { verb: "patch", resource: type.plural, namespace: target.namespace, name: target.name }) };
@@ -158,7 +171,7 @@ export async function recordChangeOnObject(
   const post = async (): Promise<ChangeEventResult> => {
     const namespace = eventNamespace(target);
     try {
-      const created = (await requestJson(kc, "POST", collectionPath(ResourceTypes.events, namespace), { body: changeEvent(target, change, now), ...signal })) as { metadata?: { name?: string } };
+      const created = (await requestJson(kc, "POST", collectionPath(ResourceTypes.events, namespace), { body: changeEvent(target, change, now, undefined, options.anchor), ...signal })) as { metadata?: { name?: string } };
       return { ok: true, name: created.metadata?.name ?? "" };
     } catch (err) {
       return { ok: false, error: classifyActionError(err, { verb: "create", resource: "events", namespace, name: target.name }) };
@@ -166,6 +179,16 @@ export async function recordChangeOnObject(
   };
   const [annotations, event] = await Promise.all([annotate(), post()]);
   return { annotations, event };
+}
+
+/**
+ * Whether the audit anchor may go on the object itself. Not on an InferenceService: KServe copies
+ * its annotations (less `serviceAnnotationDisallowedList`) into the predictor's Knative revision
+ * template (kserve generateMetadata → createKnativeService), so a new annotation value rolls a new
+ * revision and restarts the pods. Its anchor rides on the change's Event only.
+ */
+export function anchorsOnObject(target: Pick<ChangeTarget, "kind">): boolean {
+  return target.kind !== "InferenceService";
 }
 
 function resourceTypeOf(target: ChangeTarget): ResourceType | undefined {
