@@ -43,6 +43,9 @@ const lazyModules: Readonly<Record<string, string>> = {
   "src/core/registry/mlflowRegistry.ts": "mlflow-registry",
   "src/editor/models/modelActions.ts": "model-actions",
   "src/editor/models/connectRegistryWizard.ts": "connect-registry",
+  // Triage (its core and the incident report) and Resume/Abort Canary, on first use.
+  "src/editor/triage/triageCommand.ts": "triage-commands",
+  "src/editor/canary/canaryCommands.ts": "canary-commands",
   "src/editor/drift/driftCommands.ts": "drift-commands",
   "src/editor/drift/driftCheck.ts": "drift-check",
   "src/editor/drift/driftData.ts": "drift-data",

@@ -125,7 +125,14 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ),
     // Deploy, rollback, scaffold and audit load on their first command, not with the extension.
     ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>
-      (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log, registryFor }),
+      (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log, registryFor, metrics: metrics.metrics }),
+    ),
+    // Triage (its core, the report writer) and the canary commands load on their first use.
+    ...runner.registerLazily([CommandId.triageService, CommandId.openRunbook], async (r) =>
+      (await import("./editor/triage/triageCommand")).registerTriageCommands(r, { connection, metrics: metrics.metrics, trail, log, extensionPath: context.extensionPath }),
+    ),
+    ...runner.registerLazily([CommandId.resumeCanary, CommandId.abortCanary], async (r) =>
+      (await import("./editor/canary/canaryCommands")).registerCanaryCommands(r, { connection, metrics: metrics.metrics, trail, readOnly, log }),
     ),
     ...runner.registerLazily([CommandId.rollbackWorkload, CommandId.promoteCanary], async (r) =>
       (await import("./editor/commands/rollbackCommand")).registerRollbackCommands(r, { connection, rollouts, trail, log }),

@@ -10,10 +10,13 @@ import { registerAuditCommand } from "./auditCommand";
 import { registerRollbackCommand } from "./rollbackCommand";
 import { registerCheckCommand } from "./checkCommand";
 import { registerDeployCommand } from "./deployCommand";
+import { registerCanaryCommand } from "./canaryCommand";
 import { registerMetricsCommand } from "./metricsCommand";
 import { registerCostCommand } from "./costCommand";
 import { registerDriftCommand } from "./driftCommand";
 import { registerModelsCommand } from "./modelsCommand";
+import { registerTriageCommand } from "./triageCommand";
+import { registerReportCommand } from "./reportCommand";
 
 /**
  * Exit codes: 0 success, 1 the work failed, 2 aiplat could not start the work: the command line
@@ -60,7 +63,7 @@ export interface CliCommandHost {
 }
 
 /** Every subcommand, in the order `aiplat --help` lists them. */
-const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerMetricsCommand, registerCostCommand, registerDriftCommand, registerModelsCommand];
+const subcommands: readonly ((cli: CliCommandHost) => void)[] = [registerContextsCommand, registerAuditCommand, registerRollbackCommand, registerScaffoldCommand, registerRenderCommand, registerCheckCommand, registerDeployCommand, registerCanaryCommand, registerMetricsCommand, registerCostCommand, registerDriftCommand, registerModelsCommand, registerTriageCommand, registerReportCommand];
 
 const ContextsOptions = z.object({
   kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),

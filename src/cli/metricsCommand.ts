@@ -11,7 +11,7 @@ import { metricsTargetOfDeployment, metricsTargetOfInferenceService, runtimeLabe
 import { createPrometheusSource, type PrometheusAuth } from "../core/metrics/prometheusSource";
 import { detectPrometheus } from "../core/metrics/prometheusDiscovery";
 import { readServiceMetrics, type ServiceMetricsSnapshot } from "../core/metrics/serviceMetrics";
-import { resolveSlo } from "../core/metrics/sloTargets";
+import { resolveSlo, sloSpecOfAnnotations } from "../core/metrics/sloTargets";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { parseDuration, workloadRefFlag } from "./cliFlags";
 import { describeMetricsErrorForTerminal, MetricsAuthEnv } from "./metricsErrors";
@@ -154,13 +154,13 @@ async function metrics(target: { namespace: string; name: string }, opts: Metric
 }
 
 
-type Found = { readonly ok: true; readonly target: MetricsTarget } | { readonly ok: false; readonly message: string };
+export type Found = { readonly ok: true; readonly target: MetricsTarget } | { readonly ok: false; readonly message: string };
 
 /**
  * The workload decides the runtime (which metric names) and the SLO tier: a Deployment, else a
- * KServe InferenceService of that name, unless --kind says which.
+ * KServe InferenceService of that name, unless --kind says which. `aiplat triage` finds its workload the same way.
  */
-async function findTarget(kc: KubeConfig, context: string, ref: { namespace: string; name: string }, kind: MetricsOptions["kind"], signal: AbortSignal | undefined): Promise<Found> {
+export async function findTarget(kc: KubeConfig, context: string, ref: { namespace: string; name: string }, kind: MetricsOptions["kind"], signal: AbortSignal | undefined): Promise<Found> {
   const get = async (type: typeof ResourceTypes.deployments | typeof ResourceTypes.inferenceServices): Promise<unknown> => {
     try {
       return await getJson(kc, `${collectionPath(type, ref.namespace)}/${encodeURIComponent(ref.name)}`, signal);
@@ -174,16 +174,16 @@ async function findTarget(kc: KubeConfig, context: string, ref: { namespace: str
     if (kind !== "inferenceservice") {
       const d = (await get(ResourceTypes.deployments)) as V1Deployment | undefined;
       if (d) {
-        const t = metricsTargetOfDeployment(context, d, resolveSlo(undefined, "fastapi"));
-        return { ok: true, target: { ...t, slo: resolveSlo(undefined, t.runtime) } };
+        // The objectives the workload was deployed with (aiplatform.dev/slo), as the Deployments tree reads them.
+        return { ok: true, target: metricsTargetOfDeployment(context, d, (runtime) => resolveSlo(sloSpecOfAnnotations(d.metadata?.annotations), runtime)) };
       }
     }
     if (kind !== "deployment") {
       const raw = await get(ResourceTypes.inferenceServices);
       const isvc = raw === undefined ? undefined : InferenceService.safeParse(raw);
       if (isvc?.success) {
-        const t = metricsTargetOfInferenceService(context, isvc.data, resolveSlo(undefined, "kserve"));
-        return { ok: true, target: { ...t, slo: resolveSlo(undefined, t.runtime) } };
+        const isvcData = isvc.data;
+        return { ok: true, target: metricsTargetOfInferenceService(context, isvcData, (runtime) => resolveSlo(sloSpecOfAnnotations(isvcData.metadata?.annotations), runtime)) };
       }
     }
   } catch (e) {

@@ -11,6 +11,7 @@ import { changeAnnotations } from "../core/kube/rollout/changeRecord";
 import { apiVersionOf, type WorkloadRef } from "../core/kube/objects/workloadRef";
 import { trackRollout, type TrackResult } from "../core/kube/rollout/rolloutTracker";
 import { undoDeployment } from "../core/kube/rollout/rolloutUndo";
+import { readIncidentDetectedAt, recordMitigationTaken } from "../core/triage/incidentFile";
 import { type CliCommandHost, type CliIo, connectCliContext, ExitCode } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag, workloadRefFlag } from "./cliFlags";
 
@@ -33,10 +34,12 @@ const RollbackOptions = z
     // kubectl rollout status --timeout: a Go duration, 0 for ever.
     timeout: timeoutFlag({ forever: true }).optional(),
     auditLog: auditLogFlag.optional(),
+    incident: z.string().min(1, "--incident needs the report's path").optional(),
     output: z.enum(["text", "json"]),
   })
   .refine((o) => o.kind === "deployment" || !o.toRevision, { message: "--to-revision is for Deployments; an InferenceService goes back to its previous revision or predictor" })
   .refine((o) => !(o.dryRun && o.wait), { message: "--wait has nothing to follow with --dry-run" })
+  .refine((o) => !(o.dryRun && o.incident), { message: "--incident records the mitigation; a --dry-run makes none" })
   .refine((o) => o.timeout === undefined || o.wait, { message: "--timeout is how long --wait waits; add --wait" });
 type RollbackOptions = z.infer<typeof RollbackOptions>;
 
@@ -60,6 +63,7 @@ export function registerRollbackCommand({ program, io, setExitCode }: CliCommand
     .option("--wait", "follow the rollout until it completes, fails or --timeout passes, printing each new status (exit 1 unless it completes)")
     .option("--timeout <duration>", "with --wait: how long to wait, e.g. 90s, 10m, or 0 for ever (default 10m)")
     .option("--audit-log <file>", `the hash-chained audit log to append to (default: ${auditLogFlagHelp})`)
+    .option("--incident <report>", "the incident report (aiplat triage) this rollback mitigates: the audit record carries it and when the incident was detected, and the report records the rollback")
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (targetText: string, raw: unknown) => {
       const target = workloadRefFlag.parse(targetText);
@@ -96,6 +100,11 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
     );
     return ExitCode.failed;
   }
+  const incident = opts.incident ? await incidentOf(io, opts.incident) : undefined;
+  if (incident && !incident.ok) {
+    io.err(`aiplat: error: --incident ${opts.incident}: ${incident.message}\n`);
+    return ExitCode.usage;
+  }
   const actor = await resolveActor({ kubeUser: contextSummary.user, cwd: io.cwd });
   const annotations = changeAnnotations({ action: "rollback", reason: opts.reason, actor, outcome: "succeeded" }, new Date());
   const auditFile = auditFileOf(io, opts.auditLog);
@@ -104,9 +113,16 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
   const record = async (outcome: AuditOutcome, extra: { revisionBefore?: string | undefined; revisionAfter?: string | undefined; detail?: string }): Promise<void> => {
     // A server dry run changed nothing: there is nothing to record.
     if (opts.dryRun) return;
-    const recorded = await recordClusterChange(auditFile, { kc, context: contextSummary, actor, object, action: "rollback", reason: opts.reason, outcome, ...extra, annotationsApplied: true });
+    const mitigation = incident?.ok ? { incident: incident.relativePath, ...(incident.detectedAt ? { detectedAt: incident.detectedAt } : {}) } : {};
+    const recorded = await recordClusterChange(auditFile, { kc, context: contextSummary, actor, object, action: "rollback", reason: opts.reason, outcome, ...extra, ...mitigation, annotationsApplied: true });
     if (!recorded.audit.ok) io.err(`aiplat: error: the rollback happened, but the audit log ${auditFile} could not be written: ${recorded.audit.error}\n`);
     for (const w of [...(recorded.audit.ok ? recorded.audit.notes : []), ...recorded.warnings]) io.err(`aiplat: warning: ${w}\n`);
+    if (incident?.ok) {
+      const by = actor.gitUser?.name ?? actor.gitUser?.email ?? actor.osUser;
+      const taken = { action: "rollback", at: new Date().toISOString(), outcome, by, ...(extra.revisionAfter ? { revision: extra.revisionAfter } : {}), ...(recorded.audit.ok ? { auditSeq: recorded.audit.seq } : {}), ...(extra.detail ? { detail: extra.detail } : {}) } as const;
+      const noted = await recordMitigationTaken(incident.file, taken, { auditFile });
+      if (!noted.ok) io.err(`aiplat: warning: the incident report ${incident.relativePath} could not be updated: ${noted.error.kind === "io" ? noted.error.message : noted.error.kind}\n`);
+    }
   };
   const dryRun = opts.dryRun ?? false;
   const attempt = opts.kind === "deployment" ? await rollBackDeployment(kc, target, opts, annotations) : await rollBackInferenceService(kc, target, dryRun, annotations);
@@ -144,6 +160,16 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
     return ExitCode.failed;
   }
   return ExitCode.ok;
+}
+
+type Incident = { readonly ok: true; readonly file: string; readonly relativePath: string; readonly detectedAt: string | undefined } | { readonly ok: false; readonly message: string };
+
+/** The incident report --incident names: its path as the audit record keeps it (relative to here) and when the incident was detected. */
+async function incidentOf(io: CliIo, flag: string): Promise<Incident> {
+  const file = path.resolve(io.cwd, flag);
+  const read = await readIncidentDetectedAt(file);
+  if (!read.ok) return { ok: false, message: read.error.kind === "not-found" ? "no such file" : read.error.kind === "io" ? read.error.message : read.error.kind };
+  return { ok: true, file, relativePath: path.relative(io.cwd, file).split(path.sep).join("/"), detectedAt: read.detectedAt };
 }
 
 /** `kubectl rollout status --timeout`, with our stuck-pod detection: each new status line printed once. */

@@ -167,8 +167,8 @@ export function allViewItems(): string[] {
   return [
     ViewItem.namespace,
     ...(["pods", "revisions", "events"] as const).map(ViewItem.group),
-    // Only an InferenceService runs a canary.
-    ...(["Deployment", "InferenceService"] as const).flatMap((kind) => healths.flatMap((h) => bools.filter((c) => !c || kind === "InferenceService").map((c) => ViewItem.workload(kind, h, c)))),
+    // An InferenceService (canaryTrafficPercent) and a Deployment pair (stable + <name>-canary) both run canaries.
+    ...(["Deployment", "InferenceService"] as const).flatMap((kind) => healths.flatMap((h) => bools.map((c) => ViewItem.workload(kind, h, c)))),
     ...bools.map(ViewItem.pod),
     ...bools.map(ViewItem.revision),
     ...(["normal", "warning"] as const).map(ViewItem.event),

@@ -41,6 +41,9 @@ describe("the packaged VSIX", () => {
       "extension/schemas/aiplatform.schema.json",
       "extension/templates/vllm/template.yaml",
       "extension/media/walkthrough/scaffold.md",
+      // The runbook an incident report links to when the service has none of its own.
+      "extension/media/runbooks/triage-runbook.md",
+      "extension/dist/lazy/triage-commands.js",
       // aiplat, which the extension puts on the integrated terminals' PATH.
       "extension/bin/aiplat.cjs",
       "extension/dist/cli.js",

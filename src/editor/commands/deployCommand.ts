@@ -5,6 +5,7 @@ import { applyDeploy, type ApplyDeployResult, type ApplyProgress } from "../../c
 import { checkDeployReason, defaultDeployReason } from "../../core/deploy/deployReason";
 import { prepareDeploy, type DeployPlan } from "../../core/deploy/planDeploy";
 import type { PolicyFinding } from "../../core/policy/policyEvaluator";
+import type { CanaryResult } from "../../core/deploy/canary/canaryRun";
 import { CommandId } from "../contributionIds";
 import { choose, environmentRegistry, feedFindings, planTarget, report, stageText, type ChosenTarget, type PlanningDeps } from "../environmentTarget";
 import { explainApplyFailure, explainAuditWriteFailure, explainReasonProblem } from "../explain";
@@ -12,13 +13,19 @@ import { withAbortSignal } from "../lifecycle";
 import type { ManifestTarget } from "../manifest/manifestCodeLens";
 import { showUserMessage, type CommandRunner } from "./commandRunner";
 import type { RolloutFollower } from "./rolloutFollower";
+import type { MetricsConnection } from "../metrics/metricsConnection";
+import { deployCanaryPlan, runDeployCanary, type DeployCanaryPlan } from "../canary/deployCanary";
 
 export interface DeployDeps extends PlanningDeps {
   readonly rollouts: RolloutFollower;
+  /** The selected context's metrics source: a metric-gated canary's analysis reads it. */
+  readonly metrics: MetricsConnection;
 }
 
 type Arg = ManifestTarget | vscode.Uri | undefined;
-type Outcome = "deployed" | "failed" | "blocked" | "cancelled";
+/** "held": a canary stopped on inconclusive analysis, waiting for Resume Canary. */
+type Outcome = "deployed" | "failed" | "blocked" | "cancelled" | "held";
+type CanaryToRun = Extract<DeployCanaryPlan, { kind: "canary" }>;
 
 /** Deploy, Check and Approve: the surface over core/deploy (planDeploy, applyDeploy); the pipeline itself lives there. */
 export function registerDeployCommands(runner: CommandRunner, deps: DeployDeps): vscode.Disposable[] {
@@ -60,12 +67,19 @@ async function deploy(deps: DeployDeps, arg: Arg): Promise<Outcome> {
     void vscode.window.showInformationMessage(`Nothing to deploy: ${manifest.name} in ${c.env} already matches aiplatform.yaml.`);
     return "deployed";
   }
+  // A canary's analysis needs the service's metrics: without them it could only hold, so say it before anything changes.
+  const canary = await deployCanaryPlan(deps, p);
+  if (canary.kind === "no-metrics") {
+    void showUserMessage({ text: `${manifest.name} rolls out as a metric-gated canary, and its analysis needs the service's metrics: ${canary.why}. Nothing was deployed.`, actions: [{ title: "Connect Metrics…", command: CommandId.connectMetrics }] }, "warning");
+    return "blocked";
+  }
+  if (canary.kind === "whole") deps.log.info(`Deploy of ${manifest.name} to ${c.env}: ${canary.why}.`);
   const created = p.liveObjects.filter((o) => !o).length;
   const summary = `${p.objects.length} objects in ${environment.namespace} on ${context.name}: ${created} new, ${p.objects.length - created} updated if changed.`;
   const warnings = p.findings.filter((f) => f.severity === "warning").length;
   const confirm = await vscode.window.showWarningMessage(
     `Deploy ${manifest.name} to ${c.env}?`,
-    { modal: true, detail: `${summary}${warnings ? ` ${warnings} policy warnings (see Problems).` : ""} The diff shows what changes.` },
+    { modal: true, detail: `${summary}${warnings ? ` ${warnings} policy warnings (see Problems).` : ""}${canaryStepsText(p, canary)} The diff shows what changes.` },
     "Deploy",
   );
   if (confirm !== "Deploy") return "cancelled";
@@ -88,12 +102,30 @@ async function deploy(deps: DeployDeps, arg: Arg): Promise<Outcome> {
   });
   if (given === undefined) return "cancelled";
   const reason = given.trim() || defaultDeployReason(manifest);
+  const appliedAt = new Date();
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${manifest.name} to ${c.env}`, cancellable: true }, (progress, token) =>
     withAbortSignal(token, (signal) =>
-      applyDeploy(p, { reason, readOnly: deps.readOnly.policy, auditFile: deps.trail.file, signal, wait: true, onProgress: (s) => progress.report({ message: progressText(deps, p, s) }) }),
+      // A canary's stable Deployment keeps its pods (core's handover plan), and its step loop follows it, not the rollout follower.
+      applyDeploy(canary.kind === "canary" ? canary.handover.plan : p, {
+        reason,
+        readOnly: deps.readOnly.policy,
+        auditFile: deps.trail.file,
+        signal,
+        wait: canary.kind !== "canary",
+        onProgress: (s) => progress.report({ message: progressText(deps, p, s) }),
+      }),
     ),
   );
-  return settle(deps, p, c, result);
+  return settle(deps, p, c, result, canary.kind === "canary" ? { canary, reason, appliedAt } : undefined);
+}
+
+/** The confirmation's word on a canary: its steps, each gated on the service's metrics, or why it goes out whole. */
+function canaryStepsText(p: DeployPlan, canary: DeployCanaryPlan): string {
+  const r = p.manifest.rollout;
+  if (canary.kind === "whole") return ` No canary: ${canary.why}.`;
+  if (canary.kind !== "canary" || r.strategy !== "canary") return "";
+  const approx = canary.handover.workload.kind === "Deployment" ? ` (${p.manifest.name}-canary next to ${p.manifest.name}, weighted by replicas: the split is approximate)` : "";
+  return ` Then a canary${approx}: ${r.steps.map((s) => `${s.traffic}%`).join(" → ")}, each step gated on p95 and errors; a failed analysis rolls it back.`;
 }
 
 function progressText(deps: DeployDeps, p: DeployPlan, s: ApplyProgress): string {
@@ -102,7 +134,7 @@ function progressText(deps: DeployDeps, p: DeployPlan, s: ApplyProgress): string
   return s.status.message;
 }
 
-async function settle(deps: DeployDeps, p: DeployPlan, c: ChosenTarget, result: ApplyDeployResult): Promise<Outcome> {
+async function settle(deps: DeployDeps, p: DeployPlan, c: ChosenTarget, result: ApplyDeployResult, canary?: { canary: CanaryToRun; reason: string; appliedAt: Date }): Promise<Outcome> {
   const { workload, manifest: { name } } = p;
   if (result.kind === "refused") {
     report(deps, "Deploy", result.error, { service: name, file: path.basename(c.doc.uri.fsPath) });
@@ -115,6 +147,7 @@ async function settle(deps: DeployDeps, p: DeployPlan, c: ChosenTarget, result: 
     return "failed";
   }
   deps.log.info(`Applied ${name} to ${c.env} (${p.context.name}): ${result.objects.map((o) => `${o.ref.kind}/${o.ref.name} ${o.ok ? o.action : "failed"}`).join(", ")}.`);
+  if (canary) return canaryOutcome(await runDeployCanary(deps, canary.canary, canary.reason, canary.appliedAt));
   if (result.kind === "applied" || !workload) return "deployed";
   const rollout = result.rollout;
   switch (rollout.outcome) {
@@ -130,6 +163,11 @@ async function settle(deps: DeployDeps, p: DeployPlan, c: ChosenTarget, result: 
       await deps.rollouts.offerRollback({ kc: p.kc, context: p.context }, workload, rollout.message, p.environment.production === true);
       return "failed";
   }
+}
+
+function canaryOutcome(r: CanaryResult): Outcome {
+  const outcomes: Readonly<Record<CanaryResult["kind"], Outcome>> = { promoted: "deployed", "rolled-back": "failed", held: "held", conflict: "failed", cancelled: "cancelled", error: "failed" };
+  return outcomes[r.kind];
 }
 
 /** The audit record's fate, in the log; a record that could not be written is shown, because compliance depends on it. */

@@ -1,4 +1,6 @@
 import * as vscode from "vscode";
+import * as z from "zod";
+import { RequiredChangeReason } from "../../core/audit/changeReason";
 import { formatDuration } from "../../core/kube/objects/kubeTime";
 import { canaryState, promoteInferenceServiceCanary } from "../../core/kube/rollout/inferenceServiceRollout";
 import { deploymentRevisions } from "../../core/kube/rollout/rolloutUndo";
@@ -22,13 +24,33 @@ interface RollbackDeps {
   readonly log: vscode.LogOutputChannel;
 }
 
+/**
+ * Roll Back as an incident's mitigation (Triage Service's button): the workload and revision come
+ * preselected, and the audit record carries when the regression was detected and the incident
+ * report it answers. The modal confirmation still asks; the reason is the incident's, shown there.
+ */
+export const RollbackMitigation = z.object({
+  type: z.literal("mitigation"),
+  workloadId: z.string().min(1).max(1024),
+  /** A Deployment's revision; absent for an InferenceService (canary to 0 %, or the previous predictor). */
+  toRevision: z.number().int().min(1).optional(),
+  detectedAt: z.iso.datetime({ offset: true }),
+  /** Workspace-relative path of the incident report; absent when it could not be saved (no workspace folder). */
+  incident: z.string().min(1).max(500).optional(),
+  reason: RequiredChangeReason,
+});
+export type RollbackMitigation = z.infer<typeof RollbackMitigation>;
+
+const RollbackArg = z.union([DeploymentsNode, RollbackMitigation]);
+type RollbackArg = z.infer<typeof RollbackArg>;
+
 type WorkloadItem = vscode.QuickPickItem & { readonly workload: Workload };
 type RevisionItem = vscode.QuickPickItem & { readonly revision: number; readonly current: boolean };
 
 /** Roll Back… (from a workload row, a revision row or the palette) and Promote Canary. */
 export function registerRollbackCommands(runner: CommandRunner, deps: RollbackDeps): vscode.Disposable[] {
   return [
-    runner.registerRowCommand(CommandId.rollbackWorkload, DeploymentsNode, (node) => rollback(deps, node)),
+    runner.registerRowCommand(CommandId.rollbackWorkload, RollbackArg, (arg) => rollback(deps, arg)),
     runner.registerRowCommand(CommandId.promoteCanary, DeploymentsNode, (node) => promote(deps, node)),
   ];
 }
@@ -64,13 +86,22 @@ async function chooseWorkload(deps: RollbackDeps): Promise<Workload | undefined>
   return (await vscode.window.showQuickPick(items, { title: "Roll Back", placeHolder: "Which service?", matchOnDescription: true }))?.workload;
 }
 
-async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): Promise<boolean> {
+async function rollback(deps: RollbackDeps, arg: RollbackArg | undefined): Promise<boolean> {
   const target = clusterTarget(deps.connection);
   if (!target) return false;
-  const workload = node ? workloadOfNode(deps, node) : await chooseWorkload(deps);
-  if (!workload) return false;
+  const mitigation = arg?.type === "mitigation" ? arg : undefined;
+  const node = arg?.type === "mitigation" ? undefined : arg;
+  const workload = mitigation ? deps.connection.model?.workloads.workload(mitigation.workloadId) : node ? workloadOfNode(deps, node) : await chooseWorkload(deps);
+  if (!workload) {
+    if (mitigation) void vscode.window.showWarningMessage(`${mitigation.workloadId.split("/").slice(1).join("/")} is not in the connected cluster (any more): nothing to roll back.`);
+    return false;
+  }
   const ref: WorkloadRef = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
   const production = await isProductionTarget(target.context.name, workload.namespace);
+  // A mitigation's reason is the incident's (shown in the confirmation): no extra prompt, so mitigating stays three actions.
+  const reasonFor = (suggestion: string): Promise<string | undefined> => (mitigation ? Promise.resolve(mitigation.reason) : askReason(ref, production, suggestion));
+  const recordedAs = mitigation ? `\nRecorded as a mitigation${mitigation.incident ? ` of ${mitigation.incident}` : ""}: "${mitigation.reason}".` : "";
+  const incident = mitigation ? { detectedAt: mitigation.detectedAt, ...(mitigation.incident ? { incident: mitigation.incident } : {}) } : {};
 
   if (workload.kind === "InferenceService" && workload.inferenceService) {
     const canary = canaryState(workload.inferenceService);
@@ -78,11 +109,11 @@ async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): 
       canary.canaryPercent !== undefined && canary.canaryPercent > 0
         ? `Send all traffic back to the previous revision (the canary has ${canary.canaryPercent}%)? KServe keeps the canary revision at 0% until you deploy again.`
         : "Restore the predictor this service ran before the last deploy? The InferenceService is edited; KServe regenerates its Deployment.";
-    const confirm = await vscode.window.showWarningMessage(`Roll back ${workload.name}?`, { modal: true, detail: what }, "Roll Back");
+    const confirm = await vscode.window.showWarningMessage(`Roll back ${workload.name}?`, { modal: true, detail: `${what}${recordedAs}` }, "Roll Back");
     if (confirm !== "Roll Back") return false;
-    const reason = await askReason(ref, production, "roll back canary");
+    const reason = await reasonFor("roll back canary");
     if (reason === undefined) return false;
-    return deps.rollouts.rollBack(target, ref, { reason });
+    return deps.rollouts.rollBack(target, ref, { reason, ...incident });
   }
 
   const deployment = workload.deployment;
@@ -93,7 +124,11 @@ async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): 
   }
   const revisions = deploymentRevisions(deployment, deps.connection.model?.workloads.replicaSetsOf(workload) ?? []);
   const current = revisions.find((r) => r.current);
-  let toRevision = node?.type === "revision" ? deps.connection.model?.workloads.revisionOf(workload, node.key) : undefined;
+  let toRevision = mitigation?.toRevision ?? (node?.type === "revision" ? deps.connection.model?.workloads.revisionOf(workload, node.key) : undefined);
+  if (mitigation?.toRevision !== undefined && !revisions.some((r) => r.revision === toRevision && !r.current)) {
+    void vscode.window.showWarningMessage(`Revision ${toRevision} of ${workload.name} is ${revisions.some((r) => r.revision === toRevision) ? "what it runs now" : "no longer in its rollout history"}: the recommended rollback no longer applies. Triage it again.`);
+    return false;
+  }
   if (toRevision === undefined) {
     const now = Date.now();
     const items: RevisionItem[] = revisions.map((r) => ({
@@ -121,14 +156,14 @@ async function rollback(deps: RollbackDeps, node: DeploymentsNode | undefined): 
     `Roll back ${workload.name} to revision ${toRevision}?`,
     {
       modal: true,
-      detail: `${current ? `Now: revision ${current.revision}, ${current.images.join(", ")}.\n` : ""}Then: ${to ? to.images.join(", ") : `revision ${toRevision}`}${to?.changeCause ? ` (${to.changeCause})` : ""}.\nThe pod template and annotations of that revision are restored, as kubectl rollout undo does.`,
+      detail: `${current ? `Now: revision ${current.revision}, ${current.images.join(", ")}.\n` : ""}Then: ${to ? to.images.join(", ") : `revision ${toRevision}`}${to?.changeCause ? ` (${to.changeCause})` : ""}.\nThe pod template and annotations of that revision are restored, as kubectl rollout undo does.${recordedAs}`,
     },
     "Roll Back",
   );
   if (confirm !== "Roll Back") return false;
-  const reason = await askReason(ref, production, `roll back to revision ${toRevision}`);
+  const reason = await reasonFor(`roll back to revision ${toRevision}`);
   if (reason === undefined) return false;
-  return deps.rollouts.rollBack(target, ref, { reason, toRevision });
+  return deps.rollouts.rollBack(target, ref, { reason, toRevision, ...incident });
 }
 
 async function promote(deps: RollbackDeps, node: DeploymentsNode | undefined): Promise<boolean> {

@@ -77,7 +77,9 @@ export class RolloutFollower {
    * Rolls back (kubectl rollout undo semantics for a Deployment; canary to 0% or the previous
    * predictor for KServe), records it, and follows the rollout. True when it completed.
    */
-  async rollBack(target: ClusterTarget, ref: WorkloadRef, opts: { reason: string; toRevision?: number }): Promise<boolean> {
+  async rollBack(target: ClusterTarget, ref: WorkloadRef, opts: { reason: string; toRevision?: number; detectedAt?: string; incident?: string }): Promise<boolean> {
+    // A mitigation's records say when the regression was detected and which incident report it answers.
+    const mitigation = { ...(opts.detectedAt ? { detectedAt: opts.detectedAt } : {}), ...(opts.incident ? { incident: opts.incident } : {}) };
     const annotations = await this.trail.annotations(target.context, "rollback", opts.reason);
     const object = { apiVersion: apiVersionOf(ref.kind), kind: ref.kind, namespace: ref.namespace, name: ref.name };
     const result: UndoResult | InferenceServiceRollbackResult = await vscode.window.withProgress(
@@ -90,13 +92,13 @@ export class RolloutFollower {
         ),
     );
     if (!result.ok) {
-      await this.trail.record({ ...target, object, action: "rollback", reason: opts.reason, outcome: "failed", detail: result.message });
+      await this.trail.record({ ...target, object, action: "rollback", reason: opts.reason, outcome: "failed", detail: result.message, ...mitigation });
       this.log.error(`Roll back ${ref.namespace}/${ref.name}: ${result.message}`);
       void vscode.window.showErrorMessage(`Roll back of ${ref.name} failed: ${result.message}`, "Show Log").then((c) => c && this.log.show(true));
       return false;
     }
     if (result.skipped) {
-      await this.trail.record({ ...target, object, action: "rollback", reason: opts.reason, outcome: "skipped", detail: result.message });
+      await this.trail.record({ ...target, object, action: "rollback", reason: opts.reason, outcome: "skipped", detail: result.message, ...mitigation });
       void vscode.window.showInformationMessage(`${ref.name}: ${result.message}`);
       return true;
     }
@@ -111,6 +113,7 @@ export class RolloutFollower {
       revisionAfter: followed.revision ?? result.toRevision,
       outcome: followed.outcome === "complete" ? "succeeded" : followed.outcome === "cancelled" ? "cancelled" : "failed",
       ...(followed.outcome === "complete" ? {} : { detail: followed.message }),
+      ...mitigation,
       annotated: true,
     });
     if (followed.outcome === "complete") void vscode.window.showInformationMessage(`${ref.name} is rolled back${followed.revision ? ` (now revision ${followed.revision})` : ""}.`);

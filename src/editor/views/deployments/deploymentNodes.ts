@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1Pod, V1ReplicaSet } from "@kubernetes/client-node";
 import * as vscode from "vscode";
-import { canaryState, type CanaryState } from "../../../core/kube/rollout/inferenceServiceRollout";
+import { canaryState } from "../../../core/kube/rollout/inferenceServiceRollout";
 import { describeQualification, modelVersionAnnotation, servedVersion } from "../../../core/kube/workloads/inferenceWorkload";
 import { eventTime, formatDuration, timeOf } from "../../../core/kube/objects/kubeTime";
 import { podGpuRequests } from "../../../core/kube/gpu/gpuAllocation";
@@ -13,6 +13,7 @@ import { revisionAnnotation } from "../../../core/kube/objects/wellKnownAnnotati
 import type { RowMetrics } from "../../metrics/sloStatusBoard";
 import { sloRowText, sloTooltipMarkdown } from "../../metrics/sloRowText";
 import type { RowCostText } from "../../cost/costTreeText";
+import { canaryRow } from "../../canary/canaryRowText";
 
 const changeCauseAnnotation = "kubernetes.io/change-cause";
 
@@ -23,10 +24,11 @@ export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly
   const ready = w.deployment?.status?.readyReplicas ?? 0;
   const version = servedVersion(w.inferenceService ?? w.deployment ?? {});
   const canary = w.inferenceService ? canaryState(w.inferenceService) : undefined;
-  const split = canary?.canaryRunning ? canarySplit(canary) : undefined;
-  item.description = [`${ready}/${desired}`, version?.version, w.kind === "InferenceService" ? "KServe" : undefined, split, metrics ? sloRowText(metrics) : undefined].filter(Boolean).join(" · ");
+  // Our canary's state lives on the InferenceService, or on the stable Deployment of a pair.
+  const canaryText = canaryRow((w.inferenceService ?? w.deployment)?.metadata?.annotations, canary);
+  item.description = [`${ready}/${desired}`, version?.version, w.kind === "InferenceService" ? "KServe" : undefined, canaryText?.text, metrics ? sloRowText(metrics) : undefined].filter(Boolean).join(" · ");
   item.iconPath = healthIcon(health.health);
-  item.contextValue = ViewItem.workload(w.kind, health.health, w.kind === "InferenceService" && canary?.canaryRunning === true);
+  item.contextValue = ViewItem.workload(w.kind, health.health, canaryText?.active === true);
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMarkdown(w.name)}** · ${w.kind} in \`${w.namespace}\`\n\n`);
   md.appendMarkdown(`$(${healthIcon(health.health).id}) **${health.health}** · ${ready}/${desired} ready · ${pods.length} pods\n\n`);
@@ -36,18 +38,13 @@ export function workloadItem(w: Workload, health: WorkloadHealth, pods: readonly
   if (canary && canary.traffic.length > 0) {
     md.appendMarkdown(`\nTraffic: ${canary.traffic.map((t) => `${escapeMarkdown(t.revision)} ${t.percent}%${t.latest ? " (latest)" : ""}`).join(", ")}\n`);
   }
+  if (canaryText && canaryText.details.length > 0) md.appendMarkdown(`\n${canaryText.details.map((l) => escapeMarkdown(l)).join("\n\n")}\n`);
   if (w.qualifications.length > 0) md.appendMarkdown(`\nListed because: ${w.qualifications.map((q) => escapeMarkdown(describeQualification(q))).join("; ")}\n`);
   if (metrics) md.appendMarkdown(`\n---\n\n${sloTooltipMarkdown(metrics, escapeMarkdown)}\n`);
   if (cost && cost.tooltip.length > 0) md.appendMarkdown(`\n---\n\n${cost.tooltip.join("\n\n")}\n`);
   item.tooltip = md;
-  item.accessibilityInformation = { label: `${w.name}, ${health.health}, ${ready} of ${desired} ready${health.reasons[0] ? `, ${health.reasons[0].message}` : ""}${metrics ? `, ${sloRowText(metrics)}` : ""}` };
+  item.accessibilityInformation = { label: `${w.name}, ${health.health}, ${ready} of ${desired} ready${health.reasons[0] ? `, ${health.reasons[0].message}` : ""}${canaryText ? `, ${canaryText.text}` : ""}${metrics ? `, ${sloRowText(metrics)}` : ""}` };
   return item;
-}
-
-/** "canary 10% → rev-2": what share the newest revision gets while a canary runs. */
-function canarySplit(c: CanaryState): string {
-  const latest = c.traffic.find((t) => t.latest);
-  return `canary ${latest?.percent ?? c.canaryPercent ?? 0}%${c.latestRevision ? ` → ${c.latestRevision}` : ""}`;
 }
 
 export function groupItem(node: Extract<DeploymentsNode, { type: "pods" | "revisions" | "events" }>, count: number, warnings = 0): vscode.TreeItem {
