@@ -22,7 +22,12 @@ const root = path.resolve(__dirname, "..");
 const lazyModules: Readonly<Record<string, string>> = {
   "src/core/kube/client/clientNodeExports.ts": "client-node",
   "src/editor/commands/deployCommand.ts": "deploy-commands",
+  // Roll Back, with Triage Service and Resume/Abort Canary (rollbackCommand.ts re-exports them).
   "src/editor/commands/rollbackCommand.ts": "rollback-commands",
+  // Triage's core and the incident report (markdown, SVG charts through d3): one copy each, loaded by
+  // the editor's triage and by aiplat triage / aiplat rollback --incident.
+  "src/core/triage/triageWorkload.ts": "triage-core",
+  "src/core/triage/incidentFile.ts": "incident-report",
   "src/editor/commands/scaffoldCommand.ts": "scaffold-commands",
   "src/editor/commands/auditCommands.ts": "audit-commands",
   "src/core/manifest/parseManifest.ts": "manifest-parser",
@@ -43,9 +48,6 @@ const lazyModules: Readonly<Record<string, string>> = {
   "src/core/registry/mlflowRegistry.ts": "mlflow-registry",
   "src/editor/models/modelActions.ts": "model-actions",
   "src/editor/models/connectRegistryWizard.ts": "connect-registry",
-  // Triage (its core and the incident report) and Resume/Abort Canary, on first use.
-  "src/editor/triage/triageCommand.ts": "triage-commands",
-  "src/editor/canary/canaryCommands.ts": "canary-commands",
   "src/editor/drift/driftCommands.ts": "drift-commands",
   "src/editor/drift/driftCheck.ts": "drift-check",
   "src/editor/drift/driftData.ts": "drift-data",

@@ -127,12 +127,12 @@ export function activate(context: vscode.ExtensionContext): AiPlatformApi {
     ...runner.registerLazily([CommandId.deployService, CommandId.checkManifest, CommandId.approveDeployment], async (r) =>
       (await import("./editor/commands/deployCommand")).registerDeployCommands(r, { model, trail, previews, diagnostics, rollouts, readOnly, log, registryFor, metrics: metrics.metrics }),
     ),
-    // Triage (its core, the report writer) and the canary commands load on their first use.
+    // Triage (its core, the report writer) and the canary commands load on their first use, in Roll Back's bundle.
     ...runner.registerLazily([CommandId.triageService, CommandId.openRunbook], async (r) =>
-      (await import("./editor/triage/triageCommand")).registerTriageCommands(r, { connection, metrics: metrics.metrics, trail, log, extensionPath: context.extensionPath }),
+      (await import("./editor/commands/rollbackCommand")).registerTriageCommands(r, { connection, metrics: metrics.metrics, trail, log, extensionPath: context.extensionPath }),
     ),
     ...runner.registerLazily([CommandId.resumeCanary, CommandId.abortCanary], async (r) =>
-      (await import("./editor/canary/canaryCommands")).registerCanaryCommands(r, { connection, metrics: metrics.metrics, trail, readOnly, log }),
+      (await import("./editor/commands/rollbackCommand")).registerCanaryCommands(r, { connection, metrics: metrics.metrics, trail, readOnly, log }),
     ),
     ...runner.registerLazily([CommandId.rollbackWorkload, CommandId.promoteCanary], async (r) =>
       (await import("./editor/commands/rollbackCommand")).registerRollbackCommands(r, { connection, rollouts, trail, log }),

@@ -11,7 +11,6 @@ import { changeAnnotations } from "../core/kube/rollout/changeRecord";
 import { apiVersionOf, type WorkloadRef } from "../core/kube/objects/workloadRef";
 import { trackRollout, type TrackResult } from "../core/kube/rollout/rolloutTracker";
 import { undoDeployment } from "../core/kube/rollout/rolloutUndo";
-import { readIncidentDetectedAt, recordMitigationTaken } from "../core/triage/incidentFile";
 import { type CliCommandHost, type CliIo, connectCliContext, ExitCode } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag, workloadRefFlag } from "./cliFlags";
 
@@ -120,6 +119,7 @@ async function rollback(target: { namespace: string; name: string }, opts: Rollb
     if (incident?.ok) {
       const by = actor.gitUser?.name ?? actor.gitUser?.email ?? actor.osUser;
       const taken = { action: "rollback", at: new Date().toISOString(), outcome, by, ...(extra.revisionAfter ? { revision: extra.revisionAfter } : {}), ...(recorded.audit.ok ? { auditSeq: recorded.audit.seq } : {}), ...(extra.detail ? { detail: extra.detail } : {}) } as const;
+      const { recordMitigationTaken } = await import("../core/triage/incidentFile");
       const noted = await recordMitigationTaken(incident.file, taken, { auditFile });
       if (!noted.ok) io.err(`aiplat: warning: the incident report ${incident.relativePath} could not be updated: ${noted.error.kind === "io" ? noted.error.message : noted.error.kind}\n`);
     }
@@ -167,6 +167,7 @@ type Incident = { readonly ok: true; readonly file: string; readonly relativePat
 /** The incident report --incident names: its path as the audit record keeps it (relative to here) and when the incident was detected. */
 async function incidentOf(io: CliIo, flag: string): Promise<Incident> {
   const file = path.resolve(io.cwd, flag);
+  const { readIncidentDetectedAt } = await import("../core/triage/incidentFile");
   const read = await readIncidentDetectedAt(file);
   if (!read.ok) return { ok: false, message: read.error.kind === "not-found" ? "no such file" : read.error.kind === "io" ? read.error.message : read.error.kind };
   return { ok: true, file, relativePath: path.relative(io.cwd, file).split(path.sep).join("/"), detectedAt: read.detectedAt };

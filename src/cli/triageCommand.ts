@@ -6,11 +6,9 @@ import * as z from "zod";
 import { readAuditLog } from "../core/audit/auditLog";
 import { manifestFileNames } from "../core/manifest/manifestFileName";
 import { readManifestFile } from "../core/manifest/readManifestFile";
-import { writeIncidentReport } from "../core/triage/incidentFile";
-import { renderIncidentMarkdown } from "../core/triage/incidentMarkdown";
-import { builtInRunbookRelativePath, serviceRunbookPath, type ManifestText, type Runbooks } from "../core/triage/runbookLinks";
+import { builtInRunbookRelativePath, type Runbooks } from "../core/triage/runbookLinks";
+import { serviceRunbookPath, type ManifestText } from "../core/triage/serviceRunbookPath";
 import type { TriageInput, TriageReport, TriageWorkloadRef } from "../core/triage/triageReport";
-import { triageWorkload } from "../core/triage/triageWorkload";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, workloadRefFlag } from "./cliFlags";
 import { authFromEnv, findTarget, parseRange, SourceFlag, sourceFor } from "./metricsCommand";
@@ -95,6 +93,8 @@ async function triage(ref: { namespace: string; name: string }, opts: TriageOpti
 
   let report: TriageReport;
   try {
+    // Triage's core and the report writer are lazy bundles the editor shares (dist/lazy/triage-core.js, incident-report.js).
+    const { triageWorkload } = await import("../core/triage/triageWorkload");
     report = await triageWorkload({ kc: cluster.kc, context: cluster.context, workload, sinceSeconds: opts.since, now: new Date(), metrics, auditRecords, signal });
   } catch (err) {
     if (signal.aborted) {
@@ -104,6 +104,7 @@ async function triage(ref: { namespace: string; name: string }, opts: TriageOpti
     throw err;
   }
 
+  const { renderIncidentMarkdown, writeIncidentReport } = await import("../core/triage/incidentFile");
   const runbooks = await runbooksFor(io, opts.manifest, { ...workload, context: cluster.context.name });
   const markdownOptions = { runbooks, ...(log.ok ? { auditFile } : {}) };
   let reportPath: string | null = null;

@@ -43,7 +43,7 @@ describe("the packaged VSIX", () => {
       "extension/media/walkthrough/scaffold.md",
       // The runbook an incident report links to when the service has none of its own.
       "extension/media/runbooks/triage-runbook.md",
-      "extension/dist/lazy/triage-commands.js",
+      "extension/dist/lazy/rollback-commands.js",
       // aiplat, which the extension puts on the integrated terminals' PATH.
       "extension/bin/aiplat.cjs",
       "extension/dist/cli.js",

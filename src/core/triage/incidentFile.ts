@@ -20,6 +20,9 @@ import {
 import type { Runbooks } from "./runbookLinks";
 import type { TriageReport } from "./triageReport";
 
+/** One module for the report's writers and renderer: it is the lazy bundle "incident-report" (scripts/build.ts), d3 and all. */
+export { renderIncidentMarkdown } from "./incidentMarkdown";
+
 export const incidentsRelativeDir = ".aiplatform/incidents";
 
 /**

@@ -194,3 +194,9 @@ async function promote(deps: RollbackDeps, node: DeploymentsNode | undefined): P
   const followed = await deps.rollouts.follow(target, ref, `Promoting ${workload.name}`);
   return followed.outcome === "complete";
 }
+
+// Triage Service and Resume/Abort Canary share this module's lazy bundle (dist/lazy/rollback-commands.js):
+// a triage's mitigation and a failed canary end in a rollback, and one copy of the manifest parser,
+// the rollout follower and client-side YAML serves all three instead of one per bundle.
+export { registerTriageCommands } from "../triage/triageCommand";
+export { registerCanaryCommands } from "../canary/canaryCommands";

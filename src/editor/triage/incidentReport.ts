@@ -6,8 +6,8 @@
  */
 import { readFile } from "node:fs/promises";
 import type { AuditRecord } from "../../core/audit/auditRecord";
-import { recordMitigationTaken, writeIncidentReport, type IncidentFileError } from "../../core/triage/incidentFile";
-import { renderIncidentMarkdown, type MitigationTaken } from "../../core/triage/incidentMarkdown";
+import type { IncidentFileError } from "../../core/triage/incidentFile";
+import type { MitigationTaken } from "../../core/triage/incidentMarkdown";
 import type { Runbooks } from "../../core/triage/runbookLinks";
 import type { TriageReport } from "../../core/triage/triageReport";
 import { actorName } from "./triageSources";
@@ -48,6 +48,7 @@ export async function incidentReportOf(input: {
   readonly serviceRunbook: string | undefined;
   readonly builtInRunbook: string;
 }): Promise<IncidentFile> {
+  const { renderIncidentMarkdown, writeIncidentReport } = await import("../../core/triage/incidentFile");
   const runbooks = await runbooksOf(input.serviceRunbook, input.builtInRunbook);
   const options = { runbooks, auditFile: input.auditFile };
   if (!input.workspaceDir) return { kind: "unsaved", markdown: renderIncidentMarkdown(input.report, options), why: "no folder is open, so there is no .aiplatform/incidents/ to keep it in" };
@@ -72,6 +73,7 @@ export function mitigationTakenOf(record: AuditRecord, report: TriageReport): Mi
 }
 
 export async function recordMitigationInReport(file: string, taken: MitigationTaken, auditFile: string): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }> {
+  const { recordMitigationTaken } = await import("../../core/triage/incidentFile");
   const r = await recordMitigationTaken(file, taken, { auditFile });
   return r.ok ? { ok: true } : { ok: false, error: describeIncidentFileError(r.error) };
 }

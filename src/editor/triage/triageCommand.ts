@@ -5,7 +5,6 @@ import type { ContextSummary } from "../../core/kube/client/kubeconfig";
 import type { Workload } from "../../core/kube/workloads/workloadIndex";
 import { builtInRunbookPath } from "../../core/triage/runbookLinks";
 import type { TriageReport } from "../../core/triage/triageReport";
-import { triageWorkload } from "../../core/triage/triageWorkload";
 import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
@@ -106,6 +105,7 @@ export async function triageService(deps: TriageDeps, w: Workload): Promise<Tria
     withAbortSignal(token, async (signal) => {
       progress.report({ message: "rollout history, audit log, pods, events and metrics…" });
       const [metricsState, auditRecords] = await Promise.all([deps.metrics.state(), triageAuditOf(auditFile)]);
+      const { triageWorkload } = await import("../../core/triage/triageWorkload");
       const report = await triageWorkload({
         kc: target.kc,
         context: target.context,

@@ -11,7 +11,8 @@ import { describe, expect, test } from "vitest";
 import { describeScaffoldErrorForTerminal } from "../../../../src/cli/scaffoldCommand";
 import { planScaffold } from "../../../../src/core/scaffold/planScaffold";
 import { loadTemplate } from "../../../../src/core/scaffold/templateCatalog";
-import { builtInRunbookPath, headingSlug, markdownAnchors, runbookLinks, serviceRunbookPath } from "../../../../src/core/triage/runbookLinks";
+import { builtInRunbookPath, headingSlug, markdownAnchors, runbookLinks } from "../../../../src/core/triage/runbookLinks";
+import { serviceRunbookPath } from "../../../../src/core/triage/serviceRunbookPath";
 import { failureClasses } from "../../../../src/core/triage/triageReport";
 import { demoIncidentReport } from "./incidentReportFixture";
 
