@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startSandbox } from "../sandbox/sandboxLauncher";
 import { openTestWorkbench } from "../test/harness/workbench";
-import { incidentWorkspaceSettings, mitigateIncident, waitForRegressionInTree } from "../test/ui/incidentFlow";
+import { incidentWorkspaceSettings, mitigateIncident, parkGpuStarvedWorkload, waitForRegressionInTree } from "../test/ui/incidentFlow";
 import { openAiPlatformContainer } from "../test/ui/workbenchActions";
 import { median } from "./benchStats";
 import { triageCoreRuns } from "./incidentCore";
@@ -27,6 +27,7 @@ export async function incidentBench(vsix: string): Promise<Record<string, unknow
   await writeFile(kubeconfig, server.kubeconfig());
   try {
     const core = await triageCoreRuns(kubeconfig, metrics, 5);
+    await parkGpuStarvedWorkload(server.kubeconfig());
     const wb = await openTestWorkbench({ trusted: true, vsix, env: { KUBECONFIG: kubeconfig }, workspaceFiles: { ".vscode/settings.json": JSON.stringify(incidentWorkspaceSettings, null, 2) } });
     try {
       await wb.page.setViewportSize({ width: 1600, height: 1200 });

@@ -5,8 +5,9 @@
  * opens beside → the notification's mitigation button → Roll Back's confirmation → Healthy.
  * Every click or key press a person makes is counted.
  */
-import type { Locator, Page } from "playwright-core";
 import { performance } from "node:perf_hooks";
+import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { Locator, Page } from "playwright-core";
 import { viewPane } from "./workbenchActions";
 
 export const incidentService = { namespace: "llm-serving", name: "vllm-llama3-70b", suspectRevision: 2, goodRevision: 1 } as const;
@@ -15,6 +16,21 @@ export const incidentService = { namespace: "llm-serving", name: "vllm-llama3-70
 export const incidentWorkspaceSettings = {
   "aiPlatform.metrics.sources": [{ context: "sandbox", kind: "prometheus", service: { namespace: "monitoring", name: "kube-prometheus-stack-prometheus", port: 9090 } }],
 };
+
+/**
+ * The demo's GPU-starved vllm-mixtral-8x7b waits for a whole A100 node. The rollback replaces
+ * llama's pods one at a time (maxUnavailable 1), and the scheduler would give the node each old
+ * pod frees to the older pending mixtral pod, as a real scheduler serves its queue: the rollback
+ * would then wait for GPUs, a second incident. Scaling mixtral to 0 first keeps this one about
+ * the regression.
+ */
+export async function parkGpuStarvedWorkload(kubeconfig: string): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  await kc
+    .makeApiClient(AppsV1Api)
+    .patchNamespacedDeploymentScale({ namespace: "llm-serving", name: "vllm-mixtral-8x7b", body: { spec: { replicas: 0 } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+}
 
 export function serviceRow(page: Page): Locator {
   return viewPane(page, "Deployments").locator(`.monaco-list-row[aria-label^="${incidentService.name},"]`);

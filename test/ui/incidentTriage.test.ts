@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { AppsV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import type { Workbench } from "../harness/workbench";
-import { incidentService, incidentWorkspaceSettings, mitigateIncident, waitForRegressionInTree } from "./incidentFlow";
+import { incidentService, incidentWorkspaceSettings, mitigateIncident, parkGpuStarvedWorkload, waitForRegressionInTree } from "./incidentFlow";
 import { openSandboxWorkbench, type SandboxWorkbench } from "./sandboxWorkbench";
 import { openAiPlatformContainer } from "./workbenchActions";
 
@@ -24,6 +24,7 @@ beforeAll(async () => {
     workspaceFiles: { ".vscode/settings.json": JSON.stringify(incidentWorkspaceSettings, null, 2) },
   });
   wb = session.wb;
+  await parkGpuStarvedWorkload(session.server.kubeconfig());
   await wb.page.setViewportSize({ width: 1600, height: 1200 });
   await openAiPlatformContainer(wb.page);
 });
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 describe("incident triage on the demo incident", () => {
-  test("Triage → report → mitigation → Healthy in three actions, with the report and the audit record written", async () => {
+  test("Triage → report → mitigation → Healthy in three actions, with the report and the audit record written", { timeout: 300_000 }, async () => {
     onTestFailed(async () => {
       console.error(`[ui] evidence saved in ${await wb.saveEvidence("incident-triage")}`);
     });
