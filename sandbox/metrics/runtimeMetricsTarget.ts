@@ -179,7 +179,8 @@ function buildTarget(store: ObjectStore, meta: { namespace: string; pod: string;
   const serving = servingContainer(template.spec);
   if (!serving) return undefined;
   const { container, runtime } = serving;
-  const service = owners.deployment?.metadata.name ?? meta.pod;
+  // A `<name>-canary` Deployment (the metric-gated canary) serves the same service as its stable one.
+  const service = owners.deployment?.metadata.annotations?.["aiplatform.dev/canary-of"] ?? owners.deployment?.metadata.name ?? meta.pod;
   const isvcName = template.metadata?.labels?.["serving.kserve.io/inferenceservice"];
   const isvc = isvcName && kinds.inferenceServices ? store.get(kinds.inferenceServices, meta.namespace, isvcName) : undefined;
   const mode = isvc?.metadata.annotations?.[deploymentModeAnnotation] ?? owners.deployment?.metadata.annotations?.[deploymentModeAnnotation];
@@ -194,7 +195,10 @@ function buildTarget(store: ObjectStore, meta: { namespace: string; pod: string;
     serviceKey: `${meta.namespace}/${service}`,
     replicas: Math.max(1, replicas),
     revision,
-    traits: revisionTraits(owners.rs ? (owners.rs.spec as { template?: PodTemplate } | undefined)?.template?.metadata?.annotations : template.metadata?.annotations),
+    traits: revisionTraits(
+      owners.rs ? (owners.rs.spec as { template?: PodTemplate } | undefined)?.template?.metadata?.annotations : template.metadata?.annotations,
+      (template.spec?.containers ?? []).map((c) => c.image ?? ""),
+    ),
     modelName: modelNameOf(runtime, container, service, isvcName),
     handler: "/predict",
     ...(probe ? { probe: { path: probe, periodSeconds: container.readinessProbe?.periodSeconds ?? 10 } } : {}),

@@ -78,12 +78,36 @@ export interface RevisionTraits {
   errorRatio?: number;
 }
 
-export function revisionTraits(templateAnnotations: Record<string, string> | undefined): RevisionTraits {
+/**
+ * What the demo's builds do, by image tag: a manifest deploy (which cannot set the sandbox's
+ * annotations) picks a good or a bad build by its image alone, so a canary of it passes or fails
+ * its analysis. Matched on the image's last path segment and tag, whatever the registry.
+ */
+export const demoImageTraits: readonly { readonly image: RegExp; readonly traits: RevisionTraits; readonly what: string }[] = [
+  { image: /(^|\/)reranker-onnx:1\.4\.0-rc1(@|$)/, traits: { latencyFactor: 2.5 }, what: "a release candidate 2.5 × slower" },
+  { image: /(^|\/)reranker-onnx:1\.4\.0-rc2(@|$)/, traits: { latencyFactor: 1, errorRatio: 0.05 }, what: "a release candidate failing 5 % of requests" },
+  { image: /(^|\/)reranker-onnx:1\.3\.1(@|$)/, traits: { latencyFactor: 1 }, what: "a good build" },
+  { image: /(^|\/)reranker-onnx:1\.3\.0(@|$)/, traits: { latencyFactor: 1 }, what: "the build before it" },
+];
+
+/** The traits of the first listed demo build among the images; undefined for any other image. */
+export function imageTraits(images: readonly string[]): RevisionTraits | undefined {
+  for (const image of images) {
+    const known = demoImageTraits.find((t) => t.image.test(image));
+    if (known) return known.traits;
+  }
+  return undefined;
+}
+
+/** A template's annotations win over its images' traits: the demo incident sets them on purpose. */
+export function revisionTraits(templateAnnotations: Record<string, string> | undefined, images: readonly string[] = []): RevisionTraits {
   const factor = Number.parseFloat(templateAnnotations?.[latencyFactorAnnotation] ?? "");
   const ratio = Number.parseFloat(templateAnnotations?.[errorRatioAnnotation] ?? "");
+  const byImage = imageTraits(images);
+  const errorRatio = Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : byImage?.errorRatio;
   return {
-    latencyFactor: Number.isFinite(factor) && factor > 0 ? factor : 1,
-    ...(Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? { errorRatio: ratio } : {}),
+    latencyFactor: Number.isFinite(factor) && factor > 0 ? factor : (byImage?.latencyFactor ?? 1),
+    ...(errorRatio !== undefined ? { errorRatio } : {}),
   };
 }
 

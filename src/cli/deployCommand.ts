@@ -6,6 +6,7 @@ import { resolveActor } from "../core/audit/auditActor";
 import type { RecordedChange } from "../core/audit/recordChange";
 import { applyDeploy } from "../core/deploy/applyDeploy";
 import type { DeployError } from "../core/deploy/deployError";
+import { canaryHandover } from "../core/deploy/canary/canaryHandover";
 import { checkDeployReason, defaultDeployReason } from "../core/deploy/deployReason";
 import { planDeploy, type DeployPlan } from "../core/deploy/planDeploy";
 import { describeKubeconfigError } from "../core/kube/client/kubeconfig";
@@ -16,6 +17,7 @@ import type { PolicyFinding } from "../core/policy/policyEvaluator";
 import { ExitCode, loadCliKubeconfig, type CliCommandHost, type CliIo } from "./aiplat";
 import { cliRegistryFromEnv } from "./cliModelRegistry";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, defaultWaitTimeoutMs, reasonFlag, timeoutFlag } from "./cliFlags";
+import { canarySource, followDeployCanary } from "./deployCanary";
 import { deployErrorExitCode, deployErrorOutcome, describeDeployError, describeObjectFailuresForTerminal } from "./deployErrors";
 
 const DeployOptions = z
@@ -29,6 +31,8 @@ const DeployOptions = z
     yes: z.boolean().default(false),
     kubeconfig: z.string().min(1, "--kubeconfig needs at least one path").optional(),
     auditLog: auditLogFlag.optional(),
+    /** Kept as typed: the resume command repeats it. Parsed by canarySource. */
+    source: z.string().min(1, "--source needs a value").optional(),
     output: z.enum(["text", "json"]),
   })
   .refine((o) => !(o.dryRun && o.wait), { message: "--wait has nothing to follow with --dry-run" })
@@ -50,13 +54,17 @@ export function registerDeployCommand({ program, io, setExitCode }: CliCommandHo
     .option("-y, --yes", "deploy to a non-production environment without asking")
     .option("--kubeconfig <paths>", `kubeconfig files separated by "${path.delimiter}" (default: KUBECONFIG, else ~/.kube/config)`)
     .option("--audit-log <file>", `the hash-chained audit log (approvals, and this deploy's record; default: ${auditLogFlagHelp})`)
+    .option(
+      "--source <source>",
+      "with a canary rollout, which blocks until promoted (exit 0), rolled back by its analysis (exit 1) or held as inconclusive (exit 3; Ctrl-C leaves its state on the object): where its metrics come from, as aiplat metrics --source (default: detect Prometheus in the cluster)",
+    )
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (manifest: string, raw: unknown) => {
       setExitCode(await deploy(manifest, DeployOptions.parse(raw), io));
     });
 }
 
-type Outcome = "deployed" | "unchanged" | "blocked" | "failed" | "cancelled" | "timedOut" | "dry-run";
+type Outcome = "deployed" | "unchanged" | "blocked" | "failed" | "cancelled" | "timedOut" | "dry-run" | "promoted" | "rolled-back" | "held" | "conflict";
 
 /** The one JSON object `-o json` prints; every field is always there (null when unknown). */
 interface DeployReport {
@@ -71,6 +79,8 @@ interface DeployReport {
   revisionAfter: string | null;
   diffDigest: string | null;
   rollback: string | null;
+  /** A canary rollout: its outcome, state and next command (canaryOutput.canaryJson); null otherwise. */
+  canary: object | null;
   message: string | null;
 }
 
@@ -95,7 +105,7 @@ function rollbackCommand(plan: DeployPlan, opts: DeployOptions): string | null {
 async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Promise<number> {
   const file = path.resolve(io.cwd, manifestArg);
   const shown = path.relative(io.cwd, file) || file;
-  const report: DeployReport = { service: null, environment: opts.env, context: null, namespace: null, outcome: "failed", objects: [], findings: [], revisionBefore: null, revisionAfter: null, diffDigest: null, rollback: null, message: null };
+  const report: DeployReport = { service: null, environment: opts.env, context: null, namespace: null, outcome: "failed", objects: [], findings: [], revisionBefore: null, revisionAfter: null, diffDigest: null, rollback: null, canary: null, message: null };
   const text = (line: string): void => {
     if (opts.output === "text") io.out(`${line}\n`);
   };
@@ -178,7 +188,11 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
   text(`${manifest.name} → ${opts.env} (context ${plan.context.name}, namespace ${plan.environment.namespace})${opts.dryRun ? ", server dry run" : ""}:`);
   for (const o of report.objects) text(`  ${o.kind.toLowerCase()}/${o.name} ${o.action}`);
   if (plan.diff.unchanged) return end(ExitCode.ok, "unchanged", `nothing to deploy: ${manifest.name} in ${opts.env} already matches ${shown}`);
+  const handover = canaryHandover(plan);
+  if (handover.kind === "first-deploy") text(`first deploy of ${manifest.name} to ${opts.env}: it goes out whole, without a canary (there is no running version to compare it with)`);
   if (opts.dryRun) return end(ExitCode.ok, "dry-run", "server dry run: nothing was changed");
+  const canary = handover.kind === "canary" ? await canarySource(handover, opts.source, io) : undefined;
+  if (canary && !canary.ok) return canary.usage ? usage(canary.message) : end(ExitCode.environment, "failed", canary.message);
 
   if (opts.confirm === undefined && !(opts.yes && !production) && io.ask) {
     const answer = production
@@ -190,12 +204,14 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
 
   const reason = opts.reason || defaultDeployReason(manifest);
   let lastStatus = "";
-  const applied = await applyDeploy(plan, {
+  const appliedAt = new Date();
+  const applied = await applyDeploy(handover.kind === "canary" ? handover.plan : plan, {
     reason,
     readOnly: policy.policy,
     auditFile,
     signal,
-    wait: opts.wait,
+    // A canary is followed by its own step loop, not by the rollout follower.
+    wait: opts.wait && handover.kind !== "canary",
     timeoutMs: opts.timeout ?? defaultWaitTimeoutMs,
     onProgress: (p) => {
       if (p.stage !== "rolling-out") return;
@@ -213,6 +229,12 @@ async function deploy(manifestArg: string, opts: DeployOptions, io: CliIo): Prom
     case "applied":
       reportAudit(applied.audit, auditFile, io);
       report.objects = applied.objects.map((o) => ({ kind: o.ref.kind, namespace: o.ref.namespace ?? null, name: o.ref.name, action: o.ok ? o.action : "failed" }));
+      if (handover.kind === "canary" && canary?.ok) {
+        const followed = await followDeployCanary(handover, { source: canary.source, sourceText: opts.source, auditFile, readOnly: policy.policy, reason, appliedAt, kubeconfig: opts.kubeconfig, auditLog: opts.auditLog, text }, io);
+        report.canary = followed.json;
+        const outcome: Outcome = followed.result.kind === "error" ? "failed" : followed.result.kind;
+        return end(followed.code, outcome, followed.text);
+      }
       return end(ExitCode.ok, "deployed", `${manifest.name} applied to ${opts.env}${plan.workload && !opts.wait ? "; aiplat deploy --wait, or kubectl rollout status, follows the rollout" : ""}`);
     case "followed": {
       reportAudit(applied.audit, auditFile, io);

@@ -263,7 +263,31 @@ export const Environment = z
   .strict();
 export type Environment = z.infer<typeof Environment>;
 
-export const CanaryStep = z.object({ traffic: z.number().int().min(1).max(100), pauseSeconds: z.number().int().min(0).max(86_400).optional() }).strict();
+/** Seconds as a number, or a duration as Argo Rollouts writes one: "30s", "5m", "1h". */
+export const AnalysisDuration = z.union([z.number().int().min(1).max(86_400), z.string().regex(/^[1-9][0-9]{0,4}(s|m|h)$/, 'a duration such as "30s", "5m" or "1h"')]);
+
+/**
+ * A step's metric analysis, with Argo Rollouts' AnalysisRun fields: a measurement every `interval`,
+ * `count` in all; more than `failureLimit` failed measurements roll the canary back, more than
+ * `inconclusiveLimit` inconclusive ones (no traffic, metrics unreachable) hold it for a person.
+ */
+export const CanaryAnalysis = z
+  .object({
+    interval: AnalysisDuration.describe('Time between measurements, e.g. "1m" (each measures the interval before it).'),
+    count: z.number().int().min(1).max(1000).describe("How many measurements the step takes."),
+    failureLimit: z.number().int().min(0).max(1000).default(0).describe("Failed measurements allowed; one more rolls the canary back (Argo's default 0)."),
+    inconclusiveLimit: z.number().int().min(0).max(1000).optional().describe("Inconclusive measurements allowed; one more holds the canary (default 0)."),
+  })
+  .strict();
+export type CanaryAnalysis = z.infer<typeof CanaryAnalysis>;
+
+export const CanaryStep = z
+  .object({
+    traffic: z.number().int().min(1).max(100),
+    pauseSeconds: z.number().int().min(0).max(86_400).optional(),
+    analysis: CanaryAnalysis.optional().describe("This step's analysis; the rollout's analysis applies when omitted."),
+  })
+  .strict();
 export const Rollout = z.discriminatedUnion("strategy", [
   z
     .object({
@@ -280,6 +304,8 @@ export const Rollout = z.discriminatedUnion("strategy", [
         .array(CanaryStep)
         .min(1)
         .refine((steps) => steps.every((s, i) => i === 0 || s.traffic > (steps[i - 1]?.traffic ?? 0)), "canary traffic must increase step by step"),
+      analysis: CanaryAnalysis.optional().describe("The analysis of every step that names none: the canary's p95 and error ratio against the SLO and the baseline."),
+      tolerance: z.number().min(0).max(10).optional().describe("How much slower than the pre-canary baseline p95 the canary may be, as a fraction (default 0.1: 10 %)."),
     })
     .strict(),
 ]);
@@ -308,7 +334,7 @@ export const ServiceManifest = z
     environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "an environment name such as dev, staging or prod"), Environment)
       .refine((e) => Object.keys(e).length > 0, "name at least one environment")
       .describe("Named environments (dev, prod…): each gives a kube context, a namespace, and whether it is production and needs approval."),
-    rollout: Rollout.describe("How a new version goes out: rolling, or canary traffic steps (KServe).").default({ strategy: "rolling", maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600 }),
+    rollout: Rollout.describe("How a new version goes out: rolling, or metric-gated canary steps (KServe: canaryTrafficPercent; other runtimes: a <name>-canary Deployment weighted by replicas, an approximate split).").default({ strategy: "rolling", maxSurge: "25%", maxUnavailable: 0, progressDeadlineSeconds: 600 }),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -318,7 +344,6 @@ export const ServiceManifest = z
     if (m.runtime === "kserve" && !("storageUri" in m.model)) ctx.addIssue({ code: "custom", path: ["model"], message: "KServe loads the model from a storageUri (s3://, gs://, pvc://, hf://…)" });
     modelRefIssues(m.model, ctx);
     if (m.resources.gpu?.mig && m.resources.gpu.type) ctx.addIssue({ code: "custom", path: ["resources", "gpu", "mig"], message: "give either a GPU type or a MIG profile, not both" });
-    if (m.rollout.strategy === "canary" && m.runtime !== "kserve") ctx.addIssue({ code: "custom", path: ["rollout", "strategy"], message: "canary traffic steps need KServe (serverless mode); use a rolling rollout for this runtime" });
   });
 export type ServiceManifest = z.infer<typeof ServiceManifest>;
 

@@ -69,6 +69,7 @@ describe("aiplat deploy: the command line", () => {
       revisionAfter: null,
       diffDigest: null,
       rollback: null,
+      canary: null,
       message: "--confirm other does not match the service name chat; nothing was deployed",
     });
   });

@@ -176,7 +176,6 @@ const badSets: readonly string[] = [
 
 /** Sets that only the given template refuses (the others accept them). */
 const templateSpecificSets: readonly { template: (typeof templates)[number]; set: string }[] = [
-  { template: "vllm", set: "rollout.strategy=canary" },
   { template: "triton", set: "modelFormat=sklearn" },
   { template: "kserve", set: "model.registry=models:/iris" },
   { template: "python", set: "modelFormat=xgboost" },
@@ -304,7 +303,7 @@ const badManifests: readonly { label: string; text?: string; file?: "dir" | "mis
   { label: "unknown field", text: `${validManifest}replicas: 3\n` },
   { label: "namespace with traversal", text: validManifest.replace("namespace: ml-dev", "namespace: ../kube-system") },
   { label: "image with a space", text: validManifest.replace("registry.example.com/ml/svc:1.0.0", '"evil image"') },
-  { label: "canary on python", text: `${validManifest}rollout: {strategy: canary, steps: [{traffic: 10}]}\n` },
+  { label: "canary traffic going down", text: `${validManifest}rollout: {strategy: canary, steps: [{traffic: 50}, {traffic: 10}]}\n` },
   { label: "GPU count as text", text: `${validManifest}resources: {gpu: {count: lots}}\n` },
   { label: "no environments", text: validManifest.replace(/environments:[\s\S]*/, "environments: {}\n") },
   { label: "a directory", file: "dir" },

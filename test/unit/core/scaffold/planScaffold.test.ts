@@ -212,7 +212,7 @@ describe("--set changes what is written", () => {
     { set: ["resources.gpu.vendor=amd"], says: "vendor" },
     { set: ["environments.dev.namespace=ML_Dev"], says: "environments.dev.namespace: " },
     { set: ["image=Not An Image"], says: "image: " },
-    { set: ["rollout.strategy=canary"], template: "vllm", says: "canary traffic steps need KServe" },
+    { set: ["rollout.strategy=canary", "rollout.tolerance=-1"], template: "vllm", says: "rollout.tolerance: " },
   ])("an invalid manifest is refused with the field and why: $set", async ({ set, says, template }) => {
     const p = planScaffold(await load(template ?? "python"), { name: "svc", set, now });
     expect(p.ok).toBe(false);

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import { type SeriesValue, processCounters } from "../../../../sandbox/metrics/runtimeMetricsCounters";
 import { historicalPods } from "../../../../sandbox/metrics/runtimeMetricsTarget";
-import { hashKey, loadAt, minuteTraffic, runtimeOfImage, serviceProfile } from "../../../../sandbox/metrics/trafficModel";
+import { hashKey, latencyFactorAnnotation, loadAt, minuteTraffic, revisionTraits, runtimeOfImage, serviceProfile } from "../../../../sandbox/metrics/trafficModel";
 import { demoNow, demoStore } from "./demoStore";
 
 const day = 86_400_000;
@@ -127,5 +127,16 @@ describe("the demo's incident: vllm-llama3-70b revision 2, deployed two days ago
     // Tens of milliseconds.
     expect(a.p95).toBeGreaterThan(0.03);
     expect(a.p95).toBeLessThan(0.15);
+  });
+});
+
+describe("demo builds' traits by image (a manifest deploy picks a good or a bad canary by its tag)", () => {
+  test("the table's builds, whatever the registry; a template's annotations still win; other images are plain", () => {
+    expect(revisionTraits({}, ["registry.example/ml/reranker-onnx:1.4.0-rc1"])).toEqual({ latencyFactor: 2.5 });
+    expect(revisionTraits({}, ["aiplatform.azurecr.io/reranker-onnx:1.4.0-rc2"])).toEqual({ latencyFactor: 1, errorRatio: 0.05 });
+    expect(revisionTraits({}, ["reranker-onnx:1.3.1"])).toEqual({ latencyFactor: 1 });
+    expect(revisionTraits({ [latencyFactorAnnotation]: "2" }, ["registry.example/ml/reranker-onnx:1.4.0-rc1"])).toEqual({ latencyFactor: 2 });
+    expect(revisionTraits({}, ["aiplatform.azurecr.io/reranker-onnx-cuda:0.9.2"])).toEqual({ latencyFactor: 1 });
+    expect(revisionTraits({}, ["registry.example/ml/reranker-onnx:1.4.0-rc10"])).toEqual({ latencyFactor: 1 });
   });
 });
