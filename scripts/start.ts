@@ -19,6 +19,7 @@ import { removeSandboxEndpoints, writeRunningSandboxEndpoints } from "../sandbox
 import { writeKubeconfig } from "../sandbox/kubeconfig";
 import { startSandbox } from "../sandbox/sandboxLauncher";
 import { writeDriftDemo } from "../sandbox/drift/driftDemoFiles";
+import { writeCanaryDemo } from "../sandbox/canary/canaryDemoFiles";
 import { packageExtension } from "./package";
 import { repoRoot } from "./vsix";
 
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
     if (workspace === repoRoot) {
       const demo = await writeDriftDemo(path.join(sandboxDir, "drift-demo", "fraud-xgboost"));
       console.log(`[start] Drift demo: ${path.relative(repoRoot, demo.manifest)} (AI Platform: Run Drift Check)`);
+      const canary = await writeCanaryDemo(path.join(sandboxDir, "canary-demo", "reranker-canary"));
+      console.log(`[start] Canary demo: ${path.relative(repoRoot, canary.manifest)} (deploy it, then a slow and a good build: its comments say how)`);
     }
   }
 
