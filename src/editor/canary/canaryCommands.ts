@@ -7,8 +7,8 @@ import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
 import { showUserMessage, type CommandRunner } from "../commands/commandRunner";
+import { connectedTarget } from "../commands/connectedTarget";
 import { askReason } from "../commands/rolloutFollower";
-import { explainNotConnected } from "../explain";
 import { withAbortSignal } from "../lifecycle";
 import { isProductionTarget } from "../manifest/workspaceEnvironments";
 import type { MetricsConnection } from "../metrics/metricsConnection";
@@ -57,15 +57,7 @@ async function pickCanary(deps: CanaryDeps, title: string): Promise<Workload | u
   return (await vscode.window.showQuickPick(items, { title, placeHolder: "Which canary?" }))?.workload;
 }
 
-function target(deps: CanaryDeps): { kc: NonNullable<ClusterConnection["kubeConfig"]>; context: Extract<ClusterConnection["state"], { context: unknown }>["context"] } | undefined {
-  const state = deps.connection.state;
-  const kc = deps.connection.kubeConfig;
-  if (state.kind === "none" || !kc) {
-    void showUserMessage(explainNotConnected());
-    return undefined;
-  }
-  return { kc, context: state.context };
-}
+const target = (deps: CanaryDeps) => connectedTarget(deps.connection);
 
 async function resume(deps: CanaryDeps, w: Workload): Promise<string | undefined> {
   const t = target(deps);

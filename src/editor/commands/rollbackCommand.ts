@@ -14,8 +14,9 @@ import { DeploymentsNode, workloadIdOfNode } from "../views/deployments/deployme
 import { healthIcon } from "../views/healthIcons";
 import type { WorkloadRef } from "../../core/kube/objects/workloadRef";
 import { showUserMessage, type CommandRunner } from "./commandRunner";
-import { explainFailure, explainNotConnected } from "../explain";
-import { askReason, type ClusterTarget, type RolloutFollower } from "./rolloutFollower";
+import { connectedTarget } from "./connectedTarget";
+import { explainFailure } from "../explain";
+import { askReason, type RolloutFollower } from "./rolloutFollower";
 
 interface RollbackDeps {
   readonly connection: ClusterConnection;
@@ -55,15 +56,7 @@ export function registerRollbackCommands(runner: CommandRunner, deps: RollbackDe
   ];
 }
 
-function clusterTarget(connection: ClusterConnection): ClusterTarget | undefined {
-  const state = connection.state;
-  const kc = connection.kubeConfig;
-  if (state.kind === "none" || !kc) {
-    void showUserMessage(explainNotConnected());
-    return undefined;
-  }
-  return { kc, context: state.context };
-}
+const clusterTarget = connectedTarget;
 
 function workloadOfNode(deps: RollbackDeps, node: DeploymentsNode): Workload | undefined {
   const id = workloadIdOfNode(node);

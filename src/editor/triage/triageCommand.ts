@@ -1,20 +1,19 @@
 import * as vscode from "vscode";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { readAuditLog } from "../../core/audit/auditLog";
-import type { ContextSummary } from "../../core/kube/client/kubeconfig";
 import type { Workload } from "../../core/kube/workloads/workloadIndex";
 import { builtInRunbookPath } from "../../core/triage/runbookLinks";
 import type { TriageReport } from "../../core/triage/triageReport";
 import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
 import { CommandId } from "../contributionIds";
-import { explainFailure, explainNotConnected } from "../explain";
+import { explainFailure } from "../explain";
 import { withAbortSignal } from "../lifecycle";
 import type { MetricsConnection } from "../metrics/metricsConnection";
 import { workloadMetricsOf } from "../metrics/workloadMetrics";
 import { healthIcon } from "../views/healthIcons";
 import { DeploymentsNode, workloadOfNode } from "../views/deployments/deploymentsTree";
 import { showUserMessage, type CommandRunner } from "../commands/commandRunner";
+import { connectedTarget } from "../commands/connectedTarget";
 import { incidentReportOf, mitigationTakenOf, recordMitigationInReport, type IncidentFile } from "./incidentReport";
 import { openRunbook, serviceRunbookOfWorkload } from "./runbookCommand";
 import { triageNotice, type NoticeAction } from "./triageNotice";
@@ -63,15 +62,6 @@ export interface TriageOutcome {
   readonly file: string | undefined;
 }
 
-function clusterTarget(connection: ClusterConnection): { kc: KubeConfig; context: ContextSummary } | undefined {
-  const state = connection.state;
-  const kc = connection.kubeConfig;
-  if (state.kind === "none" || !kc) {
-    void showUserMessage(explainNotConnected());
-    return undefined;
-  }
-  return { kc, context: state.context };
-}
 
 async function pickWorkload(deps: TriageDeps, title: string): Promise<Workload | undefined> {
   const all = deps.connection.model?.workloads.all() ?? [];
@@ -97,7 +87,7 @@ async function pickWorkload(deps: TriageDeps, title: string): Promise<Workload |
  * screen; the notification does not hold the command open.
  */
 export async function triageService(deps: TriageDeps, w: Workload): Promise<TriageOutcome | undefined> {
-  const target = clusterTarget(deps.connection);
+  const target = connectedTarget(deps.connection);
   if (!target) return undefined;
   const workspaceDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const auditFile = deps.trail.file;
