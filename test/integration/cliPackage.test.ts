@@ -76,7 +76,27 @@ beforeAll(async () => {
 describe("the npm package", () => {
   test("holds exactly what the CLI needs: the launcher, the CLI bundle (with the client-node bundle it loads on first use, zod, and the drift check's worker), templates and the schema, not the extension", () => {
     const templateFiles = files.filter((f) => f.startsWith("templates/"));
-    expect(files.filter((f) => !f.startsWith("templates/"))).toEqual(["LICENSE", "README.md", "bin/aiplat.cjs", "dist/cli.js", "dist/drift-worker.js", "dist/lazy/client-node.js", "dist/vendor/zod.js", "package.json", "schemas/aiplatform.schema.json"]);
+    expect(files.filter((f) => !f.startsWith("templates/"))).toEqual([
+      "LICENSE",
+      "README.md",
+      "bin/aiplat.cjs",
+      "dist/cli.js",
+      "dist/drift-worker.js",
+      "dist/lazy/client-node.js",
+      // aiplat triage's report writer and core, and aiplat models' registry client, load on first use.
+      "dist/lazy/incident-report.js",
+      "dist/lazy/mlflow-registry.js",
+      "dist/lazy/triage-core.js",
+      "dist/vendor/zod.js",
+      // The runbook an incident report links to when the service has none.
+      "media/runbooks/triage-runbook.md",
+      "package.json",
+      "schemas/aiplatform.schema.json",
+    ]);
+    // Every bundle the CLI loads on first use is in the package (the VSIX's copy is not there).
+    const loaded = new Set([...readFileSync(path.join(root, "dist", "cli.js"), "utf8").matchAll(/require\("\.\/lazy\/([a-z0-9-]+\.js)"\)/g)].map((m) => `dist/lazy/${m[1]}`));
+    expect(loaded.size).toBeGreaterThan(0);
+    for (const bundle of loaded) expect(files).toContain(bundle);
     for (const t of templates) expect(templateFiles).toContain(`templates/${t}/template.yaml`);
     expect(templateFiles).toContain("templates/_common/aiplatform-check.yml.mustache");
   });
