@@ -14,7 +14,6 @@ import { fake, fakeLog, FakeUri, resetFake } from "./fakeVscode";
 vi.mock("vscode", async () => (await import("./fakeVscode")).fakeVscode);
 
 const web: ServiceRef = { context: "aks-prod", namespace: "ml", kind: "Deployment", name: "web" };
-const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 const now = new Date("2026-12-01T00:00:00Z");
 const hoursAgo = (h: number): string => new Date(now.getTime() - h * 3_600_000).toISOString();
 
@@ -91,15 +90,12 @@ describe("the dashboard host sends the Delivery section after each load", () => 
     await dashboard.open(web);
     const p = fake.panels[0]!;
     p.send({ type: "ready" });
-    await flush();
-    await flush();
-    expect(p.types()).toEqual(["loading", "unavailable", "delivery"]);
+    // The delivery answer reads the audit log from disk: wait for it rather than for a fixed number of turns.
+    await vi.waitFor(() => expect(p.types()).toEqual(["loading", "unavailable", "delivery"]), { timeout: 5_000 });
     expect(p.posted[2]).toMatchObject({ type: "delivery", service: web, report: { services: [], blindSpots: [{ kind: "audit-log-missing" }, { kind: "no-rollout-history" }] } });
     answer = "broken";
     p.send({ type: "refresh" });
-    await flush();
-    await flush();
+    await vi.waitFor(() => expect(log.lines.some((l) => /delivery metrics do not match the contract/.test(l))).toBe(true), { timeout: 5_000 });
     expect(p.types()).toEqual(["loading", "unavailable", "delivery", "loading", "unavailable"]);
-    expect(log.lines.some((l) => /delivery metrics do not match the contract/.test(l))).toBe(true);
   });
 });
