@@ -57,10 +57,8 @@ async function pickCanary(deps: CanaryDeps, title: string): Promise<Workload | u
   return (await vscode.window.showQuickPick(items, { title, placeHolder: "Which canary?" }))?.workload;
 }
 
-const target = (deps: CanaryDeps) => connectedTarget(deps.connection);
-
 async function resume(deps: CanaryDeps, w: Workload): Promise<string | undefined> {
-  const t = target(deps);
+  const t = connectedTarget(deps.connection);
   if (!t) return undefined;
   const metrics = workloadMetricsOf(await deps.metrics.state(), t.context.name, w);
   if ("unavailable" in metrics) {
@@ -76,7 +74,7 @@ async function resume(deps: CanaryDeps, w: Workload): Promise<string | undefined
 }
 
 async function abort(deps: CanaryDeps, w: Workload): Promise<string | undefined> {
-  const t = target(deps);
+  const t = connectedTarget(deps.connection);
   if (!t) return undefined;
   const split = w.kind === "InferenceService" ? "canaryTrafficPercent goes to 0" : `the ${w.name}-canary Deployment goes and ${w.name} gets its replicas back`;
   const confirm = await vscode.window.showWarningMessage(

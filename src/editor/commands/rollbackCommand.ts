@@ -56,8 +56,6 @@ export function registerRollbackCommands(runner: CommandRunner, deps: RollbackDe
   ];
 }
 
-const clusterTarget = connectedTarget;
-
 function workloadOfNode(deps: RollbackDeps, node: DeploymentsNode): Workload | undefined {
   const id = workloadIdOfNode(node);
   return id ? deps.connection.model?.workloads.workload(id) : undefined;
@@ -80,7 +78,7 @@ async function chooseWorkload(deps: RollbackDeps): Promise<Workload | undefined>
 }
 
 async function rollback(deps: RollbackDeps, arg: RollbackArg | undefined): Promise<boolean> {
-  const target = clusterTarget(deps.connection);
+  const target = connectedTarget(deps.connection);
   if (!target) return false;
   const mitigation = arg?.type === "mitigation" ? arg : undefined;
   const node = arg?.type === "mitigation" ? undefined : arg;
@@ -160,7 +158,7 @@ async function rollback(deps: RollbackDeps, arg: RollbackArg | undefined): Promi
 }
 
 async function promote(deps: RollbackDeps, node: DeploymentsNode | undefined): Promise<boolean> {
-  const target = clusterTarget(deps.connection);
+  const target = connectedTarget(deps.connection);
   if (!target) return false;
   const workload = node ? workloadOfNode(deps, node) : await chooseWorkload(deps);
   if (!workload?.inferenceService) return false;
