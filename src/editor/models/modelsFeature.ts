@@ -116,6 +116,8 @@ export function registerModelsFeature(deps: {
   let lastRefresh = 0;
   let refreshing: Promise<void> | undefined;
   let refreshAbort: AbortController | undefined;
+  /** Something the running refresh did not ask for is needed: another refresh follows it. */
+  let refreshAgain = false;
   /** Problems already logged, so a registry that stays down is logged once, not every minute. */
   let loggedProblem: string | undefined;
 
@@ -160,7 +162,12 @@ export function registerModelsFeature(deps: {
       changed.fire();
     });
     const mine: Promise<void> = Promise.resolve(run).finally(() => {
-      if (refreshing === mine) refreshing = undefined;
+      if (refreshing !== mine) return;
+      refreshing = undefined;
+      if (refreshAgain && held === h) {
+        refreshAgain = false;
+        void refreshNow();
+      }
     });
     refreshing = mine;
     return mine;
@@ -183,6 +190,7 @@ export function registerModelsFeature(deps: {
     held?.catalog.dispose();
     // A refresh of the old catalog may still run; it paints nothing (it checks `held`), and the new one does not wait for it.
     refreshing = undefined;
+    refreshAgain = false;
     if (registryChanged) {
       refreshAbort?.abort();
       held = undefined;
@@ -210,8 +218,12 @@ export function registerModelsFeature(deps: {
       if (!h) return;
       const before = h.servedBy.needsRegistry;
       h.servedBy.setWorkloads(connection.model?.workloads);
-      // The first workload that names a model: the registry is read for it now, not at the next poll.
-      if (!before && h.servedBy.needsRegistry && view.visible) void refreshNow();
+      // The first workload that names a model: the registry is read for it now, not at the next
+      // poll. A refresh already running skipped the scan (nothing needed it then): one follows it.
+      if (!before && h.servedBy.needsRegistry && view.visible) {
+        if (refreshing) refreshAgain = true;
+        else void refreshNow();
+      }
       provider.repaint();
       changed.fire();
     }, clusterDebounceMs);

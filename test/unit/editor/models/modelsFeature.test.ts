@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import type { ModelRegistry, RegisteredModel, SearchOptions } from "../../../../src/core/registry/modelRegistry";
+import type { WorkloadIndex } from "../../../../src/core/kube/workloads/workloadIndex";
+import type { ModelRegistry, ModelVersion, RegisteredModel, SearchOptions } from "../../../../src/core/registry/modelRegistry";
 import type { ClusterConnection } from "../../../../src/editor/clusterConnection";
 import type { KubeContextModel } from "../../../../src/editor/kubeContextModel";
 import type { ReadOnlyContexts } from "../../../../src/editor/readOnlyContexts";
@@ -35,15 +36,22 @@ vi.mock("vscode", () => ({
 /** What the registry was asked, in order; answered from two models. */
 const asked: string[] = [];
 const models: RegisteredModel[] = ["fraud-xgboost", "llama3-70b-chat"].map((name) => ({ name, latestVersions: [], tags: [], aliases: [] }));
+const llamaV4: ModelVersion = { name: "llama3-70b-chat", version: "4", tags: [], aliases: [] };
+/** While set, the registry answers only once it settles: a slow first page. */
+let slowRegistry: Promise<void> | undefined;
 const fakeRegistry: ModelRegistry = {
   displayUrl: "http://127.0.0.1:5000",
   kind: "mlflow",
   notes: () => [],
-  searchRegisteredModels: (o?: SearchOptions) => {
+  searchRegisteredModels: async (o?: SearchOptions) => {
     asked.push(`models ${o?.filter ?? "*"}`);
-    return Promise.resolve({ ok: true, value: { items: o?.filter ? models.filter((m) => m.name.includes("llama")) : models } });
+    await slowRegistry;
+    return { ok: true, value: { items: o?.filter ? models.filter((m) => m.name.includes("llama")) : models } };
   },
-  searchModelVersions: () => Promise.resolve({ ok: true, value: { items: [] } }),
+  searchModelVersions: () => {
+    asked.push("versions");
+    return Promise.resolve({ ok: true, value: { items: [llamaV4] } });
+  },
 } as unknown as ModelRegistry;
 vi.mock("../../../../src/core/registry/mlflowRegistry", () => ({ createMlflowRegistry: () => fakeRegistry }));
 let picked: unknown;
@@ -52,16 +60,16 @@ vi.mock("../../../../src/editor/models/modelsFilterPick", () => ({ pickModelsFil
 const { registerModelsFeature } = await import("../../../../src/editor/models/modelsFeature");
 const { CommandRunner } = await import("../../../../src/editor/commands/commandRunner");
 
-function start() {
+const none = () => ({ dispose: () => undefined });
+
+function start(connection: ClusterConnection = { model: undefined, onDidChangeModel: none, onDidChangeModelData: none } as unknown as ClusterConnection) {
   const handlers = new Map<string, (...args: unknown[]) => unknown>();
   const log = { warn: vi.fn(), info: vi.fn(), error: vi.fn() } as never;
   const runner = new CommandRunner({ log, readOnly: {} as ReadOnlyContexts }, (id, callback) => {
     handlers.set(id, callback as (...args: unknown[]) => unknown);
     return { dispose: () => handlers.delete(id) };
   });
-  const none = () => ({ dispose: () => undefined });
   const model = { state: { kind: "ready", selected: { name: "kind-sandbox" } }, onDidChange: none } as unknown as KubeContextModel;
-  const connection = { model: undefined, onDidChangeModel: none, onDidChangeModelData: none } as unknown as ClusterConnection;
   const secrets = { get: () => Promise.resolve(undefined), store: () => Promise.resolve(), onDidChange: none } as unknown as import("vscode").SecretStorage;
   const feature = registerModelsFeature({ extension: { secrets, globalStorageUri: { fsPath: storage } as never }, model, connection, runner, log });
   const show = (visible: boolean) => {
@@ -76,6 +84,7 @@ beforeEach(() => {
   storage = mkdtempSync(path.join(tmpdir(), "aiplat-models-"));
   vi.useFakeTimers();
   asked.length = 0;
+  slowRegistry = undefined;
   view.visible = false;
   view.message = undefined;
   settings = { "aiPlatform.models.registries": [{ context: "kind-*", kind: "mlflow", trackingUri: "http://127.0.0.1:5000" }], "aiPlatform.models.pollSeconds": 60 };
@@ -130,6 +139,33 @@ describe("the Models view's polling", () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(asked.at(-1)).toBe("models *");
     expect(view.message).toBeUndefined();
+    for (const d of feature.disposables) d.dispose();
+  });
+
+  test("a workload naming a model that appears while the first read is still out is resolved when it ends, not a poll later", async () => {
+    const data = new FakeEventEmitter<{ workloads: { size: number } }>();
+    const connection = { model: undefined as unknown, onDidChangeModel: none, onDidChangeModelData: data.event };
+    let answer = (): void => undefined;
+    slowRegistry = new Promise<void>((resolve) => (answer = resolve));
+    const { feature, show } = start(connection as unknown as ClusterConnection);
+    show(true);
+    await vi.advanceTimersByTimeAsync(100);
+    // The catalog's first page is asked; nothing on the cluster names a model yet, so no scan.
+    expect(asked).toEqual(["models *"]);
+
+    // The cluster syncs while that page is still out: vllm-llama3-70b names llama3-70b-chat v4.
+    const deployment = { metadata: { name: "vllm-llama3-70b", namespace: "llm-serving", annotations: { "aiplatform.dev/model": "models:/llama3-70b-chat/4" } } };
+    const workload = { id: "Deployment/llm-serving/vllm-llama3-70b", kind: "Deployment", namespace: "llm-serving", name: "vllm-llama3-70b", deployment };
+    connection.model = { workloads: { all: () => [{ workload, health: { health: "Healthy" } }] } as unknown as WorkloadIndex };
+    data.fire({ workloads: { size: 1 } });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(feature.models.servedBy("llama3-70b-chat", "4")).toEqual([]);
+
+    answer();
+    slowRegistry = undefined;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(asked).toContain("versions");
+    expect(feature.models.servedBy("llama3-70b-chat", "4")).toEqual([{ workloadId: workload.id, kind: "Deployment", namespace: "llm-serving", name: "vllm-llama3-70b" }]);
     for (const d of feature.disposables) d.dispose();
   });
 });
