@@ -3,16 +3,8 @@ import * as z from "zod";
 import { defaultAuditRelativePath } from "../core/audit/auditLog";
 import { checkChangeReason, maxChangeReasonLength } from "../core/audit/changeReason";
 import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
+import { parseDuration } from "../core/durationText";
 import type { CliIo } from "./aiplat";
-
-/** A Go duration as kubectl takes for --timeout: 90s, 10m, 1h30m, 500ms. */
-export function parseDuration(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-  let total = 0;
-  for (const [, n, , u] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) total += Number(n) * unit[u as keyof typeof unit];
-  return total;
-}
 
 /** How long --wait waits by default; kubectl's own default (0) waits for ever, which a CI job should not. */
 export const defaultWaitTimeoutMs = 10 * 60_000;

@@ -16,7 +16,8 @@ import { CostAggregate } from "../shared/protocol/cost";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { checkBudgets, costManifestFiles, readCostBudgets, type CostBudget } from "./costBudgets";
 import { costCsv, costTable } from "./costOutput";
-import { authFromEnv, parseRange, SourceFlag, sourceFor } from "./metricsCommand";
+import { parseRange } from "../core/durationText";
+import { authFromEnv, SourceFlag, sourceFor } from "./metricsCommand";
 
 /** The pricing file read when --pricing is not given and one sits in the folder aiplat runs in. */
 export const defaultPricingFile = "pricing.yaml";

@@ -13,7 +13,8 @@ import { detectPrometheus } from "../core/metrics/prometheusDiscovery";
 import { readServiceMetrics, type ServiceMetricsSnapshot } from "../core/metrics/serviceMetrics";
 import { resolveSlo, sloSpecOfAnnotations } from "../core/metrics/sloTargets";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
-import { parseDuration, workloadRefFlag } from "./cliFlags";
+import { parseRange } from "../core/durationText";
+import { workloadRefFlag } from "./cliFlags";
 import { describeMetricsErrorForTerminal, MetricsAuthEnv } from "./metricsErrors";
 
 const azurePrometheusScope = "https://prometheus.monitor.azure.com/.default";
@@ -55,13 +56,6 @@ export const SourceFlag = z.string().transform((text, ctx): SourceFlag => {
   ctx.addIssue({ code: "custom", message: `--source ${text}: expected an http(s) URL without credentials in it, service:<namespace>/<service>:<port>, or azure-prometheus:<URL>` });
   return z.NEVER;
 });
-
-/** --range: a duration in s, m, h or d (6h, 7d, 90m). */
-export function parseRange(text: string): number | undefined {
-  const days = /^(\d+)d$/.exec(text);
-  const ms = days ? Number(days[1]) * 86_400_000 : parseDuration(text);
-  return ms === undefined || ms <= 0 ? undefined : ms;
-}
 
 const MetricsOptions = z.object({
   range: z.string().transform((t, ctx) => {

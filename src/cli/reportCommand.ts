@@ -8,7 +8,7 @@ import type { DeliveryBlindSpot } from "../shared/protocol/delivery";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, workloadRefFlag } from "./cliFlags";
 import { costManifestFiles } from "./costBudgets";
-import { parseRange } from "./metricsCommand";
+import { parseRange } from "../core/durationText";
 
 const maxSinceDays = 365;
 

@@ -8,18 +8,19 @@ import { manifestFileNames } from "../core/manifest/manifestFileName";
 import { readManifestFile } from "../core/manifest/readManifestFile";
 import { builtInRunbookRelativePath, type Runbooks } from "../core/triage/runbookLinks";
 import { serviceRunbookPath, type ManifestText } from "../core/triage/serviceRunbookPath";
+import { defaultTriageLookback, parseTriageLookback } from "../core/triage/triageLookback";
 import type { TriageInput, TriageReport, TriageWorkloadRef } from "../core/triage/triageReport";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, workloadRefFlag } from "./cliFlags";
-import { authFromEnv, findTarget, parseRange, SourceFlag, sourceFor } from "./metricsCommand";
+import { authFromEnv, findTarget, SourceFlag, sourceFor } from "./metricsCommand";
 import { MetricsAuthEnv } from "./metricsErrors";
 import { describeIncidentFileError, triageJson, triageSummary } from "./triageOutput";
 
 const TriageOptions = z.object({
   since: z.string().transform((t, ctx) => {
-    const ms = parseRange(t);
-    if (ms === undefined || ms > 30 * 86_400_000) ctx.addIssue({ code: "custom", message: `--since ${t}: expected a duration up to 30d, such as 30m, 2h or 1d` });
-    return Math.round((ms ?? 0) / 1000);
+    const lookback = parseTriageLookback(t);
+    if (!lookback.ok) ctx.addIssue({ code: "custom", message: `--since ${t}: ${lookback.problem}` });
+    return lookback.ok ? lookback.seconds : 0;
   }),
   output: z.enum(["md", "json"]),
   kind: z.enum(["auto", "deployment", "inferenceservice"]),
@@ -43,7 +44,7 @@ export function registerTriageCommand({ program, io, setExitCode }: CliCommandHo
     .command("triage")
     .description("find what broke a service (platform or code), the suspect change and the mitigation, and write an incident report to .aiplatform/incidents/")
     .argument("<namespace/name>", "the Deployment or InferenceService, e.g. llm-serving/vllm-llama3-70b")
-    .option("--since <duration>", "how far back changes and events count, e.g. 30m, 2h, 1d (the latest change before it counts too)", "2h")
+    .option("--since <duration>", "how far back changes and events count, e.g. 30m, 2h, 1d (the latest change before it counts too)", defaultTriageLookback)
     .addOption(new Option("-o, --output <format>", "what to print: the report's markdown, or JSON (the triage report and reportPath)").choices(["md", "json"]).default("md"))
     .addOption(new Option("--kind <kind>", "what the name is").choices(["auto", "deployment", "inferenceservice"]).default("auto"))
     .option(

@@ -131,6 +131,8 @@ export const SettingKey = {
   modelRegistries: "aiPlatform.models.registries",
   /** How often the Models view asks the registry again while it is visible (MLflow has no watch). */
   modelsPollSeconds: "aiPlatform.models.pollSeconds",
+  /** How far back Triage Service looks for changes and events (core's parseTriageLookback). */
+  triageLookback: "aiPlatform.triage.lookback",
 } as const;
 
 /**

@@ -2,10 +2,11 @@ import * as vscode from "vscode";
 import { readAuditLog } from "../../core/audit/auditLog";
 import type { Workload } from "../../core/kube/workloads/workloadIndex";
 import { builtInRunbookPath } from "../../core/triage/runbookLinks";
+import { defaultTriageLookback, parseTriageLookback } from "../../core/triage/triageLookback";
 import type { TriageReport } from "../../core/triage/triageReport";
 import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
-import { CommandId } from "../contributionIds";
+import { CommandId, SettingKey } from "../contributionIds";
 import { explainFailure } from "../explain";
 import { withAbortSignal } from "../lifecycle";
 import type { MetricsConnection } from "../metrics/metricsConnection";
@@ -27,9 +28,6 @@ export interface TriageDeps {
   /** The extension's root folder: the built-in runbook ships in it. */
   readonly extensionPath: string;
 }
-
-/** How far back triage looks for changes and events (the most recent change before it counts too), as `aiplat triage` by default. */
-const sinceSeconds = 2 * 3600;
 
 /**
  * Triage Service and Open Runbook, from a Deployments or Models workload row or the palette. The
@@ -91,6 +89,10 @@ export async function triageService(deps: TriageDeps, w: Workload): Promise<Tria
   if (!target) return undefined;
   const workspaceDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const auditFile = deps.trail.file;
+  // How far back changes and events count (the latest change before it counts too), as `aiplat triage --since`.
+  const lookback = readTriageLookback();
+  if (lookback.problem) deps.log.warn(lookback.problem);
+  const sinceSeconds = lookback.value;
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Triaging ${w.name}`, cancellable: true }, (progress, token) =>
     withAbortSignal(token, async (signal) => {
       progress.report({ message: "rollout history, audit log, pods, events and metrics…" });
@@ -162,4 +164,15 @@ async function mitigate(deps: TriageDeps, action: NoticeAction, report: TriageRe
     deps.log.error(`Could not record the mitigation in ${incident.file}: ${updated.error}`);
     void showUserMessage(explainFailure(`The rollback is in the audit log (record ${record.seq}), but the incident report could not be updated: ${updated.error}`));
   }
+}
+
+/** How far back Triage Service looks, in seconds; a value that is not a duration up to 30d falls back to the default, saying so. */
+function readTriageLookback(): { readonly value: number; readonly problem: string | undefined } {
+  const raw = vscode.workspace.getConfiguration().get<unknown>(SettingKey.triageLookback);
+  const fallback = parseTriageLookback(defaultTriageLookback);
+  const fallbackSeconds = fallback.ok ? fallback.seconds : 7200;
+  if (raw === undefined || raw === null || raw === "") return { value: fallbackSeconds, problem: undefined };
+  const parsed = typeof raw === "string" ? parseTriageLookback(raw) : undefined;
+  if (parsed?.ok) return { value: parsed.seconds, problem: undefined };
+  return { value: fallbackSeconds, problem: `Setting ${SettingKey.triageLookback} ${JSON.stringify(raw)}: ${parsed ? parsed.problem : "expected a duration such as 2h"}; looking back ${defaultTriageLookback}.` };
 }

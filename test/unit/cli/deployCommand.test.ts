@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ExitCode, runCli } from "../../../src/cli/aiplat";
-import { parseDuration } from "../../../src/cli/cliFlags";
+import { parseDuration } from "../../../src/core/durationText";
 import { runAiplat, templatesDir } from "./runAiplat";
 import { compliant } from "./compliantManifest";
 

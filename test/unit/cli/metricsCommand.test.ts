@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ExitCode } from "../../../src/cli/aiplat";
-import { authFromEnv, parseRange, SourceFlag } from "../../../src/cli/metricsCommand";
+import { authFromEnv, SourceFlag } from "../../../src/cli/metricsCommand";
+import { parseRange } from "../../../src/core/durationText";
 import { describeMetricsErrorForTerminal } from "../../../src/cli/metricsErrors";
 import type { MetricsError } from "../../../src/core/metrics/metricsSource";
 import { runAiplat } from "./runAiplat";

@@ -19,6 +19,7 @@ const notifications: string[] = [];
 /** What the person clicks in the next notification. */
 let click: ((buttons: string[]) => string | undefined) | undefined;
 let onRollback: ((arg: unknown) => Promise<unknown>) | undefined;
+const settings: Record<string, unknown> = {};
 
 vi.mock("vscode", () => ({
   ProgressLocation: { Notification: 15 },
@@ -45,6 +46,7 @@ vi.mock("vscode", () => ({
       return [{ uri: { fsPath: ws } }];
     },
     findFiles: () => Promise.resolve([]),
+    getConfiguration: () => ({ get: (key: string) => settings[key] }),
   },
   commands: {
     executeCommand: (command: string, ...args: unknown[]) => {
@@ -73,7 +75,7 @@ afterAll(() => rm(ws, { recursive: true, force: true }));
 const workload = { kind: "Deployment" as const, namespace: "llm-serving", name: "vllm-llama3-70b", id: "Deployment/llm-serving/vllm-llama3-70b", deployment: { metadata: { name: "vllm-llama3-70b", namespace: "llm-serving" } }, inferenceService: undefined, qualifications: [] };
 const context = { name: "sandbox", cluster: "sandbox", user: "admin" };
 
-function commands(auditFile: string): Map<string, (arg?: unknown) => Promise<unknown>> {
+function commands(auditFile: string, log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }): Map<string, (arg?: unknown) => Promise<unknown>> {
   const handlers = new Map<string, (arg?: unknown) => Promise<unknown>>();
   const runner = {
     registerRowCommand: (id: string, _schema: unknown, handler: (arg: unknown) => Promise<unknown>) => {
@@ -85,7 +87,7 @@ function commands(auditFile: string): Map<string, (arg?: unknown) => Promise<unk
     connection: { state: { kind: "ready", context }, kubeConfig: {}, model: { workloads: { workload: (id: string) => (id === workload.id ? workload : undefined), all: () => [] } } },
     metrics: { state: () => Promise.resolve({ kind: "none", context: "sandbox" }) },
     trail: { file: auditFile },
-    log: { info: vi.fn(), warn: vi.fn(), error: vi.fn() },
+    log,
     extensionPath: "/ext",
   };
   registerTriageCommands(runner as never, deps as never);
@@ -146,5 +148,20 @@ describe("Triage Service in the editor", () => {
     const file = await commands(path.join(ws, "audit.jsonl")).get("aiPlatform.openRunbook")?.({ type: "workload", id: workload.id });
     expect(file).toBe(path.join("/ext", "media", "runbooks", "triage-runbook.md"));
     expect(executed).toEqual([{ command: "markdown.showPreview", args: [{ fsPath: file, scheme: "file" }] }]);
+  });
+
+  test("aiPlatform.triage.lookback sets how far back triage reads; a value that is not a duration is named in the log and 2h is used", async () => {
+    click = () => undefined;
+    const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    settings["aiPlatform.triage.lookback"] = "1d";
+    await commands(path.join(ws, "audit.jsonl"), log).get("aiPlatform.triageService")?.({ type: "workload", id: workload.id });
+    expect(given?.sinceSeconds).toBe(86_400);
+    expect(log.warn).not.toHaveBeenCalled();
+
+    settings["aiPlatform.triage.lookback"] = "two days";
+    await commands(path.join(ws, "audit.jsonl"), log).get("aiPlatform.triageService")?.({ type: "workload", id: workload.id });
+    expect(given?.sinceSeconds).toBe(7200);
+    expect(log.warn).toHaveBeenCalledWith('Setting aiPlatform.triage.lookback "two days": expected a duration up to 30d, such as 30m, 2h or 1d; looking back 2h.');
+    delete settings["aiPlatform.triage.lookback"];
   });
 });
