@@ -21,6 +21,39 @@ interface Tally {
   readonly passed: number;
   readonly failed: number;
   readonly skipped: number;
+  /** "file > test: the first line of why", so the summary at the end of the log names what failed. */
+  readonly failures: readonly string[];
+}
+
+interface VitestJson {
+  readonly success: boolean;
+  readonly numPassedTests: number;
+  readonly numFailedTests: number;
+  readonly numPendingTests: number;
+  readonly numTodoTests: number;
+  readonly testResults?: readonly {
+    readonly name: string;
+    readonly status?: string;
+    readonly message?: string;
+    readonly assertionResults?: readonly { readonly fullName: string; readonly status: string; readonly failureMessages?: readonly string[] }[];
+  }[];
+}
+
+function firstLine(text: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- vitest's messages carry ANSI colours
+  return (text ?? "").replace(/\u001b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim().length > 0)?.trim().slice(0, 240) ?? "";
+}
+
+function vitestFailures(r: VitestJson): string[] {
+  const out: string[] = [];
+  for (const file of r.testResults ?? []) {
+    const where = path.relative(repoRoot, file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === "failed");
+    for (const a of failed) out.push(`${where} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    // A file that failed before any test ran (an import, a beforeAll).
+    if (failed.length === 0 && file.status === "failed") out.push(`${where}: ${firstLine(file.message)}`);
+  }
+  return out;
 }
 
 const results = path.join(repoRoot, "test-results");
@@ -35,12 +68,12 @@ async function vitest(projects: readonly string[], name: string, env: Record<str
     child.on("error", () => resolve());
   });
   try {
-    const r = JSON.parse(await readFile(json, "utf8")) as { success: boolean; numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    const r = JSON.parse(await readFile(json, "utf8")) as VitestJson;
     // A file that fails before any test runs (a beforeAll, an import) counts as one failure.
-    return { suite: name, passed: r.numPassedTests, failed: Math.max(r.numFailedTests, r.success ? 0 : 1), skipped: r.numPendingTests + r.numTodoTests };
+    return { suite: name, passed: r.numPassedTests, failed: Math.max(r.numFailedTests, r.success ? 0 : 1), skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) };
   } catch {
     console.error(`[test] vitest (${name}) wrote no results; counting it as failed`);
-    return { suite: name, passed: 0, failed: 1, skipped: 0 };
+    return { suite: name, passed: 0, failed: 1, skipped: 0, failures: [`vitest (${name}) wrote no results`] };
   }
 }
 
@@ -56,10 +89,12 @@ async function extensionHost(vsix: string, runnerVsix: string, target: CodeServe
       console.log(`  ${t.state === "passed" ? "✓" : t.state === "failed" ? "✗" : "-"} ${t.title} (${Math.round(t.durationMs)} ms)`);
       if (t.error) console.log(`      ${t.error.split("\n").slice(0, 8).join("\n      ")}`);
     }
-    return { suite, passed: r.passed, failed: r.failed, skipped: r.pending };
+    const failures = r.tests.filter((t) => t.state === "failed").map((t) => `${t.title}: ${firstLine(t.error)}`);
+    return { suite, passed: r.passed, failed: r.failed, skipped: r.pending, failures };
   } catch (err) {
-    console.error(`[test] ${suite} did not run: ${err instanceof Error ? err.message : String(err)}`);
-    return { suite, passed: 0, failed: 1, skipped: 0 };
+    const why = err instanceof Error ? err.message : String(err);
+    console.error(`[test] ${suite} did not run: ${why}`);
+    return { suite, passed: 0, failed: 1, skipped: 0, failures: [`did not run: ${firstLine(why)}`] };
   }
 }
 
@@ -92,6 +127,10 @@ async function main(): Promise<void> {
   console.log("\n[test] summary");
   for (const t of tallies) console.log(`  ${t.suite.padEnd(36)} ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
   const failed = tallies.reduce((n, t) => n + t.failed, 0);
+  // CI shows the end of the log: what failed is named here, not only far up in each suite's output.
+  const named = tallies.flatMap((t) => t.failures.map((f) => `  ✗ ${t.suite}: ${f}`));
+  for (const line of named.slice(0, 20)) console.log(line);
+  if (named.length > 20) console.log(`  … and ${named.length - 20} more`);
   if (failed > 0) console.log(`  screenshots and logs of failures: ${path.relative(repoRoot, results)}/`);
   console.log(`${tallies.reduce((n, t) => n + t.passed, 0)} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
