@@ -24,8 +24,10 @@ const templates = readdirSync(templatesDir, { withFileTypes: true })
   .map((d) => d.name);
 
 async function scaffold(template: string, set: readonly string[] = []): Promise<string> {
-  const out = path.join(mkdtempSync(path.join(tmpdir(), `aiplat-golden-${template}-`)), "svc");
-  const r = await runAiplat(["scaffold", "--template", template, "--name", "golden-path", "--out", out, ...set.flatMap((s) => ["--set", s])]);
+  const parent = mkdtempSync(path.join(tmpdir(), `aiplat-golden-${template}-`));
+  const out = path.join(parent, "svc");
+  // Run from the folder above, as a newcomer does: the scaffold's audit record goes there, not into this repository.
+  const r = await runAiplat(["scaffold", "--template", template, "--name", "golden-path", "--out", out, ...set.flatMap((s) => ["--set", s])], { cwd: parent });
   expect(r.code, r.err).toBe(ExitCode.ok);
   return out;
 }
