@@ -41,7 +41,7 @@ const apps = () => sandbox.kc.makeApiClient(AppsV1Api);
 
 /**
  * Measurements every 5 s (5 scrapes). The sandbox's exporters count a new pod's requests from the
- * first whole minute after it starts (runtimeMetricsCounters), so the first step pauses 65 s before
+ * first whole minute after it starts (runtimeMetricsCounters), so the first step pauses 70 s before
  * its analysis: what Argo's initialDelay is for. Tests that never reach a measurement pause 3 s.
  */
 const rollout = (steps: string) => `rollout:
@@ -50,7 +50,7 @@ const rollout = (steps: string) => `rollout:
 ${steps}
   analysis: {interval: 5s, count: 3, failureLimit: 0, inconclusiveLimit: 1}
 `;
-const oneStep = "    - {traffic: 50, pauseSeconds: 65}";
+const oneStep = "    - {traffic: 50, pauseSeconds: 70}";
 const shortPause = "    - {traffic: 50, pauseSeconds: 3}";
 
 function manifest(image: string, steps = oneStep): string {
