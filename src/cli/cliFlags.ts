@@ -2,8 +2,8 @@ import * as path from "node:path";
 import * as z from "zod";
 import { defaultAuditRelativePath } from "../core/audit/auditLog";
 import { checkChangeReason, maxChangeReasonLength } from "../core/audit/changeReason";
-import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
 import { parseDuration } from "../core/durationText";
+import { isDns1123Label, isDns1123Subdomain } from "../core/kube/objects/dns1123";
 import type { CliIo } from "./aiplat";
 
 /** How long --wait waits by default; kubectl's own default (0) waits for ever, which a CI job should not. */

@@ -13,10 +13,10 @@ import { pendingGpuPods } from "../core/kube/gpu/pendingGpuPods";
 import type { MetricsSource } from "../core/metrics/metricsSource";
 import { listAll } from "../core/policy/clusterCapacity";
 import { CostAggregate } from "../shared/protocol/cost";
+import { parseRange } from "../core/durationText";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { checkBudgets, costManifestFiles, readCostBudgets, type CostBudget } from "./costBudgets";
 import { costCsv, costTable } from "./costOutput";
-import { parseRange } from "../core/durationText";
 import { authFromEnv, SourceFlag, sourceFor } from "./metricsCommand";
 
 /** The pricing file read when --pricing is not given and one sits in the folder aiplat runs in. */

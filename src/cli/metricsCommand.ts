@@ -12,8 +12,8 @@ import { createPrometheusSource, type PrometheusAuth } from "../core/metrics/pro
 import { detectPrometheus } from "../core/metrics/prometheusDiscovery";
 import { readServiceMetrics, type ServiceMetricsSnapshot } from "../core/metrics/serviceMetrics";
 import { resolveSlo, sloSpecOfAnnotations } from "../core/metrics/sloTargets";
-import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { parseRange } from "../core/durationText";
+import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { workloadRefFlag } from "./cliFlags";
 import { describeMetricsErrorForTerminal, MetricsAuthEnv } from "./metricsErrors";
 

@@ -5,10 +5,10 @@ import { readAuditLog } from "../core/audit/auditLog";
 import { parseManifest } from "../core/manifest/parseManifest";
 import { readManifestFile } from "../core/manifest/readManifestFile";
 import type { DeliveryBlindSpot } from "../shared/protocol/delivery";
+import { parseRange } from "../core/durationText";
 import { connectCliContext, ExitCode, type CliCommandHost, type CliIo } from "./aiplat";
 import { auditFileOf, auditLogFlag, auditLogFlagHelp, workloadRefFlag } from "./cliFlags";
 import { costManifestFiles } from "./costBudgets";
-import { parseRange } from "../core/durationText";
 
 const maxSinceDays = 365;
 

@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import { readAuditLog } from "../../core/audit/auditLog";
 import type { Workload } from "../../core/kube/workloads/workloadIndex";
 import { builtInRunbookPath } from "../../core/triage/runbookLinks";
-import { defaultTriageLookback, parseTriageLookback } from "../../core/triage/triageLookback";
+import { defaultTriageLookback, triageLookbackOrDefault } from "../../core/triage/triageLookback";
 import type { TriageReport } from "../../core/triage/triageReport";
 import type { AuditTrail } from "../auditTrail";
 import type { ClusterConnection } from "../clusterConnection";
@@ -60,7 +60,6 @@ export interface TriageOutcome {
   readonly file: string | undefined;
 }
 
-
 async function pickWorkload(deps: TriageDeps, title: string): Promise<Workload | undefined> {
   const all = deps.connection.model?.workloads.all() ?? [];
   if (all.length === 0) {
@@ -90,9 +89,9 @@ export async function triageService(deps: TriageDeps, w: Workload): Promise<Tria
   const workspaceDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const auditFile = deps.trail.file;
   // How far back changes and events count (the latest change before it counts too), as `aiplat triage --since`.
-  const lookback = readTriageLookback();
-  if (lookback.problem) deps.log.warn(lookback.problem);
-  const sinceSeconds = lookback.value;
+  const setting = vscode.workspace.getConfiguration().get<unknown>(SettingKey.triageLookback);
+  const { seconds: sinceSeconds, problem } = triageLookbackOrDefault(setting);
+  if (problem) deps.log.warn(`Setting ${SettingKey.triageLookback} ${JSON.stringify(setting)}: ${problem}; looking back ${defaultTriageLookback}.`);
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Triaging ${w.name}`, cancellable: true }, (progress, token) =>
     withAbortSignal(token, async (signal) => {
       progress.report({ message: "rollout history, audit log, pods, events and metrics…" });
@@ -164,15 +163,4 @@ async function mitigate(deps: TriageDeps, action: NoticeAction, report: TriageRe
     deps.log.error(`Could not record the mitigation in ${incident.file}: ${updated.error}`);
     void showUserMessage(explainFailure(`The rollback is in the audit log (record ${record.seq}), but the incident report could not be updated: ${updated.error}`));
   }
-}
-
-/** How far back Triage Service looks, in seconds; a value that is not a duration up to 30d falls back to the default, saying so. */
-function readTriageLookback(): { readonly value: number; readonly problem: string | undefined } {
-  const raw = vscode.workspace.getConfiguration().get<unknown>(SettingKey.triageLookback);
-  const fallback = parseTriageLookback(defaultTriageLookback);
-  const fallbackSeconds = fallback.ok ? fallback.seconds : 7200;
-  if (raw === undefined || raw === null || raw === "") return { value: fallbackSeconds, problem: undefined };
-  const parsed = typeof raw === "string" ? parseTriageLookback(raw) : undefined;
-  if (parsed?.ok) return { value: parsed.seconds, problem: undefined };
-  return { value: fallbackSeconds, problem: `Setting ${SettingKey.triageLookback} ${JSON.stringify(raw)}: ${parsed ? parsed.problem : "expected a duration such as 2h"}; looking back ${defaultTriageLookback}.` };
 }

@@ -3,7 +3,7 @@
  * whose first image and the two builds its comments name behave as the comments say in the
  * sandbox's traffic model (a canary of the slow one must fail, of the good one pass).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -11,7 +11,6 @@ import { canaryDemoService, writeCanaryDemo } from "../../../sandbox/canary/cana
 import { imageTraits } from "../../../sandbox/metrics/trafficModel";
 import { parseManifest } from "../../../src/core/manifest/parseManifest";
 import { runAiplat } from "../cli/runAiplat";
-import { readFileSync } from "node:fs";
 
 describe("the canary demo", () => {
   test("passes aiplat check, rolls out as a canary, and names a slow and a good build the traffic model knows", async () => {
